@@ -6,8 +6,9 @@ use crate::{Tool, ToolError};
 pub use wit_bindgen;
 
 pub fn parse_input<T: Tool>(input: &str) -> Result<T::Input, ToolError> {
-    serde_json::from_str(input)
-        .map_err(|e| ToolError::invalid_input(format!("input does not match the tool's input type: {e}")))
+    serde_json::from_str(input).map_err(|e| {
+        ToolError::invalid_input(format!("input does not match the tool's input type: {e}"))
+    })
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -6,7 +6,10 @@ use serde_json::Value;
 pub enum Content {
     Text(String),
     Json(Value),
-    Image { mime_type: String, data: Vec<u8> },
+    Image {
+        mime_type: String,
+        data: Vec<u8>,
+    },
     /// Terminal graphics, shown as-is when the host's stdout is a terminal.
     Sixel(String),
 }

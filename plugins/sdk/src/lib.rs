@@ -33,11 +33,11 @@ mod info;
 pub mod testing;
 mod tool;
 
+#[doc(hidden)]
+pub mod __private;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod bindings;
-#[doc(hidden)]
-pub mod __private;
 
 pub use content::{Content, Output};
 pub use error::ToolError;
@@ -71,7 +71,7 @@ macro_rules! export_tool {
                     $crate::__private::call::<$tool>(&input)
                 }
             }
-            $crate::bindings::__export_tool_plugin!(ToolhostExport with_types_in $crate::bindings);
+    $crate::bindings::__export_tool_plugin!(ToolhostExport with_types_in $crate::bindings);
         };
     };
 }
