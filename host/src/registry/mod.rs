@@ -1,0 +1,149 @@
+//! `tool_registry.yaml`: which tools exist, where their components are, and the limits and
+//! grants each call runs with. The YAML is parsed into these types once; policy is applied
+//! from them (never from raw YAML) by the runtime.
+
+mod error;
+mod locate;
+mod network;
+mod parse;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use error::{RegistryError, RegistryProblem};
+pub use network::{HostPattern, NetworkRule};
+pub use parse::{BUILTIN_REGISTRY_YAML, load_file, parse_str};
+
+/// The default registry file name looked for in the current directory.
+pub const DEFAULT_FILE_NAME: &str = "tool_registry.yaml";
+
+/// A validated registry.
+#[derive(Debug, Clone)]
+pub struct ToolRegistry {
+    /// The file it came from; `None` for the built-in registry.
+    pub file: Option<PathBuf>,
+    pub tools: Vec<ToolEntry>,
+}
+
+impl ToolRegistry {
+    /// The registry compiled into toolhost: every built-in tool with default limits.
+    pub fn builtin() -> Self {
+        parse_str(BUILTIN_REGISTRY_YAML, None).expect("the built-in registry is valid")
+    }
+
+    pub fn get(&self, name: &str) -> Option<&ToolEntry> {
+        self.tools.iter().find(|t| t.name == name)
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.tools.iter().map(|t| t.name.as_str()).collect()
+    }
+
+    /// How a location in this registry is shown in messages.
+    pub fn describe_location(&self, at: Option<Position>) -> String {
+        let file = self
+            .file
+            .as_ref()
+            .map(|f| f.display().to_string())
+            .unwrap_or_else(|| "<built-in registry>".to_owned());
+        match at {
+            Some(p) => format!("{file}:{}:{}", p.line, p.column),
+            None => file,
+        }
+    }
+}
+
+/// A line and column (both 1-based) in the registry file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One tool in the registry.
+#[derive(Debug, Clone)]
+pub struct ToolEntry {
+    pub name: String,
+    pub component: ComponentSource,
+    /// Lowercase hex sha256 the component file must have.
+    pub sha256: Option<String>,
+    /// Replaces the description the component reports.
+    pub description: Option<String>,
+    pub limits: SandboxLimits,
+    pub grants: Grants,
+    /// Where the entry's fields are, for messages about them.
+    pub positions: EntryPositions,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EntryPositions {
+    pub entry: Option<Position>,
+    pub component: Option<Position>,
+    pub sha256: Option<Position>,
+}
+
+/// Where a tool's component comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComponentSource {
+    /// Compiled into toolhost (`builtin:NAME`).
+    Builtin(String),
+    /// A `.wasm` file; the path is resolved against the registry file's directory.
+    File(PathBuf),
+}
+
+impl std::fmt::Display for ComponentSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ComponentSource::Builtin(name) => write!(f, "builtin:{name}"),
+            ComponentSource::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// Hard limits on one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SandboxLimits {
+    /// Wall time from the start of instantiation to the return of the call.
+    pub timeout: Duration,
+    /// Linear memory the instance may grow to, in bytes.
+    pub memory_bytes: u64,
+    /// Total size of the output items, and of each captured stream.
+    pub max_output_bytes: u64,
+}
+
+impl Default for SandboxLimits {
+    fn default() -> Self {
+        SandboxLimits {
+            timeout: Duration::from_secs(10),
+            memory_bytes: 256 << 20,
+            max_output_bytes: 4 << 20,
+        }
+    }
+}
+
+/// What a tool may reach beyond its own memory. Empty by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    pub dirs: Vec<DirGrant>,
+    /// Names of host environment variables the tool sees (with the host's values).
+    pub env: Vec<String>,
+    pub network: Vec<NetworkRule>,
+}
+
+/// A host directory made visible to the tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirGrant {
+    /// Absolute host path.
+    pub host: PathBuf,
+    /// The path the tool opens it by (absolute, e.g. `/data`).
+    pub guest: String,
+    pub mode: DirMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub enum DirMode {
+    #[serde(rename = "read-only", alias = "ro")]
+    ReadOnly,
+    #[serde(rename = "read-write", alias = "rw")]
+    ReadWrite,
+}
