@@ -1,0 +1,59 @@
+//! The one wasmtime Engine of the process and its configuration. Nothing else configures
+//! the engine.
+
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
+
+/// Calls that may be in flight at once; the pooling allocator reserves slots for them and
+/// the dispatcher queues calls beyond it instead of failing them.
+pub const MAX_CONCURRENT_INSTANCES: u32 = 256;
+/// The largest linear memory any tool may be granted (the registry caps `memory_mb` too).
+pub const MAX_MEMORY_BYTES: usize = 4 << 30;
+
+fn base_config() -> Config {
+    let mut config = Config::new();
+    config
+        .wasm_component_model(true)
+        .epoch_interruption(true)
+        .parallel_compilation(true)
+        .cranelift_opt_level(OptLevel::Speed);
+    config
+}
+
+fn pooling_config() -> PoolingAllocationConfig {
+    let n = MAX_CONCURRENT_INSTANCES;
+    let mut pool = PoolingAllocationConfig::new();
+    // A Rust wasip2 component instantiates a handful of core modules (the tool plus small
+    // adapter shims), each with at most one memory and a few tables.
+    pool.total_component_instances(n)
+        .total_core_instances(n * 8)
+        .total_memories(n * 2)
+        .total_tables(n * 8)
+        .total_stacks(n)
+        .max_memory_size(MAX_MEMORY_BYTES)
+        // Reset the first pages by memset instead of madvise: cheaper for small tools.
+        .linear_memory_keep_resident(1 << 20)
+        .table_keep_resident(1 << 16);
+    pool
+}
+
+/// How the engine allocates instances (reported by `toolhost bench`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allocator {
+    Pooling,
+    OnDemand,
+}
+
+/// Build the engine: pooling allocator for fast per-call instantiation, falling back to
+/// on-demand allocation where the address space cannot be reserved (e.g. under `ulimit -v`).
+pub fn build_engine() -> anyhow::Result<(Engine, Allocator)> {
+    let mut config = base_config();
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling_config()));
+    match Engine::new(&config) {
+        Ok(engine) => Ok((engine, Allocator::Pooling)),
+        Err(_) => {
+            let mut config = base_config();
+            config.allocation_strategy(InstanceAllocationStrategy::OnDemand);
+            Ok((Engine::new(&config)?, Allocator::OnDemand))
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! Everything one call's Store holds: a WASI context built from the tool's grants (empty
+//! unless granted), the memory limiter, captured stdio and the tool's log records.
+
+use std::sync::Arc;
+use wasmtime::ResourceLimiter;
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+use super::bindings::{toolhost::tool::host, wit_types};
+use super::capture::CapturedStream;
+use crate::output::{LogLevel, LogRecord, LogSource};
+use crate::registry::{DirMode, Grants, SandboxLimits};
+
+/// Log records kept per call; a chatty tool cannot grow the host's memory without bound.
+const MAX_LOG_RECORDS: usize = 1000;
+const MAX_LOG_MESSAGE_BYTES: usize = 8 * 1024;
+/// Bytes kept per captured stream (also capped by the tool's `max_output_bytes`).
+const MAX_CAPTURED_STREAM_BYTES: usize = 256 * 1024;
+/// Table elements an instance may grow to; generous for real tools, bounded for hostile ones.
+const MAX_TABLE_ELEMENTS: usize = 1 << 20;
+
+/// Receives what a running tool reports, as it happens.
+pub trait CallObserver: Send + Sync {
+    fn on_log(&self, _tool: &str, _record: &LogRecord) {}
+    fn on_progress(&self, _tool: &str, _done: u64, _total: u64, _message: &str) {}
+}
+
+/// Why the memory limiter refused a growth; found again when classifying the trap.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "memory limit exceeded: the tool tried to grow its memory to {desired} bytes; the limit is {limit} bytes"
+)]
+pub struct MemoryLimitExceeded {
+    pub desired: usize,
+    pub limit: usize,
+}
+
+pub struct SandboxLimiter {
+    memory_limit: usize,
+}
+
+impl ResourceLimiter for SandboxLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.memory_limit {
+            // Trap at once rather than let the guest's allocator abort with a bare
+            // `unreachable`: the error then says what happened.
+            return Err(MemoryLimitExceeded {
+                desired,
+                limit: self.memory_limit,
+            }
+            .into());
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= MAX_TABLE_ELEMENTS)
+    }
+}
+
+pub struct CallState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    pub limiter: SandboxLimiter,
+    pub logs: Vec<LogRecord>,
+    logs_dropped: u64,
+    pub stdout: CapturedStream,
+    pub stderr: CapturedStream,
+    tool: Arc<str>,
+    observer: Option<Arc<dyn CallObserver>>,
+}
+
+impl CallState {
+    pub fn new(
+        tool: Arc<str>,
+        limits: &SandboxLimits,
+        grants: &Grants,
+        observer: Option<Arc<dyn CallObserver>>,
+    ) -> anyhow::Result<Self> {
+        let capture = (limits.max_output_bytes as usize).min(MAX_CAPTURED_STREAM_BYTES);
+        let stdout = CapturedStream::new(capture);
+        let stderr = CapturedStream::new(capture);
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false);
+        for name in &grants.env {
+            if let Ok(value) = std::env::var(name) {
+                wasi.env(name, value);
+            }
+        }
+        for dir in &grants.dirs {
+            let perms = match dir.mode {
+                DirMode::ReadOnly => FsPerms::ReadOnly,
+                DirMode::ReadWrite => FsPerms::ReadWrite,
+            };
+            wasi.preopened_dir(&dir.host, &dir.guest, perms)
+                .map_err(|e| {
+                    anyhow::anyhow!("cannot open granted directory {}: {e}", dir.host.display())
+                })?;
+        }
+        Ok(CallState {
+            wasi: wasi.build(),
+            table: ResourceTable::new(),
+            limiter: SandboxLimiter {
+                memory_limit: limits.memory_bytes as usize,
+            },
+            logs: Vec::new(),
+            logs_dropped: 0,
+            stdout,
+            stderr,
+            tool,
+            observer,
+        })
+    }
+
+    fn record(&mut self, record: LogRecord) {
+        if let Some(o) = &self.observer {
+            o.on_log(&self.tool, &record);
+        }
+        if self.logs.len() < MAX_LOG_RECORDS {
+            self.logs.push(record);
+        } else {
+            self.logs_dropped += 1;
+        }
+    }
+
+    /// All records of the call: the tool's log calls, then its stdout and stderr lines,
+    /// then notes about anything dropped.
+    pub fn take_logs(&mut self) -> Vec<LogRecord> {
+        let mut logs = std::mem::take(&mut self.logs);
+        if self.logs_dropped > 0 {
+            logs.push(host_note(format!(
+                "{} further log records were dropped (at most {MAX_LOG_RECORDS} are kept)",
+                self.logs_dropped
+            )));
+        }
+        for (stream, source, level) in [
+            (&self.stdout, LogSource::Stdout, LogLevel::Info),
+            (&self.stderr, LogSource::Stderr, LogLevel::Warn),
+        ] {
+            let (bytes, dropped) = stream.take();
+            let text = String::from_utf8_lossy(&bytes);
+            logs.extend(text.lines().map(|line| LogRecord {
+                level,
+                source,
+                message: line.to_owned(),
+            }));
+            if dropped > 0 {
+                logs.push(host_note(format!(
+                    "{dropped} further bytes of {} were dropped",
+                    if source == LogSource::Stdout {
+                        "stdout"
+                    } else {
+                        "stderr"
+                    }
+                )));
+            }
+        }
+        logs
+    }
+}
+
+fn host_note(message: String) -> LogRecord {
+    LogRecord {
+        level: LogLevel::Warn,
+        source: LogSource::Host,
+        message,
+    }
+}
+
+fn truncate(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut cut = max;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push_str(" [truncated]");
+    }
+    s
+}
+
+impl WasiView for CallState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl wit_types::Host for CallState {}
+
+impl host::Host for CallState {
+    fn log(&mut self, level: wit_types::LogLevel, message: String) {
+        let level = match level {
+            wit_types::LogLevel::Trace => LogLevel::Trace,
+            wit_types::LogLevel::Debug => LogLevel::Debug,
+            wit_types::LogLevel::Info => LogLevel::Info,
+            wit_types::LogLevel::Warn => LogLevel::Warn,
+            wit_types::LogLevel::Error => LogLevel::Error,
+        };
+        self.record(LogRecord {
+            level,
+            source: LogSource::Log,
+            message: truncate(message, MAX_LOG_MESSAGE_BYTES),
+        });
+    }
+
+    fn progress(&mut self, done: u64, total: u64, message: String) {
+        if let Some(o) = &self.observer {
+            o.on_progress(
+                &self.tool,
+                done,
+                total,
+                &truncate(message, MAX_LOG_MESSAGE_BYTES),
+            );
+        }
+    }
+}
