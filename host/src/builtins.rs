@@ -1,0 +1,18 @@
+//! Components compiled into the binary by build.rs.
+
+/// A built-in tool's component.
+pub struct Builtin {
+    pub name: &'static str,
+    pub wasm: &'static [u8],
+    pub sha256: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
+
+pub fn names() -> Vec<&'static str> {
+    BUILTINS.iter().map(|b| b.name).collect()
+}
+
+pub fn get(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}

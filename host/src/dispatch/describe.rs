@@ -1,0 +1,81 @@
+//! What `describe` tells a person or a client about a tool.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::registry::{DirMode, ToolEntry};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    pub description: String,
+    pub input: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LimitsView {
+    pub timeout_ms: u64,
+    pub memory_mb: u64,
+    pub max_output_bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DirView {
+    pub host: String,
+    pub guest: String,
+    pub mode: DirMode,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GrantsView {
+    pub dirs: Vec<DirView>,
+    pub env: Vec<String>,
+    pub network: Vec<String>,
+}
+
+/// Everything known about a loaded tool.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolDescription {
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    pub input_schema: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<Value>,
+    pub examples: Vec<Example>,
+    pub component: String,
+    pub sha256: String,
+    pub limits: LimitsView,
+    pub grants: GrantsView,
+}
+
+impl ToolDescription {
+    /// The first line of the description.
+    pub fn summary(&self) -> &str {
+        self.description.lines().next().unwrap_or("")
+    }
+}
+
+pub fn limits_view(entry: &ToolEntry) -> LimitsView {
+    LimitsView {
+        timeout_ms: entry.limits.timeout.as_millis() as u64,
+        memory_mb: entry.limits.memory_bytes >> 20,
+        max_output_bytes: entry.limits.max_output_bytes,
+    }
+}
+
+pub fn grants_view(entry: &ToolEntry) -> GrantsView {
+    GrantsView {
+        dirs: entry
+            .grants
+            .dirs
+            .iter()
+            .map(|d| DirView {
+                host: d.host.display().to_string(),
+                guest: d.guest.clone(),
+                mode: d.mode,
+            })
+            .collect(),
+        env: entry.grants.env.clone(),
+        network: entry.grants.network.iter().map(|r| r.to_string()).collect(),
+    }
+}
