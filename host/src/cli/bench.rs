@@ -1,0 +1,144 @@
+//! `toolhost bench`: the host's own overheads, measured the way users meet them.
+//! - per call: a trivial tool (`echo`) called back to back on one thread, a fresh sandbox
+//!   each time; p50/p99 latency and calls per second;
+//! - cold process: `toolhost run calc` as a whole new process with a warm compile cache.
+
+use clap::Args;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+use super::{Cli, ExitCode, report_error};
+use crate::dispatch::Dispatcher;
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Calls for the per-call measurement.
+    #[arg(long, default_value_t = 20_000)]
+    calls: usize,
+    /// Whole-process runs for the cold-start measurement (0 skips it).
+    #[arg(long, default_value_t = 30)]
+    processes: usize,
+    /// Tool for the per-call measurement (needs an input `{"text": ...}` or give --input).
+    #[arg(long, default_value = "echo")]
+    tool: String,
+    /// Input for the per-call measurement.
+    #[arg(long, default_value = r#"{"text":"hi"}"#)]
+    input: String,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> ExitCode {
+    let input: serde_json::Value = match serde_json::from_str(&args.input) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("--input is not JSON: {e}");
+            return ExitCode::Usage;
+        }
+    };
+    // Warm up: load (compile or read the cache) and touch the pooling slots.
+    for _ in 0..200 {
+        if let Err(e) = dispatcher.call(&args.tool, input.clone()).await {
+            return report_error(cli, &e);
+        }
+    }
+    let mut latencies = Vec::with_capacity(args.calls);
+    let started = Instant::now();
+    for _ in 0..args.calls {
+        let t = Instant::now();
+        if let Err(e) = dispatcher.call(&args.tool, input.clone()).await {
+            return report_error(cli, &e);
+        }
+        latencies.push(t.elapsed());
+    }
+    let total = started.elapsed();
+    latencies.sort();
+    let per_call = json!({
+        "tool": args.tool,
+        "calls": args.calls,
+        "p50_us": micros(percentile(&latencies, 0.50)),
+        "p99_us": micros(percentile(&latencies, 0.99)),
+        "calls_per_s": args.calls as f64 / total.as_secs_f64(),
+        "allocator": format!("{:?}", dispatcher.allocator()),
+    });
+
+    let cold = if args.processes > 0 {
+        cold_process(cli, args.processes)
+    } else {
+        Ok(json!(null))
+    };
+    let cold = match cold {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("cold-process measurement failed: {e}");
+            return ExitCode::Host;
+        }
+    };
+    if cli.json {
+        println!("{}", json!({ "per_call": per_call, "cold_process": cold }));
+    } else {
+        println!(
+            "per call ({} x {}, fresh sandbox each, {} allocator):\n  p50 {:.1} µs   p99 {:.1} µs   {:.0} calls/s on one thread",
+            per_call["calls"],
+            args.tool,
+            per_call["allocator"].as_str().unwrap_or(""),
+            per_call["p50_us"].as_f64().unwrap_or(0.0),
+            per_call["p99_us"].as_f64().unwrap_or(0.0),
+            per_call["calls_per_s"].as_f64().unwrap_or(0.0),
+        );
+        if !cold.is_null() {
+            println!(
+                "cold process (`toolhost run calc`, warm compile cache, {} runs):\n  median {:.1} ms   p90 {:.1} ms   min {:.1} ms",
+                cold["runs"],
+                cold["median_ms"].as_f64().unwrap_or(0.0),
+                cold["p90_ms"].as_f64().unwrap_or(0.0),
+                cold["min_ms"].as_f64().unwrap_or(0.0),
+            );
+        }
+    }
+    ExitCode::Ok
+}
+
+/// Time whole `toolhost run calc` processes. The first run fills the compile cache.
+fn cold_process(cli: &Cli, runs: usize) -> std::io::Result<serde_json::Value> {
+    let exe = std::env::current_exe()?;
+    let command = || {
+        let mut c = std::process::Command::new(&exe);
+        if let Some(r) = &cli.registry {
+            c.arg("--registry").arg(r);
+        }
+        if let Some(d) = &cli.cache_dir {
+            c.arg("--cache-dir").arg(d);
+        }
+        c.args(["run", "calc", r#"{"expr":"2+2"}"#]);
+        c.stdout(std::process::Stdio::null());
+        c
+    };
+    let status = command().status()?;
+    if !status.success() {
+        return Err(std::io::Error::other(format!(
+            "`toolhost run calc` failed: {status}"
+        )));
+    }
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        command().status()?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    Ok(json!({
+        "runs": runs,
+        "median_ms": ms(percentile(&times, 0.5)),
+        "p90_ms": ms(percentile(&times, 0.9)),
+        "min_ms": ms(times[0]),
+    }))
+}

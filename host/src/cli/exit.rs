@@ -1,0 +1,33 @@
+use crate::error::ErrorCode;
+
+/// Process exit codes, documented in `--help` and the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Ok = 0,
+    /// Registry, pin, contract or internal failure.
+    Host = 1,
+    /// Bad command line or unknown tool.
+    Usage = 2,
+    InvalidInput = 3,
+    /// The tool ran and failed, or was stopped.
+    ToolFailed = 4,
+}
+
+impl ExitCode {
+    pub fn for_error(code: ErrorCode) -> Self {
+        match code {
+            ErrorCode::NotFound => ExitCode::Usage,
+            ErrorCode::InvalidInput => ExitCode::InvalidInput,
+            ErrorCode::Timeout
+            | ErrorCode::OutOfMemory
+            | ErrorCode::Trap
+            | ErrorCode::ToolError
+            | ErrorCode::Denied
+            | ErrorCode::OutputTooLarge => ExitCode::ToolFailed,
+            ErrorCode::Registry
+            | ErrorCode::PinMismatch
+            | ErrorCode::ContractMismatch
+            | ErrorCode::Internal => ExitCode::Host,
+        }
+    }
+}
