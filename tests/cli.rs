@@ -1,0 +1,190 @@
+//! The `toolhost` binary as a person or a script uses it: output, errors and exit codes.
+
+mod common;
+
+use common::{TestRegistry, shared_cache_dir};
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn toolhost(args: &[&str]) -> Output {
+    toolhost_with_stdin(args, None)
+}
+
+fn toolhost_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_toolhost"))
+        .args(args)
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        // Run outside the repo so ./tool_registry.yaml is not picked up by accident.
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run toolhost");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn run_calc_prints_the_value_and_exits_0() {
+    let o = toolhost(&["run", "calc", r#"{"expr": "2+2"}"#]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "4");
+}
+
+#[test]
+fn input_from_stdin_and_arg_shortcuts() {
+    let o = toolhost_with_stdin(&["run", "echo", "-"], Some(r#"{"text": "from stdin"}"#));
+    assert_eq!(stdout(&o).trim(), "from stdin", "{}", stderr(&o));
+    let o = toolhost(&[
+        "--json",
+        "run",
+        "echo",
+        "--arg",
+        "text=from args",
+        "--arg",
+        "json=true",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["content"][0]["text"], "from args");
+    assert_eq!(
+        v["content"][1]["json"],
+        serde_json::json!({ "text": "from args" })
+    );
+}
+
+#[test]
+fn json_mode_is_machine_readable_for_success_and_failure() {
+    let o = toolhost(&["--json", "run", "echo", r#"{"text":"hi"}"#]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(
+        v["content"][0],
+        serde_json::json!({ "type": "text", "text": "hi" })
+    );
+    let o = toolhost(&["--json", "run", "echo", r#"{"text": 1}"#]);
+    assert_eq!(o.status.code(), Some(3));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["error"]["code"], "invalid_input");
+    assert_eq!(v["error"]["details"]["errors"][0]["pointer"], "/text");
+}
+
+#[test]
+fn exit_codes_distinguish_usage_input_tool_and_host_errors() {
+    let o = toolhost(&["run", "nosuchtool", "{}"]);
+    assert_eq!(o.status.code(), Some(2), "unknown tool is a usage error");
+    assert!(stderr(&o).contains("not_found"), "{}", stderr(&o));
+    let o = toolhost(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = toolhost(&["run", "echo", "not json"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("not valid JSON"), "{}", stderr(&o));
+    let o = toolhost(&["run", "echo", r#"{"text": []}"#]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("at /text"), "{}", stderr(&o));
+
+    let reg = TestRegistry::new(
+        "tools:\n  - name: hostile\n    component: {hostile}\n    limits: {timeout_ms: 100}\n",
+    );
+    let r = reg.path.to_str().unwrap();
+    let o = toolhost(&[
+        "--registry",
+        r,
+        "run",
+        "hostile",
+        r#"{"action":"panic","message":"kaput"}"#,
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error[trap]") && stderr(&o).contains("kaput"),
+        "{}",
+        stderr(&o)
+    );
+    let o = toolhost(&["--registry", r, "run", "hostile", r#"{"action":"spin"}"#]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("error[timeout]"), "{}", stderr(&o));
+
+    let bad = TestRegistry::new(
+        "tools:\n  - name: x\n    component: builtin:echo\n    limits: {timeout: 5}\n",
+    );
+    let o = toolhost(&["--registry", bad.path.to_str().unwrap(), "list"]);
+    assert_eq!(o.status.code(), Some(1));
+    let expected = format!(
+        "{}:4:14: tools[0].limits: unknown field `timeout`",
+        bad.path.display()
+    );
+    assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
+}
+
+#[test]
+fn guest_output_never_reaches_the_host_stdout() {
+    let reg = TestRegistry::new("tools:\n  - name: hostile\n    component: {hostile}\n");
+    let o = toolhost(&[
+        "--registry",
+        reg.path.to_str().unwrap(),
+        "run",
+        "hostile",
+        r#"{"action":"print","bytes":100}"#,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "printed\n");
+    let o = toolhost(&[
+        "--registry",
+        reg.path.to_str().unwrap(),
+        "run",
+        "-v",
+        "hostile",
+        r#"{"action":"print","bytes":3}"#,
+    ]);
+    assert!(stderr(&o).contains("[Stdout Info] ooo"), "{}", stderr(&o));
+}
+
+#[test]
+fn list_describe_and_check_the_builtin_registry() {
+    let o = toolhost(&["list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.lines().any(|l| l.starts_with("calc ")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("echo ")), "{out}");
+    let o = toolhost(&["describe", "calc"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("Input schema:") && out.contains("\"expr\""),
+        "{out}"
+    );
+    assert!(out.contains("Limits: timeout_ms="), "{out}");
+    assert!(out.contains("Grants: none"), "{out}");
+    let o = toolhost(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("ok    calc"), "{}", stdout(&o));
+}
+
+#[test]
+fn help_shows_examples_and_exit_codes() {
+    let o = toolhost(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(
+        out.contains("toolhost run calc") && out.contains("Exit codes"),
+        "{out}"
+    );
+}

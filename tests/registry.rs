@@ -1,0 +1,194 @@
+//! Registry errors name the file, line and column and what was expected; pins are enforced.
+
+mod common;
+
+use common::{TestRegistry, fixture};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use toolhost::registry::{self, RegistryError};
+use toolhost::{Dispatcher, DispatcherOptions, ErrorCode};
+
+fn load_err(yaml: &str) -> (RegistryError, std::path::PathBuf, TestRegistry) {
+    let reg = TestRegistry::new(yaml);
+    let err = registry::load_file(&reg.path).expect_err("registry should be refused");
+    let path = reg.path.clone();
+    (err, path, reg)
+}
+
+fn first(err: &RegistryError) -> (usize, usize, String) {
+    let p = &err.problems[0];
+    let pos = p.position.expect("a position");
+    (pos.line, pos.column, p.message.clone())
+}
+
+#[test]
+fn unknown_key_is_located_and_lists_the_expected_keys() {
+    let (err, path, _r) =
+        load_err("tools:\n  - name: echo\n    component: builtin:echo\n    limts: {}\n");
+    let (line, col, msg) = first(&err);
+    assert_eq!((line, col), (4, 5), "{err}");
+    assert!(
+        msg.contains("unknown field `limts`") && msg.contains("`limits`"),
+        "{msg}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}:4:5: ", path.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn wrong_type_is_located() {
+    let (err, _, _r) = load_err(
+        "tools:\n  - name: echo\n    component: builtin:echo\n    limits:\n      timeout_ms: soon\n",
+    );
+    let (line, col, msg) = first(&err);
+    assert_eq!((line, col), (5, 19), "{err}");
+    assert!(
+        msg.contains("invalid type") && msg.contains("timeout_ms"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn missing_component_file_is_located_at_the_component_value() {
+    let (err, _, _r) = load_err("tools:\n  - name: gone\n    component: ./nowhere/gone.wasm\n");
+    let (line, col, msg) = first(&err);
+    assert_eq!((line, col), (3, 16), "{err}");
+    assert!(
+        msg.contains("gone.wasm") && msg.contains("cannot be read"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn all_semantic_problems_are_reported_together() {
+    let yaml = "tools:\n  - name: echo\n    component: builtin:ecoh\n  - name: echo\n    component: builtin:echo\n    limits: {memory_mb: 0}\n    grants: {network: ['ftp://x'], dirs: [{host: /nonexistent-dir}]}\n";
+    let (err, _, _r) = load_err(yaml);
+    let text = err.to_string();
+    assert_eq!(err.problems.len(), 5, "{text}");
+    assert!(
+        text.contains(
+            ":3:16: unknown built-in component `builtin:ecoh` (did you mean `builtin:echo`?)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(":4:11: duplicate tool name `echo` (first defined at line 2)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`memory_mb` must be between 1 and 4096, not 0"),
+        "{text}"
+    );
+    assert!(text.contains("unsupported scheme `ftp`"), "{text}");
+    assert!(text.contains("/nonexistent-dir"), "{text}");
+}
+
+#[test]
+fn bad_tool_name_and_bad_pin_format_are_refused() {
+    let (err, _, _r) =
+        load_err("tools:\n  - name: Bad Name\n    component: builtin:echo\n    sha256: abc\n");
+    let text = err.to_string();
+    assert!(
+        text.contains(":2:11: invalid tool name `Bad Name`"),
+        "{text}"
+    );
+    assert!(text.contains(":4:13: invalid sha256 pin"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_sha256_refuses_that_tool_with_pin_mismatch_and_keeps_the_others() {
+    let bytes = std::fs::read(fixture("hostile")).unwrap();
+    let actual = hex::encode(Sha256::digest(&bytes));
+    let wrong = "0".repeat(64);
+    let reg = TestRegistry::new(&format!(
+        "tools:\n  - name: pinned\n    component: {{hostile}}\n    sha256: {wrong}\n  - name: good\n    component: {{hostile}}\n    sha256: {actual}\n"
+    ));
+    let d = reg.dispatcher();
+    let err = d
+        .call("pinned", json!({ "action": "counter" }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::PinMismatch, "{err}");
+    assert!(
+        err.message.contains(&actual) && err.message.contains(&wrong),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.contains("tool_registry.yaml:4:13"),
+        "{}",
+        err.message
+    );
+    let out = d
+        .call("good", json!({ "action": "counter" }))
+        .await
+        .unwrap();
+    assert_eq!(out.first_json().unwrap()["calls"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_that_is_not_a_component_is_refused_with_contract_mismatch() {
+    let reg = TestRegistry::new("tools:\n  - name: junk\n    component: junk.wasm\n");
+    std::fs::write(reg.dir.path().join("junk.wasm"), b"not wasm at all").unwrap();
+    let d = reg.dispatcher();
+    let err = d.call("junk", json!({})).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::ContractMismatch, "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compile_cache_is_reused_and_a_corrupt_entry_is_recompiled() {
+    let cache = tempfile::tempdir().unwrap();
+    let reg = TestRegistry::new("tools:\n  - name: hostile\n    component: {hostile}\n");
+    let options = DispatcherOptions {
+        cache_dir: Some(cache.path().to_owned()),
+    };
+    let cache_of = |options: &DispatcherOptions| {
+        let d = Dispatcher::new(reg.load(), options.clone()).unwrap();
+        async move { d.check().await.remove(0).cache.unwrap() }
+    };
+    assert_eq!(cache_of(&options).await, "compiled");
+    assert_eq!(cache_of(&options).await, "hit");
+    let entry = std::fs::read_dir(cache.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut bytes = std::fs::read(&entry).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&entry, &bytes).unwrap();
+    let outcome = cache_of(&options).await;
+    assert!(outcome.starts_with("replaced (corrupt entry"), "{outcome}");
+    assert_eq!(cache_of(&options).await, "hit");
+    // A foreign entry (another engine's, or garbage with a valid checksum) is not trusted.
+    let body = b"definitely not a compiled component";
+    let mut foreign = b"THCWASM1".to_vec();
+    foreign.extend_from_slice(&Sha256::digest(body));
+    foreign.extend_from_slice(body);
+    std::fs::write(&entry, foreign).unwrap();
+    let outcome = cache_of(&options).await;
+    assert!(
+        outcome.starts_with("replaced (incompatible entry"),
+        "{outcome}"
+    );
+    let d = Dispatcher::new(reg.load(), options).unwrap();
+    assert_eq!(
+        d.call("hostile", json!({ "action": "counter" }))
+            .await
+            .unwrap()
+            .first_json()
+            .unwrap()["calls"],
+        1
+    );
+}
+
+#[test]
+fn the_repository_registry_is_valid() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tool_registry.yaml");
+    let reg = registry::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(reg.get("calc").is_some() && reg.get("echo").is_some());
+}
