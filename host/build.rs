@@ -12,7 +12,10 @@ const PROFILE: &str = "plugin";
 /// Built-in tools: (tool name, package).
 const BUILTINS: &[(&str, &str)] = &[("calc", "tool-calc"), ("echo", "tool-echo")];
 /// Components only the tests use: (name, package).
-const FIXTURES: &[(&str, &str)] = &[("hostile", "fixture-hostile")];
+const FIXTURES: &[(&str, &str)] = &[
+    ("hostile", "fixture-hostile"),
+    ("future-contract", "fixture-future-contract"),
+];
 
 fn main() {
     let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR"));

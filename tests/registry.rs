@@ -192,3 +192,23 @@ fn the_repository_registry_is_valid() {
     let reg = registry::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
     assert!(reg.get("calc").is_some() && reg.get("echo").is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_component_built_against_another_contract_version_is_refused_naming_both() {
+    let path = fixture("future-contract");
+    let reg = TestRegistry::new(&format!(
+        "tools:\n  - name: future\n    component: {}\n",
+        path.display()
+    ));
+    let err = reg
+        .dispatcher()
+        .call("future", json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::ContractMismatch, "{err}");
+    assert!(
+        err.message.contains("toolhost:tool@0.2.0") && err.message.contains("toolhost:tool@0.1.0"),
+        "{}",
+        err.message
+    );
+}

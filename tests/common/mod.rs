@@ -46,3 +46,9 @@ impl TestRegistry {
 pub fn shared_cache_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("toolhost-test-cache")
 }
+
+/// Whether a record from `source` mentions `needle`.
+pub fn logged(logs: &[toolhost::LogRecord], source: toolhost::LogSource, needle: &str) -> bool {
+    logs.iter()
+        .any(|r| r.source == source && r.message.contains(needle))
+}

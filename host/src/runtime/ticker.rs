@@ -8,9 +8,12 @@ use std::time::{Duration, Instant};
 use wasmtime::Engine;
 
 pub const TICK: Duration = Duration::from_millis(1);
+/// Idle ticks before the ticker parks: back-to-back calls then never pay for waking it.
+const IDLE_TICKS_BEFORE_PARKING: u32 = 100;
 
 struct Shared {
     active_calls: AtomicUsize,
+    parked: AtomicBool,
     stop: AtomicBool,
 }
 
@@ -22,13 +25,13 @@ pub struct EpochTicker {
 /// Keeps the ticker running while a call is in flight.
 pub struct ActiveCall {
     shared: Arc<Shared>,
-    thread: thread::Thread,
 }
 
 impl EpochTicker {
     pub fn start(engine: Engine) -> std::io::Result<Self> {
         let shared = Arc::new(Shared {
             active_calls: AtomicUsize::new(0),
+            parked: AtomicBool::new(false),
             stop: AtomicBool::new(false),
         });
         let for_thread = shared.clone();
@@ -48,12 +51,12 @@ impl EpochTicker {
             .expect("ticker running")
             .thread()
             .clone();
-        if self.shared.active_calls.fetch_add(1, Ordering::SeqCst) == 0 {
+        self.shared.active_calls.fetch_add(1, Ordering::SeqCst);
+        if self.shared.parked.load(Ordering::SeqCst) {
             thread.unpark();
         }
         ActiveCall {
             shared: self.shared.clone(),
-            thread,
         }
     }
 }
@@ -61,7 +64,6 @@ impl EpochTicker {
 impl Drop for ActiveCall {
     fn drop(&mut self) {
         self.shared.active_calls.fetch_sub(1, Ordering::SeqCst);
-        let _ = &self.thread;
     }
 }
 
@@ -79,15 +81,29 @@ impl Drop for EpochTicker {
 /// by tens of milliseconds under load, the former keeps deadlines within a tick or two.
 fn run(engine: Engine, shared: &Shared) {
     let mut next = Instant::now() + TICK;
+    let mut idle_ticks = 0;
     loop {
         if shared.stop.load(Ordering::SeqCst) {
             return;
         }
         if shared.active_calls.load(Ordering::SeqCst) == 0 {
-            // Idle: no wakeups at all until a call starts.
-            thread::park();
-            next = Instant::now() + TICK;
-            continue;
+            idle_ticks += 1;
+            if idle_ticks > IDLE_TICKS_BEFORE_PARKING {
+                // Idle: no wakeups at all until a call starts. A call that starts between
+                // the store and the check below sees `parked` and unparks us.
+                shared.parked.store(true, Ordering::SeqCst);
+                if shared.active_calls.load(Ordering::SeqCst) == 0
+                    && !shared.stop.load(Ordering::SeqCst)
+                {
+                    thread::park();
+                }
+                shared.parked.store(false, Ordering::SeqCst);
+                idle_ticks = 0;
+                next = Instant::now() + TICK;
+                continue;
+            }
+        } else {
+            idle_ticks = 0;
         }
         let now = Instant::now();
         if next > now {
