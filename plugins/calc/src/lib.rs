@@ -119,7 +119,9 @@ pub fn evaluate(input: &Input) -> Result<Vec<EvalResult>, ToolError> {
             );
         }
         (Some(_), Some(_)) => {
-            return Err(ToolError::invalid_input("give either `expr` or `exprs`, not both").at("/"));
+            return Err(
+                ToolError::invalid_input("give either `expr` or `exprs`, not both").at("/"),
+            );
         }
         (None, None) => {
             return Err(ToolError::invalid_input(
