@@ -288,6 +288,39 @@ async fn a_panic_becomes_trap_naming_the_tool_and_the_panic() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runaway_recursion_becomes_a_stack_overflow_trap() {
+    let err = plain()
+        .dispatcher()
+        .call("hostile", json!({ "action": "recurse" }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Trap, "{err}");
+    assert!(err.message.contains("stack overflow"), "{}", err.message);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_symlink_inside_a_grant_cannot_lead_out_of_it() {
+    let data = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", data.path().join("passwd")).unwrap();
+    std::os::unix::fs::symlink("/etc", data.path().join("etc")).unwrap();
+    let reg = hostile(
+        "{}",
+        &format!(
+            "{{dirs: [{{host: '{}', guest: /data, mode: read-only}}]}}",
+            data.path().display()
+        ),
+    );
+    let d = reg.dispatcher();
+    for path in ["/data/passwd", "/data/etc/passwd"] {
+        let err = d
+            .call("hostile", json!({ "action": "read_file", "path": path }))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::ToolError, "{path}: {err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversize_output_is_refused() {
     let d = plain().dispatcher();
     let ok = d

@@ -7,6 +7,7 @@ use yaml_rust2::scanner::Marker;
 
 use super::Position;
 
+#[derive(Clone, Copy)]
 pub enum Seg<'a> {
     Key(&'a str),
     Index(usize),

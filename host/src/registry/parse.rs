@@ -303,41 +303,38 @@ impl Checker {
 
     fn limits(&mut self, base: SandboxLimits, raw: RawLimits, at: &[Seg]) -> SandboxLimits {
         let mut limits = base;
-        let check =
-            |this: &mut Self, key: &'static str, value: Option<u64>, max: u64| -> Option<u64> {
-                let value = value?;
-                if value == 0 || value > max {
-                    let mut path: Vec<Seg> = at
-                        .iter()
-                        .map(|s| match s {
-                            Seg::Key(k) => Seg::Key(k),
-                            Seg::Index(i) => Seg::Index(*i),
-                        })
-                        .collect();
-                    path.push(Seg::Key(key));
-                    this.problem(
-                        &path,
-                        format!("`{key}` must be between 1 and {max}, not {value}"),
-                    );
-                    return None;
-                }
-                Some(value)
-            };
-        if let Some(ms) = check(self, "timeout_ms", raw.timeout_ms, MAX_TIMEOUT_MS) {
+        if let Some(ms) = self.in_range(at, "timeout_ms", raw.timeout_ms, MAX_TIMEOUT_MS) {
             limits.timeout = Duration::from_millis(ms);
         }
-        if let Some(mb) = check(self, "memory_mb", raw.memory_mb, MAX_MEMORY_MB) {
+        if let Some(mb) = self.in_range(at, "memory_mb", raw.memory_mb, MAX_MEMORY_MB) {
             limits.memory_bytes = mb << 20;
         }
-        if let Some(bytes) = check(
-            self,
-            "max_output_bytes",
-            raw.max_output_bytes,
-            MAX_OUTPUT_BYTES,
-        ) {
+        let max_output = raw.max_output_bytes;
+        if let Some(bytes) = self.in_range(at, "max_output_bytes", max_output, MAX_OUTPUT_BYTES) {
             limits.max_output_bytes = bytes;
         }
         limits
+    }
+
+    /// `value` if it is set and within 1..=max; otherwise records why not.
+    fn in_range(
+        &mut self,
+        at: &[Seg],
+        key: &'static str,
+        value: Option<u64>,
+        max: u64,
+    ) -> Option<u64> {
+        let value = value?;
+        if (1..=max).contains(&value) {
+            return Some(value);
+        }
+        let mut path = at.to_vec();
+        path.push(Seg::Key(key));
+        self.problem(
+            &path,
+            format!("`{key}` must be between 1 and {max}, not {value}"),
+        );
+        None
     }
 
     fn grants(&mut self, raw: RawGrants, base_dir: &Path, tool: usize) -> Grants {
