@@ -4,12 +4,13 @@
 //! - [`registry`]: `tool_registry.yaml` parsed into typed, validated entries;
 //! - `runtime`: the wasmtime engine, compile cache and per-call sandbox (private);
 //! - [`dispatch`]: the API every front end uses ([`Dispatcher::call`]);
-//! - the front ends (the CLI in `cli`).
+//! - the front ends: the CLI ([`cli`]) and the MCP server ([`mcp`]).
 
 pub mod builtins;
 pub mod cli;
 pub mod dispatch;
 pub mod error;
+pub mod mcp;
 pub mod output;
 pub mod registry;
 mod runtime;

@@ -5,6 +5,7 @@ mod bench;
 mod check;
 mod exit;
 mod inspect;
+mod mcp;
 mod progress;
 mod run;
 
@@ -25,6 +26,7 @@ Examples:
   echo '{\"text\": \"hi\"}' | toolhost run echo -
   toolhost check tool_registry.yaml
   toolhost bench
+  toolhost mcp                      # MCP over stdio; --http [ADDR] for Streamable HTTP
 
 Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
             3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
@@ -64,6 +66,8 @@ enum Command {
     },
     /// Measure per-call overhead and cold-start time.
     Bench(bench::BenchArgs),
+    /// Serve the tools to MCP clients over stdio (or Streamable HTTP with --http).
+    Mcp(mcp::McpArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -97,7 +101,12 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
         Command::Check { registry: Some(p) } => Some(p.clone()),
         _ => cli.registry.clone(),
     };
-    let registry = match load_registry(registry_path.as_deref()) {
+    let registry_file = resolve_registry_file(registry_path);
+    let registry = match &registry_file {
+        Some(path) => registry::load_file(path),
+        None => Ok(ToolRegistry::builtin()),
+    };
+    let registry = match registry {
         Ok(r) => r,
         Err(e) => return report_registry_error(&cli, &e),
     };
@@ -110,7 +119,7 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
                 .or_else(crate::runtime::CompileCache::default_dir)
         },
     };
-    let dispatcher = match Dispatcher::new(registry, options) {
+    let dispatcher = match Dispatcher::new(registry, options.clone()) {
         Ok(d) => d,
         Err(e) => return report_error(&cli, &e),
     };
@@ -120,22 +129,16 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
         Command::Run(args) => run::run(&cli, &dispatcher, args).await,
         Command::Check { .. } => check::check(&cli, &dispatcher).await,
         Command::Bench(args) => bench::bench(&cli, &dispatcher, args).await,
+        Command::Mcp(args) => mcp::mcp(args, dispatcher, options, registry_file).await,
     }
 }
 
-/// `--registry`, else `./tool_registry.yaml`, else the built-in registry.
-fn load_registry(path: Option<&std::path::Path>) -> Result<ToolRegistry, RegistryError> {
-    match path {
-        Some(p) => registry::load_file(p),
-        None => {
-            let local = PathBuf::from(registry::DEFAULT_FILE_NAME);
-            if local.is_file() {
-                registry::load_file(&local)
-            } else {
-                Ok(ToolRegistry::builtin())
-            }
-        }
-    }
+/// `--registry`, else `./tool_registry.yaml` if present; `None` means the built-in registry.
+fn resolve_registry_file(path: Option<PathBuf>) -> Option<PathBuf> {
+    path.or_else(|| {
+        let local = PathBuf::from(registry::DEFAULT_FILE_NAME);
+        local.is_file().then_some(local)
+    })
 }
 
 fn report_registry_error(cli: &Cli, e: &RegistryError) -> ExitCode {

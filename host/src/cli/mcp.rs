@@ -1,0 +1,67 @@
+//! `toolhost mcp`: serve the registry's tools to MCP clients.
+
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use super::ExitCode;
+use crate::dispatch::{Dispatcher, DispatcherOptions};
+use crate::mcp::{self, McpOptions};
+
+#[derive(Args, Debug)]
+pub struct McpArgs {
+    /// Serve Streamable HTTP at ADDR (default 127.0.0.1:8765) instead of stdio.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:8765")]
+    http: Option<SocketAddr>,
+    /// Also accept this Host header (name or name:port); loopback names always are.
+    #[arg(long = "allow-host", value_name = "HOST")]
+    allowed_hosts: Vec<String>,
+    /// Accept requests from this browser Origin (e.g. http://localhost:3000); by default any
+    /// request with an Origin header is refused.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allowed_origins: Vec<String>,
+    /// Reload the registry when its file changes and notify clients (tools/list_changed).
+    #[arg(long)]
+    watch: bool,
+}
+
+pub async fn mcp(
+    args: &McpArgs,
+    dispatcher: Dispatcher,
+    options: DispatcherOptions,
+    registry_file: Option<PathBuf>,
+) -> ExitCode {
+    let watch = match (args.watch, registry_file) {
+        (false, _) => None,
+        (true, Some(path)) => Some(path),
+        (true, None) => {
+            eprintln!(
+                "toolhost: --watch needs a registry file (--registry PATH or ./tool_registry.yaml)"
+            );
+            return ExitCode::Usage;
+        }
+    };
+    if let Some(addr) = args.http
+        && !addr.ip().is_loopback()
+        && args.allowed_hosts.is_empty()
+    {
+        eprintln!(
+            "toolhost: {addr} is not a loopback address; name the host clients will use with \
+             --allow-host so their Host header is accepted"
+        );
+        return ExitCode::Usage;
+    }
+    let options_mcp = McpOptions {
+        http: args.http,
+        allowed_hosts: args.allowed_hosts.clone(),
+        allowed_origins: args.allowed_origins.clone(),
+        watch,
+    };
+    match mcp::serve(dispatcher, options, options_mcp).await {
+        Ok(()) => ExitCode::Ok,
+        Err(e) => {
+            eprintln!("toolhost: MCP server failed: {e:#}");
+            ExitCode::Host
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! The MCP server driven by a real MCP client (rmcp) over stdio and Streamable HTTP.
+
+mod common;
+
+use base64::Engine as _;
+use common::{TestRegistry, fixture, shared_cache_dir};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation,
+    ProgressNotificationParam, ProtocolVersion,
+};
+use rmcp::service::{NotificationContext, RunningService};
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::AsyncBufReadExt;
+use tokio::sync::Notify;
+
+/// Records what the server tells the client.
+#[derive(Clone, Default)]
+struct Recorder {
+    progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
+    list_changed: Arc<Notify>,
+}
+
+impl ClientHandler for Recorder {
+    /// The protocol version today's desktop clients speak. (rmcp's client, at the
+    /// 2026 draft version, routes progress to per-request subscriptions instead of
+    /// `on_progress`; the server sends the same notifications either way.)
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::default(),
+            Implementation::new("toolhost-tests", "0"),
+        )
+        .with_protocol_version(ProtocolVersion::V_2025_06_18)
+    }
+
+    async fn on_progress(
+        &self,
+        params: ProgressNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) {
+        self.progress.lock().unwrap().push(params);
+    }
+
+    async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        self.list_changed.notify_one();
+    }
+}
+
+fn registry() -> TestRegistry {
+    TestRegistry::new(
+        "tools:\n  - name: calc\n    component: builtin:calc\n  - name: echo\n    component: builtin:echo\n  - name: hostile\n    component: {hostile}\n    limits: {timeout_ms: 30000}\n",
+    )
+}
+
+fn toolhost_command(args: &[&str]) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"));
+    cmd.args(args)
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        .kill_on_drop(true);
+    cmd
+}
+
+async fn stdio_client(reg: &TestRegistry, extra: &[&str]) -> RunningService<RoleClient, Recorder> {
+    let mut args = vec!["--registry", reg.path.to_str().unwrap(), "mcp"];
+    args.extend_from_slice(extra);
+    let transport = TokioChildProcess::new(toolhost_command(&args)).expect("spawn toolhost mcp");
+    Recorder::default()
+        .serve(transport)
+        .await
+        .expect("initialize")
+}
+
+fn call(name: &str, args: Value) -> CallToolRequestParams {
+    let mut params = CallToolRequestParams::new(name.to_owned());
+    params.arguments = Some(args.as_object().unwrap().clone());
+    params
+}
+
+fn text_of(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn check_list_and_calc(client: &RunningService<RoleClient, Recorder>) {
+    let tools = client.list_all_tools().await.unwrap();
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names, ["calc", "echo", "hostile"]);
+    let calc = &tools[0];
+    assert!(
+        calc.description
+            .as_deref()
+            .unwrap()
+            .starts_with("Evaluate math expressions")
+    );
+    assert_eq!(calc.input_schema["type"], "object");
+    assert!(calc.input_schema["properties"]["expr"].is_object());
+
+    let result = client
+        .call_tool(call("calc", json!({ "expr": "6*7" })))
+        .await
+        .unwrap();
+    assert_eq!(result.is_error, Some(false));
+    assert_eq!(
+        result.structured_content,
+        Some(json!({ "expr": "6*7", "value": 42.0 }))
+    );
+    assert!(text_of(&result).starts_with("42\n"), "{}", text_of(&result));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stdio_lists_tools_and_calls_them() {
+    let reg = registry();
+    let client = stdio_client(&reg, &[]).await;
+    check_list_and_calc(&client).await;
+
+    let image = client
+        .call_tool(call("hostile", json!({ "action": "image" })))
+        .await
+        .unwrap();
+    let data = image
+        .content
+        .iter()
+        .find_map(|c| c.as_image().map(|i| (i.mime_type.clone(), i.data.clone())))
+        .expect("an image item");
+    assert_eq!(data.0, "image/png");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.1)
+        .unwrap();
+    assert_eq!(bytes, fixture_png());
+    assert!(text_of(&image).contains("two pixels"));
+    client.cancel().await.unwrap();
+}
+
+/// The PNG the hostile fixture returns, read back from the fixture's source of truth.
+fn fixture_png() -> Vec<u8> {
+    let _ = fixture("hostile");
+    vec![
+        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 2, 0, 0, 0, 1, 8, 2,
+        0, 0, 0, 123, 64, 232, 221, 0, 0, 0, 13, 73, 68, 65, 84, 120, 156, 99, 248, 207, 0, 4, 255,
+        1, 7, 0, 1, 255, 226, 35, 158, 89, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_are_results_with_is_error_and_the_code() {
+    let reg = registry();
+    let client = stdio_client(&reg, &[]).await;
+    let crashed = client
+        .call_tool(call(
+            "hostile",
+            json!({ "action": "panic", "message": "kaboom" }),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(crashed.is_error, Some(true));
+    assert!(
+        text_of(&crashed).starts_with("[trap]") && text_of(&crashed).contains("kaboom"),
+        "{}",
+        text_of(&crashed)
+    );
+    assert_eq!(
+        crashed.structured_content.as_ref().unwrap()["error"]["code"],
+        "trap"
+    );
+
+    let invalid = client
+        .call_tool(call("echo", json!({ "text": 5 })))
+        .await
+        .unwrap();
+    assert_eq!(invalid.is_error, Some(true));
+    assert!(
+        text_of(&invalid).starts_with("[invalid_input]") && text_of(&invalid).contains("/text"),
+        "{}",
+        text_of(&invalid)
+    );
+
+    let unknown = client.call_tool(call("nosuch", json!({}))).await;
+    assert!(
+        unknown.is_err(),
+        "an unknown tool is a protocol error: {unknown:?}"
+    );
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_is_notified_and_cancellation_stops_the_call() {
+    let reg = registry();
+    let client = stdio_client(&reg, &[]).await;
+    let recorder = client.service().clone();
+    // The client gives every request a progress token of its own.
+    let params = call(
+        "hostile",
+        json!({ "action": "progress_forever", "every_ms": 20 }),
+    );
+    // Dropping the call's future sends notifications/cancelled.
+    let abandoned =
+        tokio::time::timeout(Duration::from_millis(600), client.call_tool(params)).await;
+    assert!(abandoned.is_err(), "the call should still be running");
+    let seen = recorder.progress.lock().unwrap().len();
+    assert!(seen >= 5, "only {seen} progress notifications");
+    let progress: Vec<f64> = recorder
+        .progress
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|p| p.progress)
+        .collect();
+    assert!(
+        progress.windows(2).all(|w| w[1] > w[0]),
+        "progress must increase: {progress:?}"
+    );
+    // Allow the cancellation to arrive, then check that reports have stopped.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let after_cancel = recorder.progress.lock().unwrap().len();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        recorder.progress.lock().unwrap().len(),
+        after_cancel,
+        "the call kept running after cancellation"
+    );
+    // The server is free for the next call.
+    let echoed = client
+        .call_tool(call("echo", json!({ "text": "still here" })))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&echoed), "still here");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_reloads_the_registry_and_notifies_list_changed() {
+    let reg = TestRegistry::new("tools:\n  - name: echo\n    component: builtin:echo\n");
+    let client = stdio_client(&reg, &["--watch"]).await;
+    assert_eq!(client.list_all_tools().await.unwrap().len(), 1);
+    let changed = client.service().list_changed.clone();
+    std::fs::write(
+        &reg.path,
+        "tools:\n  - name: echo\n    component: builtin:echo\n  - name: calc\n    component: builtin:calc\n",
+    )
+    .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), changed.notified())
+        .await
+        .expect("tools/list_changed after the registry changed");
+    let names: Vec<String> = client
+        .list_all_tools()
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.name.to_string())
+        .collect();
+    assert_eq!(names, ["echo", "calc"]);
+    // A broken registry is not loaded: the last good one keeps serving.
+    std::fs::write(&reg.path, "tools: [oops\n").unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(client.list_all_tools().await.unwrap().len(), 2);
+    client.cancel().await.unwrap();
+}
+
+/// Start `toolhost mcp --http 127.0.0.1:0` and read the address it bound.
+async fn http_server(reg: &TestRegistry) -> (tokio::process::Child, String) {
+    let mut child = toolhost_command(&[
+        "--registry",
+        reg.path.to_str().unwrap(),
+        "mcp",
+        "--http",
+        "127.0.0.1:0",
+    ])
+    .stderr(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::null())
+    .spawn()
+    .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(i) = line.find("http://") {
+                return line[i..].to_owned();
+            }
+        }
+        panic!("the server exited without printing its address");
+    })
+    .await
+    .expect("server address");
+    (child, url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamable_http_serves_the_same_tools_and_checks_origin_and_host() {
+    let reg = registry();
+    let (_server, url) = http_server(&reg).await;
+    let client = Recorder::default()
+        .serve(StreamableHttpClientTransport::from_uri(url.clone()))
+        .await
+        .expect("initialize over HTTP");
+    check_list_and_calc(&client).await;
+    client.cancel().await.unwrap();
+
+    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
+    let post = |origin: Option<&str>, host: Option<&str>| {
+        let mut req = reqwest::Client::new()
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .body(init);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        if let Some(h) = host {
+            req = req.header("host", h);
+        }
+        req.send()
+    };
+    assert!(post(None, None).await.unwrap().status().is_success());
+    assert_eq!(
+        post(Some("https://evil.example"), None)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        post(None, Some("evil.example")).await.unwrap().status(),
+        403
+    );
+}
