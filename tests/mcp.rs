@@ -3,7 +3,7 @@
 mod common;
 
 use base64::Engine as _;
-use common::{TestRegistry, fixture, shared_cache_dir};
+use common::{TestRegistry, shared_cache_dir};
 use rmcp::model::{
     CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation,
     ProgressNotificationParam, ProtocolVersion,
@@ -63,7 +63,7 @@ fn toolhost_command(args: &[&str]) -> tokio::process::Command {
     cmd
 }
 
-async fn stdio_client(reg: &TestRegistry, extra: &[&str]) -> RunningService<RoleClient, Recorder> {
+async fn stdio_client(reg: &TestRegistry, extra: &[&str]) -> Client {
     let mut args = vec!["--registry", reg.path.to_str().unwrap(), "mcp"];
     args.extend_from_slice(extra);
     let transport = TokioChildProcess::new(toolhost_command(&args)).expect("spawn toolhost mcp");
@@ -88,7 +88,9 @@ fn text_of(result: &CallToolResult) -> String {
         .join("\n")
 }
 
-async fn check_list_and_calc(client: &RunningService<RoleClient, Recorder>) {
+type Client = RunningService<RoleClient, Recorder>;
+
+async fn check_list_and_calc(client: &Client) {
     let tools = client.list_all_tools().await.unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(names, ["calc", "echo", "hostile"]);
@@ -114,44 +116,32 @@ async fn check_list_and_calc(client: &RunningService<RoleClient, Recorder>) {
     assert!(text_of(&result).starts_with("42\n"), "{}", text_of(&result));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn stdio_lists_tools_and_calls_them() {
-    let reg = registry();
-    let client = stdio_client(&reg, &[]).await;
-    check_list_and_calc(&client).await;
-
+async fn check_image(client: &Client) {
     let image = client
         .call_tool(call("hostile", json!({ "action": "image" })))
         .await
         .unwrap();
-    let data = image
+    let (mime, data) = image
         .content
         .iter()
         .find_map(|c| c.as_image().map(|i| (i.mime_type.clone(), i.data.clone())))
         .expect("an image item");
-    assert_eq!(data.0, "image/png");
+    assert_eq!(mime, "image/png");
     let bytes = base64::engine::general_purpose::STANDARD
-        .decode(data.1)
+        .decode(data)
         .unwrap();
-    assert_eq!(bytes, fixture_png());
+    assert_eq!(bytes, TINY_PNG);
     assert!(text_of(&image).contains("two pixels"));
-    client.cancel().await.unwrap();
 }
 
-/// The PNG the hostile fixture returns, read back from the fixture's source of truth.
-fn fixture_png() -> Vec<u8> {
-    let _ = fixture("hostile");
-    vec![
-        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 2, 0, 0, 0, 1, 8, 2,
-        0, 0, 0, 123, 64, 232, 221, 0, 0, 0, 13, 73, 68, 65, 84, 120, 156, 99, 248, 207, 0, 4, 255,
-        1, 7, 0, 1, 255, 226, 35, 158, 89, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
-    ]
-}
+/// The 2x1 PNG the hostile fixture returns.
+const TINY_PNG: [u8; 70] = [
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 2, 0, 0, 0, 1, 8, 2, 0,
+    0, 0, 123, 64, 232, 221, 0, 0, 0, 13, 73, 68, 65, 84, 120, 156, 99, 248, 207, 0, 4, 255, 1, 7,
+    0, 1, 255, 226, 35, 158, 89, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failures_are_results_with_is_error_and_the_code() {
-    let reg = registry();
-    let client = stdio_client(&reg, &[]).await;
+async fn check_failures(client: &Client) {
     let crashed = client
         .call_tool(call(
             "hostile",
@@ -160,10 +150,10 @@ async fn failures_are_results_with_is_error_and_the_code() {
         .await
         .unwrap();
     assert_eq!(crashed.is_error, Some(true));
+    let text = text_of(&crashed);
     assert!(
-        text_of(&crashed).starts_with("[trap]") && text_of(&crashed).contains("kaboom"),
-        "{}",
-        text_of(&crashed)
+        text.starts_with("[trap]") && text.contains("kaboom"),
+        "{text}"
     );
     assert_eq!(
         crashed.structured_content.as_ref().unwrap()["error"]["code"],
@@ -175,10 +165,10 @@ async fn failures_are_results_with_is_error_and_the_code() {
         .await
         .unwrap();
     assert_eq!(invalid.is_error, Some(true));
+    let text = text_of(&invalid);
     assert!(
-        text_of(&invalid).starts_with("[invalid_input]") && text_of(&invalid).contains("/text"),
-        "{}",
-        text_of(&invalid)
+        text.starts_with("[invalid_input]") && text.contains("/text"),
+        "{text}"
     );
 
     let unknown = client.call_tool(call("nosuch", json!({}))).await;
@@ -186,13 +176,9 @@ async fn failures_are_results_with_is_error_and_the_code() {
         unknown.is_err(),
         "an unknown tool is a protocol error: {unknown:?}"
     );
-    client.cancel().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn progress_is_notified_and_cancellation_stops_the_call() {
-    let reg = registry();
-    let client = stdio_client(&reg, &[]).await;
+async fn check_progress_then_cancellation(client: &Client) {
     let recorder = client.service().clone();
     // The client gives every request a progress token of its own.
     let params = call(
@@ -203,8 +189,6 @@ async fn progress_is_notified_and_cancellation_stops_the_call() {
     let abandoned =
         tokio::time::timeout(Duration::from_millis(600), client.call_tool(params)).await;
     assert!(abandoned.is_err(), "the call should still be running");
-    let seen = recorder.progress.lock().unwrap().len();
-    assert!(seen >= 5, "only {seen} progress notifications");
     let progress: Vec<f64> = recorder
         .progress
         .lock()
@@ -212,6 +196,11 @@ async fn progress_is_notified_and_cancellation_stops_the_call() {
         .iter()
         .map(|p| p.progress)
         .collect();
+    assert!(
+        progress.len() >= 5,
+        "only {} progress notifications",
+        progress.len()
+    );
     assert!(
         progress.windows(2).all(|w| w[1] > w[0]),
         "progress must increase: {progress:?}"
@@ -231,6 +220,16 @@ async fn progress_is_notified_and_cancellation_stops_the_call() {
         .await
         .unwrap();
     assert_eq!(text_of(&echoed), "still here");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_stdio_list_call_image_failures_progress_and_cancellation() {
+    let reg = registry();
+    let client = stdio_client(&reg, &[]).await;
+    check_list_and_calc(&client).await;
+    check_image(&client).await;
+    check_failures(&client).await;
+    check_progress_then_cancellation(&client).await;
     client.cancel().await.unwrap();
 }
 
@@ -291,7 +290,7 @@ async fn http_server(reg: &TestRegistry) -> (tokio::process::Child, String) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn streamable_http_serves_the_same_tools_and_checks_origin_and_host() {
+async fn over_http_the_same_and_foreign_origin_or_host_is_refused() {
     let reg = registry();
     let (_server, url) = http_server(&reg).await;
     let client = Recorder::default()
@@ -299,6 +298,9 @@ async fn streamable_http_serves_the_same_tools_and_checks_origin_and_host() {
         .await
         .expect("initialize over HTTP");
     check_list_and_calc(&client).await;
+    check_image(&client).await;
+    check_failures(&client).await;
+    check_progress_then_cancellation(&client).await;
     client.cancel().await.unwrap();
 
     let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
