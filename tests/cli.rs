@@ -188,3 +188,36 @@ fn help_shows_examples_and_exit_codes() {
         "{out}"
     );
 }
+
+#[test]
+fn repl_eval_and_scripts_run_tools_and_report_errors_by_exit_code() {
+    let o = toolhost(&[
+        "repl",
+        "-e",
+        r#"let r = TOOL("calc", #{expr: "6*7"}); print(`got ${r.value}`); r.value / 2"#,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "got 42.0\n21.0\n");
+    let o = toolhost(&["repl", "-e", r#"TOOL("calc", #{expr: "6*"})"#]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(
+        stderr(&o).contains("invalid_input error from calc"),
+        "{}",
+        stderr(&o)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("sum.rhai");
+    std::fs::write(
+        &script,
+        "fn sq(x) { TOOL(\"calc\", #{expr: \"x^2\", vars: #{x: x}}).value }\nlet total = 0.0;\nfor i in 1..=3 { total += sq(i); }\nprint(total);\n",
+    )
+    .unwrap();
+    let o = toolhost(&["script", script.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "14.0\n");
+    std::fs::write(&script, "let x = [1, 2;\n").unwrap();
+    let o = toolhost(&["script", script.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
+}

@@ -13,6 +13,7 @@ pub mod error;
 pub mod mcp;
 pub mod output;
 pub mod registry;
+pub mod repl;
 mod runtime;
 mod suggest;
 

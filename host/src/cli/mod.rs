@@ -7,6 +7,7 @@ mod exit;
 mod inspect;
 mod mcp;
 mod progress;
+mod repl;
 mod run;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,8 @@ Examples:
   toolhost check tool_registry.yaml
   toolhost bench
   toolhost mcp                      # MCP over stdio; --http [ADDR] for Streamable HTTP
+  toolhost repl -e 'TOOL(\"calc\", #{expr: \"6*7\"}).value'
+  toolhost script analysis.rhai
 
 Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
             3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
@@ -68,6 +71,10 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Serve the tools to MCP clients over stdio (or Streamable HTTP with --http).
     Mcp(mcp::McpArgs),
+    /// Interactive Rhai REPL with TOOL(); `-e CODE` runs code and exits.
+    Repl(repl::ReplArgs),
+    /// Run a Rhai script file (as the REPL would).
+    Script(repl::ScriptArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -130,6 +137,8 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
         Command::Check { .. } => check::check(&cli, &dispatcher).await,
         Command::Bench(args) => bench::bench(&cli, &dispatcher, args).await,
         Command::Mcp(args) => mcp::mcp(args, dispatcher, options, registry_file).await,
+        Command::Repl(args) => repl::repl(args, dispatcher).await,
+        Command::Script(args) => repl::script(args, dispatcher).await,
     }
 }
 
