@@ -10,7 +10,11 @@ use std::process::Command;
 const TARGET: &str = "wasm32-wasip2";
 const PROFILE: &str = "plugin";
 /// Built-in tools: (tool name, package).
-const BUILTINS: &[(&str, &str)] = &[("calc", "tool-calc"), ("echo", "tool-echo")];
+const BUILTINS: &[(&str, &str)] = &[
+    ("calc", "tool-calc"),
+    ("echo", "tool-echo"),
+    ("render_math", "tool-render-math"),
+];
 /// Components only the tests use: (name, package).
 const FIXTURES: &[(&str, &str)] = &[
     ("hostile", "fixture-hostile"),

@@ -90,7 +90,10 @@ fn batch_runs_calls_together_and_keeps_order_and_failures() {
 fn tools_and_help_explore_the_registry() {
     let (mut s, _rt) = session();
     let out = s.eval("TOOLS().map(|t| t.name)");
-    assert_eq!(out.value.as_deref(), Some(r#"["calc","echo"]"#));
+    assert_eq!(
+        out.value.as_deref(),
+        Some(r#"["calc","echo","render_math"]"#)
+    );
     let help = s.eval(r#"HELP("calc")"#).value.unwrap();
     assert!(
         help.contains("Input schema") && help.contains("\"expr\""),
