@@ -43,6 +43,13 @@ pub fn failure(err: &wasmtime::Error, limits: &SandboxLimits, logs: &[LogRecord]
         }
         let what = match trap {
             Trap::StackOverflow => "stack overflow".to_owned(),
+            // Rust guests keep large frames on a shadow stack at the bottom of linear
+            // memory; running off its end is an access below address 0.
+            Trap::MemoryOutOfBounds => {
+                "out-of-bounds memory access (in a Rust tool usually a stack overflow, e.g. \
+                 runaway recursion)"
+                    .to_owned()
+            }
             Trap::UnreachableCodeReached if stderr_tail.contains("panicked") => {
                 "the tool panicked".to_owned()
             }
