@@ -41,6 +41,11 @@ pub enum ErrorKind {
     /// The program uses a step-like operation; see
     /// [`Program::check_smooth`](crate::Program::check_smooth).
     NotSmooth,
+    /// A data array where a number is needed: outside `sum`, `mean` or
+    /// `len`.
+    ArrayNotReduced,
+    /// Data arrays of different lengths combined element by element.
+    LengthMismatch,
 }
 
 /// Where an error sits in the source.
@@ -58,7 +63,8 @@ pub struct Location {
 ///
 /// Every error about the source text has a [`Location`]; the only errors
 /// without one are about the variable list passed to
-/// [`Expr::compile`](crate::Expr::compile) (a duplicate or invalid name).
+/// [`Expr::compile`](crate::Expr::compile) or the names of the
+/// [`Data`](crate::Data) (a duplicate or invalid name).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExprError(Box<Repr>);
 

@@ -4,9 +4,10 @@ use std::collections::HashSet;
 use std::str::FromStr;
 
 use crate::ast::{Node, NodeId, NodeKind};
+use crate::data::Data;
 use crate::error::{ErrorKind, ExprError, Span};
-use crate::program::{self, Program};
-use crate::{lexer, parser};
+use crate::program::Program;
+use crate::{compile, lexer, parser};
 
 /// A parsed expression, ready to be compiled against a list of variables.
 ///
@@ -73,7 +74,37 @@ impl Expr {
     /// ([`ErrorKind::ReservedName`]), a name listed twice, or a name that is
     /// not an identifier.
     pub fn compile<S: AsRef<str>>(&self, vars: &[S]) -> Result<Program, ExprError> {
-        program::compile(self, vars, true)
+        compile::compile(self, vars, &Data::new(), true)
+    }
+
+    /// Like [`compile`](Self::compile), with `data` bound as constants:
+    /// numbers anywhere, arrays inside reductions (see [`Data`]).
+    ///
+    /// ```
+    /// use toolhost_expr::{Data, Expr};
+    ///
+    /// let mut data = Data::new();
+    /// data.array("y", [0.5, 1.5, 1.0]);
+    /// let src = "normal_lpdf(mu, 0, 10) + sum(normal_lpdf(y, mu, 1))";
+    /// let program = Expr::parse(src)?.compile_with_data(&["mu"], &data)?;
+    /// let mut grad = [0.0];
+    /// program.eval_grad(&[1.0], &mut grad, &mut program.scratch());
+    /// // d/dmu: -mu/100 + sum(y - mu)
+    /// assert!((grad[0] - (-0.01 + 0.0)).abs() < 1e-15);
+    /// # Ok::<(), toolhost_expr::ExprError>(())
+    /// ```
+    ///
+    /// Errors, besides those of `compile`: a data name that is also a
+    /// variable ([`ErrorKind::DuplicateVariable`]), a reserved or invalid data
+    /// name, an array used outside a reduction
+    /// ([`ErrorKind::ArrayNotReduced`]), and arrays of different lengths
+    /// combined element by element ([`ErrorKind::LengthMismatch`]).
+    pub fn compile_with_data<S: AsRef<str>>(
+        &self,
+        vars: &[S],
+        data: &Data,
+    ) -> Result<Program, ExprError> {
+        compile::compile(self, vars, data, true)
     }
 
     pub(crate) fn nodes(&self) -> &[Node] {

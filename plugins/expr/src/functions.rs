@@ -6,6 +6,8 @@
 
 use std::f64::consts::{FRAC_2_SQRT_PI, LN_2, LN_10, PI};
 
+use crate::dist::Dist;
+
 /// The named constants; binding a variable with one of these names is an
 /// error.
 pub const CONSTANTS: &[(&str, f64)] = &[
@@ -423,6 +425,22 @@ pub(crate) enum Lower {
     /// `clamp(x, lo, hi) = min(max(x, lo), hi)`.
     Clamp,
     If,
+    /// A fused log density with as many operands as arguments.
+    Dist(Dist),
+    /// `student_t_lpdf(x, nu, mu, sigma)`: standardised on the tape, then
+    /// [`Dist::StudentT`].
+    StudentT,
+    /// Reductions over the elements of data arrays.
+    Sum,
+    Mean,
+    Len,
+}
+
+impl Lower {
+    /// True for the functions that reduce an array to a number.
+    pub fn is_reduction(self) -> bool {
+        matches!(self, Lower::Sum | Lower::Mean | Lower::Len)
+    }
 }
 
 #[derive(Debug)]
@@ -448,6 +466,24 @@ const fn f2(name: &'static str, signature: &'static str, op: Bin) -> Function {
         signature,
         arity: Arity::Exact(2),
         lower: Lower::Bin(op),
+    }
+}
+
+const fn dist(name: &'static str, signature: &'static str, d: Dist) -> Function {
+    Function {
+        name,
+        signature,
+        arity: Arity::Exact(d.arity()),
+        lower: Lower::Dist(d),
+    }
+}
+
+const fn reduction(name: &'static str, signature: &'static str, lower: Lower) -> Function {
+    Function {
+        name,
+        signature,
+        arity: Arity::Exact(1),
+        lower,
     }
 }
 
@@ -517,6 +553,45 @@ pub(crate) static FUNCTIONS: &[Function] = &[
         lower: Lower::If,
     },
     f2("mod", "mod(a, b) (floored)", Bin::Mod),
+    reduction(
+        "sum",
+        "sum(xs): the sum over the elements of data arrays",
+        Lower::Sum,
+    ),
+    reduction(
+        "mean",
+        "mean(xs): the mean over the elements of data arrays",
+        Lower::Mean,
+    ),
+    reduction(
+        "len",
+        "len(xs): the number of elements of data arrays",
+        Lower::Len,
+    ),
+    dist("normal_lpdf", "normal_lpdf(x, mu, sigma)", Dist::Normal),
+    Function {
+        name: "student_t_lpdf",
+        signature: "student_t_lpdf(x, nu, mu, sigma)",
+        arity: Arity::Exact(4),
+        lower: Lower::StudentT,
+    },
+    dist("cauchy_lpdf", "cauchy_lpdf(x, mu, sigma)", Dist::Cauchy),
+    dist(
+        "exponential_lpdf",
+        "exponential_lpdf(x, rate)",
+        Dist::Exponential,
+    ),
+    dist("gamma_lpdf", "gamma_lpdf(x, shape, rate)", Dist::Gamma),
+    dist("beta_lpdf", "beta_lpdf(x, a, b)", Dist::Beta),
+    dist(
+        "lognormal_lpdf",
+        "lognormal_lpdf(x, mu, sigma)",
+        Dist::Lognormal,
+    ),
+    dist("uniform_lpdf", "uniform_lpdf(x, lo, hi)", Dist::Uniform),
+    dist("binomial_lpmf", "binomial_lpmf(k, n, p)", Dist::Binomial),
+    dist("poisson_lpmf", "poisson_lpmf(k, lambda)", Dist::Poisson),
+    dist("bernoulli_lpmf", "bernoulli_lpmf(k, p)", Dist::Bernoulli),
 ];
 
 pub(crate) fn lookup(name: &str) -> Option<&'static Function> {
@@ -559,6 +634,11 @@ mod tests {
 
     #[test]
     fn table_is_consistent() {
+        for f in FUNCTIONS {
+            if let Lower::Dist(d) = f.lower {
+                assert!(f.arity.accepts(d.arity()), "{}", f.name);
+            }
+        }
         for (i, f) in FUNCTIONS.iter().enumerate() {
             assert!(f.signature.starts_with(f.name), "{}", f.name);
             assert!(

@@ -2,7 +2,8 @@
 //! `bayesopt`, plotting).
 //!
 //! Parse once with [`Expr::parse`], bind variable names to positions with
-//! [`Expr::compile`], then evaluate the resulting [`Program`] as often as
+//! [`Expr::compile`] (or [`Expr::compile_with_data`] to bind data too), then
+//! evaluate the resulting [`Program`] as often as
 //! needed, optionally with its exact gradient:
 //!
 //! ```
@@ -29,6 +30,40 @@
 //!   NaN included, as true. `%` truncates like Rust's; `mod` floors.
 //! * Functions: see [`builtin_functions`]. `min`/`max` are variadic and
 //!   propagate NaN; `clamp(x, lo, hi)` is `min(max(x, lo), hi)`.
+//! * Log densities, each with exact partial derivatives in its continuous
+//!   arguments: `normal_lpdf(x, mu, sigma)`,
+//!   `student_t_lpdf(x, nu, mu, sigma)`, `cauchy_lpdf(x, mu, sigma)`,
+//!   `exponential_lpdf(x, rate)`, `gamma_lpdf(x, shape, rate)`,
+//!   `beta_lpdf(x, a, b)`, `lognormal_lpdf(x, mu, sigma)`,
+//!   `uniform_lpdf(x, lo, hi)`, `binomial_lpmf(k, n, p)`,
+//!   `poisson_lpmf(k, lambda)`, `bernoulli_lpmf(k, p)`. Outside the support
+//!   (a negative `x` for the exponential, a non-integer `k`) they are `-inf`
+//!   with zero gradient; with an invalid parameter (`sigma <= 0`, `p`
+//!   outside `[0, 1]`) they are NaN. Counts (`k`, and `n` of the binomial)
+//!   must not depend on the variables for the program to count as smooth.
+//!
+//! # Data and reductions
+//!
+//! [`Expr::compile_with_data`] binds names to constant numbers and arrays
+//! ([`Data`]). An array may appear only inside a reduction:
+//!
+//! * `sum(e)` adds `e` over the elements, `mean(e)` averages it and `len(e)`
+//!   counts the elements. Inside, operators and functions apply element by
+//!   element: `sum((y - mu)^2)`, `sum(normal_lpdf(y, mu, sigma))`,
+//!   `sum(binomial_lpmf(k, n, p))` for arrays `y`, `k`, `n`.
+//! * Numbers, variables included, are repeated for every element. Arrays in
+//!   the same reduction must have equal lengths
+//!   ([`ErrorKind::LengthMismatch`]); an array outside any reduction is an
+//!   [`ErrorKind::ArrayNotReduced`] error pointing at it.
+//! * A reduction is a number, so reductions nest: `sum((y - mean(y))^2)`.
+//!   A reduction over an expression without arrays has one element: `sum(x)`
+//!   is `x` and `len(x)` is 1.
+//!
+//! Parts of a reduction that involve no array (`ln(sigma)`, `2 * mu`) are
+//! computed once per evaluation, not once per element, and reductions over
+//! data alone are folded to constants when compiling. The gradient of a
+//! reduction is accumulated element by element, so its memory does not grow
+//! with the number of elements.
 //!
 //! Evaluation follows IEEE rules: NaN and infinities are results, not
 //! errors. Parsing and compiling never panic, whatever the input.
@@ -37,13 +72,18 @@
 //! program gives the same bits natively and under `wasm32-wasip2`.
 
 mod ast;
+mod compile;
+mod data;
+mod dist;
 mod error;
 mod expr;
 mod functions;
 mod lexer;
 mod parser;
 mod program;
+mod shape;
 
+pub use data::Data;
 pub use error::{ErrorKind, ExprError, Location};
 pub use expr::Expr;
 pub use functions::{CONSTANTS, builtin_functions};
@@ -57,4 +97,14 @@ pub const MAX_DEPTH: usize = 256;
 /// Parses and compiles in one step: `Expr::parse(src)?.compile(vars)`.
 pub fn compile<S: AsRef<str>>(src: &str, vars: &[S]) -> Result<Program, ExprError> {
     Expr::parse(src)?.compile(vars)
+}
+
+/// Parses and compiles with data in one step:
+/// `Expr::parse(src)?.compile_with_data(vars, data)`.
+pub fn compile_with_data<S: AsRef<str>>(
+    src: &str,
+    vars: &[S],
+    data: &Data,
+) -> Result<Program, ExprError> {
+    Expr::parse(src)?.compile_with_data(vars, data)
 }

@@ -1,5 +1,5 @@
-//! Compilation of an [`Expr`] to a flat instruction tape, and its forward
-//! (value) and reverse (gradient) evaluation.
+//! The compiled program: a flat instruction tape and its forward (value) and
+//! reverse (gradient) evaluation.
 //!
 //! The tape is in SSA form over one array of slots laid out as
 //! `[variables | one slot per instruction]`. Instruction `i` writes slot
@@ -7,13 +7,17 @@
 //! loop and the gradient is one backward loop over the same list. Constants
 //! are immediates inside the instructions, so nothing but the variables has
 //! to be copied in before a run.
+//!
+//! A reduction over data arrays is one instruction whose body is a tape of
+//! its own, run once per element over `[inputs | element | body ops]`. The
+//! inputs are the outer slots the body reads; while summing, the forward
+//! pass also accumulates d sum / d input by running the body backwards
+//! after each element, so the outer backward pass treats the whole loop as
+//! a single operation and the gradient needs memory for one element only.
 
-use std::collections::HashMap;
-
-use crate::ast::{BinaryOp, NodeId, NodeKind, UnaryOp};
-use crate::error::{ErrorKind, ExprError, suggest};
-use crate::expr::Expr;
-use crate::functions::{self, Bin, CONSTANTS, Function, Lower, Un, truthy};
+use crate::dist::Dist;
+use crate::error::ExprError;
+use crate::functions::{self, Bin, Un, truthy};
 
 /// A compiled expression: evaluate it, or evaluate it with its gradient.
 ///
@@ -21,10 +25,11 @@ use crate::functions::{self, Bin, CONSTANTS, Function, Lower, Un, truthy};
 /// [`Scratch`].
 #[derive(Clone, Debug)]
 pub struct Program {
-    ops: Vec<Op>,
-    names: Vec<String>,
-    result: u32,
-    non_smooth: Option<ExprError>,
+    pub(crate) ops: Vec<Op>,
+    pub(crate) names: Vec<String>,
+    pub(crate) result: u32,
+    pub(crate) non_smooth: Option<ExprError>,
+    pub(crate) reductions: Vec<Reduction>,
 }
 
 /// Caller-owned working memory for [`Program::eval_with`] and
@@ -37,6 +42,10 @@ pub struct Program {
 pub struct Scratch {
     vals: Vec<f64>,
     adj: Vec<f64>,
+    body_vals: Vec<f64>,
+    body_adj: Vec<f64>,
+    /// d sum / d input for every reduction input, from the forward pass.
+    partials: Vec<f64>,
 }
 
 impl Scratch {
@@ -47,8 +56,9 @@ impl Scratch {
 }
 
 #[derive(Clone, Copy, Debug)]
-enum Op {
-    /// A constant that must live in a slot: an `if` branch or the result.
+pub(crate) enum Op {
+    /// A constant that must live in a slot: an `if` branch, an operand of a
+    /// log density, or the result.
     Const(f64),
     Un(Un, u32),
     Bin(Bin, u32, u32),
@@ -58,6 +68,287 @@ enum Op {
     KBin(Bin, f64, u32),
     /// `if(c, a, b)` with both branches already computed.
     Select(u32, u32, u32),
+    /// A log density; the third slot is unused by two-operand kinds.
+    Dist(Dist, u32, u32, u32),
+    /// The sum of reduction `i` over its elements.
+    Reduce(u32),
+    // The commonest arithmetic, dispatched once instead of twice (on the
+    // op, then on its kind). Each computes exactly what the general form
+    // would, so results do not change.
+    Add(u32, u32),
+    Sub(u32, u32),
+    Mul(u32, u32),
+    Div(u32, u32),
+    /// `slot + k`, also `k + slot`.
+    AddK(u32, f64),
+    /// `slot - k`.
+    SubK(u32, f64),
+    /// `k - slot`.
+    KSub(f64, u32),
+    /// `slot * k`, also `k * slot`.
+    MulK(u32, f64),
+    /// `slot / k`.
+    DivK(u32, f64),
+    /// `k / slot`.
+    KDiv(f64, u32),
+    Square(u32),
+    Neg(u32),
+}
+
+impl Op {
+    pub(crate) fn un(f: Un, a: u32) -> Op {
+        match f {
+            Un::Square => Op::Square(a),
+            Un::Neg => Op::Neg(a),
+            _ => Op::Un(f, a),
+        }
+    }
+
+    pub(crate) fn bin(f: Bin, a: u32, b: u32) -> Op {
+        match f {
+            Bin::Add => Op::Add(a, b),
+            Bin::Sub => Op::Sub(a, b),
+            Bin::Mul => Op::Mul(a, b),
+            Bin::Div => Op::Div(a, b),
+            _ => Op::Bin(f, a, b),
+        }
+    }
+
+    /// `a f k`.
+    pub(crate) fn bin_k(f: Bin, a: u32, k: f64) -> Op {
+        match f {
+            Bin::Add => Op::AddK(a, k),
+            Bin::Sub => Op::SubK(a, k),
+            Bin::Mul => Op::MulK(a, k),
+            Bin::Div => Op::DivK(a, k),
+            _ => Op::BinK(f, a, k),
+        }
+    }
+
+    /// `k f b`. Addition and multiplication commute exactly in IEEE
+    /// arithmetic, so they reuse the `slot f k` forms.
+    pub(crate) fn k_bin(f: Bin, k: f64, b: u32) -> Op {
+        match f {
+            Bin::Add => Op::AddK(b, k),
+            Bin::Sub => Op::KSub(k, b),
+            Bin::Mul => Op::MulK(b, k),
+            Bin::Div => Op::KDiv(k, b),
+            _ => Op::KBin(f, k, b),
+        }
+    }
+}
+
+/// The body of a reduction and the data it runs over.
+#[derive(Clone, Debug)]
+pub(crate) struct Reduction {
+    /// Outer slots copied to body slots `0..inputs.len()`.
+    pub inputs: Vec<u32>,
+    /// Data values per element, row-major: element `i` fills the body slots
+    /// after the inputs with `rows[i * cols..(i + 1) * cols]`.
+    pub rows: Vec<f64>,
+    pub cols: usize,
+    pub ops: Vec<Op>,
+    pub result: u32,
+    /// Where this reduction's input partials start in `Scratch::partials`.
+    pub partials: usize,
+}
+
+impl Reduction {
+    fn num_slots(&self) -> usize {
+        self.inputs.len() + self.cols + self.ops.len()
+    }
+
+    /// Sums the body over the elements. With `partials`, also writes
+    /// d sum / d input there. Kept out of line so that the outer loop stays
+    /// small.
+    #[inline(never)]
+    pub(crate) fn run(
+        &self,
+        outer: &[f64],
+        vals: &mut Vec<f64>,
+        adj: &mut Vec<f64>,
+        mut partials: Option<&mut [f64]>,
+    ) -> f64 {
+        let slots = self.num_slots();
+        if vals.len() < slots {
+            vals.resize(slots, 0.0);
+        }
+        if adj.len() < slots {
+            adj.resize(slots, 0.0);
+        }
+        let vals = &mut vals[..slots];
+        let adj = &mut adj[..slots];
+        let k = self.inputs.len();
+        let leaves = k + self.cols;
+        for (v, &s) in vals.iter_mut().zip(&self.inputs) {
+            *v = outer[s as usize];
+        }
+        if let Some(p) = partials.as_deref_mut() {
+            p.fill(0.0);
+        }
+        let mut total = 0.0;
+        for row in self.rows.chunks_exact(self.cols.max(1)) {
+            vals[k..leaves].copy_from_slice(row);
+            run_plain(&self.ops, leaves, vals);
+            let r = self.result as usize;
+            total += vals[r];
+            let Some(p) = partials.as_deref_mut() else {
+                continue;
+            };
+            if k == 0 {
+                continue;
+            }
+            adj.fill(0.0);
+            adj[r] = 1.0;
+            back_plain(&self.ops, leaves, vals, adj);
+            for (p, a) in p.iter_mut().zip(&adj[..k]) {
+                *p += a;
+            }
+        }
+        total
+    }
+}
+
+/// Runs a tape without reductions over `vals`, whose first `leaves` slots
+/// are filled. A function of its own keeps the loop's frame small.
+#[inline(never)]
+fn run_plain(ops: &[Op], leaves: usize, vals: &mut [f64]) {
+    for (i, op) in ops.iter().enumerate() {
+        vals[leaves + i] = step(*op, vals);
+    }
+}
+
+/// The reverse sweep of a tape without reductions: adjoints flow from
+/// `adj` of each instruction's slot to its operands.
+#[inline(never)]
+fn back_plain(ops: &[Op], leaves: usize, vals: &[f64], adj: &mut [f64]) {
+    for (i, op) in ops.iter().enumerate().rev() {
+        let g = adj[leaves + i];
+        // Skipping zero adjoints is what keeps an untaken if() branch from
+        // turning 0 * inf or 0 * NaN into NaN.
+        if g != 0.0 {
+            step_back(*op, vals, adj, g, vals[leaves + i]);
+        }
+    }
+}
+
+/// The value of one instruction. `Reduce` needs more than the slots and is
+/// handled by the caller.
+#[inline(always)]
+fn step(op: Op, vals: &[f64]) -> f64 {
+    match op {
+        Op::Const(k) => k,
+        Op::Un(f, a) => f.eval(vals[a as usize]),
+        Op::Bin(f, a, b) => f.eval(vals[a as usize], vals[b as usize]),
+        Op::BinK(f, a, k) => f.eval(vals[a as usize], k),
+        Op::KBin(f, k, b) => f.eval(k, vals[b as usize]),
+        Op::Select(c, a, b) => {
+            if truthy(vals[c as usize]) {
+                vals[a as usize]
+            } else {
+                vals[b as usize]
+            }
+        }
+        Op::Dist(d, a, b, c) => d.eval(vals[a as usize], vals[b as usize], vals[c as usize]),
+        Op::Reduce(_) => f64::NAN,
+        Op::Add(a, b) => vals[a as usize] + vals[b as usize],
+        Op::Sub(a, b) => vals[a as usize] - vals[b as usize],
+        Op::Mul(a, b) => vals[a as usize] * vals[b as usize],
+        Op::Div(a, b) => vals[a as usize] / vals[b as usize],
+        Op::AddK(a, k) => vals[a as usize] + k,
+        Op::SubK(a, k) => vals[a as usize] - k,
+        Op::KSub(k, b) => k - vals[b as usize],
+        Op::MulK(a, k) => vals[a as usize] * k,
+        Op::DivK(a, k) => vals[a as usize] / k,
+        Op::KDiv(k, b) => k / vals[b as usize],
+        Op::Square(a) => {
+            let x = vals[a as usize];
+            x * x
+        }
+        Op::Neg(a) => -vals[a as usize],
+    }
+}
+
+/// Propagates the adjoint `g` of one instruction, whose value is `y`, to
+/// its operands. `Reduce` is handled by the caller.
+#[inline(always)]
+fn step_back(op: Op, vals: &[f64], adj: &mut [f64], g: f64, y: f64) {
+    match op {
+        Op::Const(_) | Op::Reduce(_) => {}
+        Op::Un(f, a) => {
+            let a = a as usize;
+            adj[a] += g * f.deriv(vals[a], y);
+        }
+        Op::Bin(f, a, b) => {
+            let (a, b) = (a as usize, b as usize);
+            let (da, db) = f.partials(vals[a], vals[b], y);
+            adj[a] += g * da;
+            adj[b] += g * db;
+        }
+        // pow gets its own arms so that only the needed partial, each
+        // costing a pow or a log, is computed.
+        Op::BinK(Bin::Pow, a, k) => {
+            let a = a as usize;
+            adj[a] += g * functions::pow_da(vals[a], k);
+        }
+        Op::KBin(Bin::Pow, k, b) => {
+            adj[b as usize] += g * functions::pow_db(k, y);
+        }
+        Op::BinK(f, a, k) => {
+            let a = a as usize;
+            adj[a] += g * f.partials(vals[a], k, y).0;
+        }
+        Op::KBin(f, k, b) => {
+            let b = b as usize;
+            adj[b] += g * f.partials(k, vals[b], y).1;
+        }
+        Op::Select(c, a, b) => {
+            let taken = if truthy(vals[c as usize]) { a } else { b };
+            adj[taken as usize] += g;
+        }
+        Op::Dist(d, a, b, c) => {
+            let (a, b, c) = (a as usize, b as usize, c as usize);
+            let [da, db, dc] = d.partials(vals[a], vals[b], vals[c]);
+            adj[a] += g * da;
+            adj[b] += g * db;
+            if d.arity() == 3 {
+                adj[c] += g * dc;
+            }
+        }
+        // The same products as the general partials, so the same bits.
+        Op::Add(a, b) => {
+            adj[a as usize] += g;
+            adj[b as usize] += g;
+        }
+        Op::Sub(a, b) => {
+            adj[a as usize] += g;
+            adj[b as usize] -= g;
+        }
+        Op::Mul(a, b) => {
+            let (a, b) = (a as usize, b as usize);
+            let (va, vb) = (vals[a], vals[b]);
+            adj[a] += g * vb;
+            adj[b] += g * va;
+        }
+        Op::Div(a, b) => {
+            let (a, b) = (a as usize, b as usize);
+            let vb = vals[b];
+            adj[a] += g * (1.0 / vb);
+            adj[b] += g * (-y / vb);
+        }
+        Op::AddK(a, _) | Op::SubK(a, _) => adj[a as usize] += g,
+        Op::KSub(_, b) | Op::Neg(b) => adj[b as usize] -= g,
+        Op::MulK(a, k) => adj[a as usize] += g * k,
+        Op::DivK(a, k) => adj[a as usize] += g * (1.0 / k),
+        Op::KDiv(_, b) => {
+            let b = b as usize;
+            adj[b] += g * (-y / vals[b]);
+        }
+        Op::Square(a) => {
+            let a = a as usize;
+            adj[a] += g * (2.0 * vals[a]);
+        }
+    }
 }
 
 impl Program {
@@ -73,9 +364,18 @@ impl Program {
 
     /// A scratch sized for this program.
     pub fn scratch(&self) -> Scratch {
+        let body = self
+            .reductions
+            .iter()
+            .map(Reduction::num_slots)
+            .max()
+            .unwrap_or(0);
         Scratch {
             vals: vec![0.0; self.num_slots()],
             adj: vec![0.0; self.num_slots()],
+            body_vals: vec![0.0; body],
+            body_adj: vec![0.0; body],
+            partials: vec![0.0; self.num_partials()],
         }
     }
 
@@ -94,7 +394,7 @@ impl Program {
         if vars.len() != self.names.len() {
             return f64::NAN;
         }
-        self.forward(vars, &mut scratch.vals)
+        self.forward(vars, scratch, false)
     }
 
     /// Evaluates at `vars` and writes d value / d `vars[i]` into `grad[i]`,
@@ -106,7 +406,8 @@ impl Program {
     /// pass the gradient to the selected argument, the first one on ties;
     /// `if` passes it to the taken branch only, so a NaN or infinity in the
     /// other branch does not leak. `hypot` and `atan2` have gradient 0 at
-    /// the origin.
+    /// the origin. The log densities have zero partials with respect to
+    /// counts and outside their support.
     ///
     /// If `vars` or `grad` has the wrong length, returns NaN and fills `grad`
     /// with NaN (no panic).
@@ -116,7 +417,7 @@ impl Program {
             grad.fill(f64::NAN);
             return f64::NAN;
         }
-        let value = self.forward(vars, &mut scratch.vals);
+        let value = self.forward(vars, scratch, true);
         let slots = self.num_slots();
         if scratch.adj.len() < slots {
             scratch.adj.resize(slots, 0.0);
@@ -125,6 +426,11 @@ impl Program {
         let adj = &mut scratch.adj[..slots];
         adj.fill(0.0);
         adj[self.result as usize] = 1.0;
+        if self.reductions.is_empty() {
+            back_plain(&self.ops, n, vals, adj);
+            grad.copy_from_slice(&adj[..n]);
+            return value;
+        }
         for (i, op) in self.ops.iter().enumerate().rev() {
             let g = adj[n + i];
             // Skipping zero adjoints is what keeps an untaken if() branch
@@ -132,40 +438,15 @@ impl Program {
             if g == 0.0 {
                 continue;
             }
-            let y = vals[n + i];
             match *op {
-                Op::Const(_) => {}
-                Op::Un(f, a) => {
-                    let a = a as usize;
-                    adj[a] += g * f.deriv(vals[a], y);
+                Op::Reduce(r) => {
+                    let red = &self.reductions[r as usize];
+                    let partials = &scratch.partials[red.partials..][..red.inputs.len()];
+                    for (&s, &p) in red.inputs.iter().zip(partials) {
+                        adj[s as usize] += g * p;
+                    }
                 }
-                Op::Bin(f, a, b) => {
-                    let (a, b) = (a as usize, b as usize);
-                    let (da, db) = f.partials(vals[a], vals[b], y);
-                    adj[a] += g * da;
-                    adj[b] += g * db;
-                }
-                // pow gets its own arms so that only the needed partial,
-                // each costing a pow or a log, is computed.
-                Op::BinK(Bin::Pow, a, k) => {
-                    let a = a as usize;
-                    adj[a] += g * functions::pow_da(vals[a], k);
-                }
-                Op::KBin(Bin::Pow, k, b) => {
-                    adj[b as usize] += g * functions::pow_db(k, y);
-                }
-                Op::BinK(f, a, k) => {
-                    let a = a as usize;
-                    adj[a] += g * f.partials(vals[a], k, y).0;
-                }
-                Op::KBin(f, k, b) => {
-                    let b = b as usize;
-                    adj[b] += g * f.partials(k, vals[b], y).1;
-                }
-                Op::Select(c, a, b) => {
-                    let taken = if truthy(vals[c as usize]) { a } else { b };
-                    adj[taken as usize] += g;
-                }
+                op => step_back(op, vals, adj, g, vals[n + i]),
             }
         }
         grad.copy_from_slice(&adj[..n]);
@@ -178,13 +459,17 @@ impl Program {
         self.non_smooth.is_none()
     }
 
-    /// Errs ([`ErrorKind::NotSmooth`]) naming the first operation, in
-    /// source order, whose gradient is zero or undefined wherever the value
-    /// jumps: `floor`, `ceil`, `round`, `trunc`, `sign`, `%`, `mod`,
-    /// comparisons, `&&`, `||`, `!`, and `if` with a non-constant condition.
-    /// Gradient-based samplers should refuse such programs. Continuous
-    /// functions with kinks (`abs`, `min`, `max`, `clamp`) count as smooth.
-    /// Parts removed by constant folding (e.g. `floor(2.5)`) do not count.
+    /// Errs ([`ErrorKind::NotSmooth`](crate::ErrorKind::NotSmooth)) naming
+    /// the first operation, in source order, whose gradient is zero or
+    /// undefined wherever the value jumps: `floor`, `ceil`, `round`,
+    /// `trunc`, `sign`, `%`, `mod`, comparisons, `&&`, `||`, `!`, `if` with
+    /// a condition that depends on the variables, and the count argument of
+    /// `binomial_lpmf`, `poisson_lpmf` and `bernoulli_lpmf` when it depends
+    /// on the variables. Gradient-based samplers should refuse such
+    /// programs. Continuous functions with kinks (`abs`, `min`, `max`,
+    /// `clamp`) count as smooth. Operations on constants and data alone do
+    /// not count (`floor(2.5)`, `sum(if(y > 0, x, 0))` for data `y`), nor
+    /// do parts removed by constant folding.
     pub fn check_smooth(&self) -> Result<(), ExprError> {
         match &self.non_smooth {
             Some(e) => Err(e.clone()),
@@ -192,461 +477,53 @@ impl Program {
         }
     }
 
-    fn num_slots(&self) -> usize {
+    pub(crate) fn num_slots(&self) -> usize {
         self.names.len() + self.ops.len()
     }
 
-    fn forward(&self, vars: &[f64], vals: &mut Vec<f64>) -> f64 {
+    fn num_partials(&self) -> usize {
+        self.reductions
+            .last()
+            .map_or(0, |r| r.partials + r.inputs.len())
+    }
+
+    fn forward(&self, vars: &[f64], scratch: &mut Scratch, want_grad: bool) -> f64 {
         let slots = self.num_slots();
+        let Scratch {
+            vals,
+            body_vals,
+            body_adj,
+            partials,
+            ..
+        } = scratch;
         if vals.len() < slots {
             vals.resize(slots, 0.0);
         }
         let vals = &mut vals[..slots];
         let n = self.names.len();
         vals[..n].copy_from_slice(vars);
+        if self.reductions.is_empty() {
+            run_plain(&self.ops, n, vals);
+            return vals[self.result as usize];
+        }
         for (i, op) in self.ops.iter().enumerate() {
             vals[n + i] = match *op {
-                Op::Const(k) => k,
-                Op::Un(f, a) => f.eval(vals[a as usize]),
-                Op::Bin(f, a, b) => f.eval(vals[a as usize], vals[b as usize]),
-                Op::BinK(f, a, k) => f.eval(vals[a as usize], k),
-                Op::KBin(f, k, b) => f.eval(k, vals[b as usize]),
-                Op::Select(c, a, b) => {
-                    if truthy(vals[c as usize]) {
-                        vals[a as usize]
+                Op::Reduce(r) => {
+                    let red = &self.reductions[r as usize];
+                    let p = if want_grad {
+                        let need = red.partials + red.inputs.len();
+                        if partials.len() < need {
+                            partials.resize(need, 0.0);
+                        }
+                        Some(&mut partials[red.partials..need])
                     } else {
-                        vals[b as usize]
-                    }
+                        None
+                    };
+                    red.run(vals, body_vals, body_adj, p)
                 }
+                op => step(op, vals),
             };
         }
         vals[self.result as usize]
-    }
-}
-
-/// An operand while building: constants stay inline so they can be folded
-/// or become immediates; temporaries index the unoptimized op list.
-#[derive(Clone, Copy, Debug)]
-enum Val {
-    Const(f64),
-    Var(u32),
-    Temp(u32),
-}
-
-#[derive(Clone, Copy, Debug)]
-enum IrOp {
-    Un(Un, Val),
-    Bin(Bin, Val, Val),
-    Select(Val, Val, Val),
-}
-
-impl IrOp {
-    fn operands(self) -> impl Iterator<Item = Val> {
-        match self {
-            IrOp::Un(_, a) => [Some(a), None, None],
-            IrOp::Bin(_, a, b) => [Some(a), Some(b), None],
-            IrOp::Select(c, a, b) => [Some(c), Some(a), Some(b)],
-        }
-        .into_iter()
-        .flatten()
-    }
-
-    fn is_smooth(self) -> bool {
-        match self {
-            IrOp::Un(f, _) => f.is_smooth(),
-            IrOp::Bin(f, _, _) => f.is_smooth(),
-            IrOp::Select(c, _, _) => matches!(c, Val::Const(_)),
-        }
-    }
-}
-
-struct Builder {
-    ops: Vec<IrOp>,
-    /// The syntax node each op came from, for error messages.
-    origin: Vec<NodeId>,
-    fold: bool,
-}
-
-impl Builder {
-    fn emit(&mut self, op: IrOp, node: NodeId) -> Val {
-        // Truncation is caught in `finish`, which rejects op counts above u32.
-        let t = self.ops.len() as u32;
-        self.ops.push(op);
-        self.origin.push(node);
-        Val::Temp(t)
-    }
-
-    // Folding runs the very same eval code as the tape, so it cannot change
-    // a result.
-    fn un(&mut self, f: Un, a: Val, node: NodeId) -> Val {
-        match a {
-            Val::Const(x) if self.fold => Val::Const(f.eval(x)),
-            _ => self.emit(IrOp::Un(f, a), node),
-        }
-    }
-
-    fn bin(&mut self, f: Bin, a: Val, b: Val, node: NodeId) -> Val {
-        match (a, b) {
-            (Val::Const(x), Val::Const(y)) if self.fold => Val::Const(f.eval(x, y)),
-            _ => self.emit(IrOp::Bin(f, a, b), node),
-        }
-    }
-
-    fn pow(&mut self, a: Val, b: Val, node: NodeId) -> Val {
-        // x*x is both faster than pow and correctly rounded.
-        match b {
-            Val::Const(2.0) => self.un(Un::Square, a, node),
-            _ => self.bin(Bin::Pow, a, b, node),
-        }
-    }
-
-    fn select(&mut self, c: Val, a: Val, b: Val, node: NodeId) -> Val {
-        match c {
-            // The untaken branch's ops become dead and are dropped later.
-            Val::Const(c) if self.fold => {
-                if truthy(c) {
-                    a
-                } else {
-                    b
-                }
-            }
-            _ => self.emit(IrOp::Select(c, a, b), node),
-        }
-    }
-
-    fn call(&mut self, f: &Function, args: &[Val], node: NodeId) -> Option<Val> {
-        Some(match (f.lower, args) {
-            (Lower::Un(op), &[a]) => self.un(op, a, node),
-            (Lower::Bin(Bin::Pow), &[a, b]) => self.pow(a, b, node),
-            (Lower::Bin(op), &[a, b]) => self.bin(op, a, b, node),
-            (Lower::Log, &[x]) => self.un(Un::Ln, x, node),
-            (Lower::Log, &[x, base]) => self.bin(Bin::Log, x, base, node),
-            (Lower::Fold(op), &[first, ref rest @ ..]) => rest
-                .iter()
-                .fold(first, |acc, &v| self.bin(op, acc, v, node)),
-            (Lower::Clamp, &[x, lo, hi]) => {
-                let low = self.bin(Bin::Max, x, lo, node);
-                self.bin(Bin::Min, low, hi, node)
-            }
-            (Lower::If, &[c, a, b]) => self.select(c, a, b, node),
-            _ => return None,
-        })
-    }
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut bytes = name.bytes();
-    bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
-fn too_large() -> ExprError {
-    ExprError::unlocated(ErrorKind::TooLong, "expression is too large to compile")
-}
-
-pub(crate) fn compile<S: AsRef<str>>(
-    expr: &Expr,
-    vars: &[S],
-    fold: bool,
-) -> Result<Program, ExprError> {
-    let nodes = expr.nodes();
-    let mut index: HashMap<&str, u32> = HashMap::with_capacity(vars.len());
-    for (i, name) in vars.iter().enumerate() {
-        let name = name.as_ref();
-        if functions::constant(name).is_some() {
-            let msg = format!("'{name}' is a reserved constant and cannot be a variable name");
-            // Point at a use of the constant if there is one.
-            let used = nodes
-                .iter()
-                .find(|n| matches!(n.kind, NodeKind::Num(_)) && expr.text(n.span) == name);
-            return Err(match used {
-                Some(n) => ExprError::at(ErrorKind::ReservedName, msg, expr.source(), n.span),
-                None => ExprError::unlocated(ErrorKind::ReservedName, msg),
-            });
-        }
-        if !is_identifier(name) {
-            return Err(ExprError::unlocated(
-                ErrorKind::InvalidVariableName,
-                format!(
-                    "'{name}' is not a valid variable name (use letters, digits and '_', not starting with a digit)"
-                ),
-            ));
-        }
-        let i = u32::try_from(i).map_err(|_| too_large())?;
-        if index.insert(name, i).is_some() {
-            return Err(ExprError::unlocated(
-                ErrorKind::DuplicateVariable,
-                format!("variable '{name}' is listed more than once"),
-            ));
-        }
-    }
-
-    let mut b = Builder {
-        ops: Vec::new(),
-        origin: Vec::new(),
-        fold,
-    };
-    let mut vals: Vec<Val> = Vec::with_capacity(nodes.len());
-    let mut args: Vec<Val> = Vec::new();
-    // Children precede parents in `nodes`, so one pass suffices and the
-    // first unknown variable met is the leftmost in the source.
-    for (id, node) in nodes.iter().enumerate() {
-        let id = id as NodeId; // the parser caps node count at u32
-        let val = match &node.kind {
-            NodeKind::Num(v) => Val::Const(*v),
-            NodeKind::Var => {
-                let name = expr.text(node.span);
-                match index.get(name) {
-                    Some(&i) => Val::Var(i),
-                    None => return Err(unknown_variable(expr, node.span, name, vars)),
-                }
-            }
-            NodeKind::Unary(op, a) => {
-                let a = vals[*a as usize];
-                match op {
-                    UnaryOp::Plus => a,
-                    UnaryOp::Neg => b.un(Un::Neg, a, id),
-                    UnaryOp::Not => b.un(Un::Not, a, id),
-                }
-            }
-            NodeKind::Binary(op, l, r) => {
-                let (l, r) = (vals[*l as usize], vals[*r as usize]);
-                let f = match op {
-                    BinaryOp::Pow => {
-                        vals.push(b.pow(l, r, id));
-                        continue;
-                    }
-                    BinaryOp::Or => Bin::Or,
-                    BinaryOp::And => Bin::And,
-                    BinaryOp::Eq => Bin::Eq,
-                    BinaryOp::Ne => Bin::Ne,
-                    BinaryOp::Lt => Bin::Lt,
-                    BinaryOp::Le => Bin::Le,
-                    BinaryOp::Gt => Bin::Gt,
-                    BinaryOp::Ge => Bin::Ge,
-                    BinaryOp::Add => Bin::Add,
-                    BinaryOp::Sub => Bin::Sub,
-                    BinaryOp::Mul => Bin::Mul,
-                    BinaryOp::Div => Bin::Div,
-                    BinaryOp::Rem => Bin::Rem,
-                };
-                b.bin(f, l, r, id)
-            }
-            NodeKind::Call(f, arg_ids) => {
-                args.clear();
-                args.extend(arg_ids.iter().map(|&a| vals[a as usize]));
-                b.call(f, &args, id).ok_or_else(|| {
-                    // The parser checked arity; this is only a safety net.
-                    ExprError::at(
-                        ErrorKind::WrongArity,
-                        format!("function '{}' expects {}", f.name, f.arity.describe()),
-                        expr.source(),
-                        node.span,
-                    )
-                })?
-            }
-        };
-        vals.push(val);
-    }
-    let root = vals[expr.root() as usize];
-    finish(expr, index.len(), vars, b, root)
-}
-
-fn unknown_variable<S: AsRef<str>>(
-    expr: &Expr,
-    span: crate::error::Span,
-    name: &str,
-    vars: &[S],
-) -> ExprError {
-    let hint = if functions::lookup(name).is_some() {
-        format!(" ('{name}' is a function: call it as {name}(...))")
-    } else {
-        let known = vars
-            .iter()
-            .map(|v| v.as_ref())
-            .chain(CONSTANTS.iter().map(|(c, _)| *c));
-        match suggest(name, known) {
-            Some(s) => format!(" (did you mean '{s}'?)"),
-            None => String::new(),
-        }
-    };
-    ExprError::at(
-        ErrorKind::UnknownVariable,
-        format!("unknown variable '{name}'{hint}"),
-        expr.source(),
-        span,
-    )
-}
-
-/// Drops dead ops, turns constant operands into immediates, and assigns
-/// final slots.
-fn finish<S: AsRef<str>>(
-    expr: &Expr,
-    n_vars: usize,
-    vars: &[S],
-    b: Builder,
-    root: Val,
-) -> Result<Program, ExprError> {
-    let Builder { ops, origin, .. } = b;
-    let mut live = vec![false; ops.len()];
-    if let Val::Temp(t) = root {
-        live[t as usize] = true;
-    }
-    for i in (0..ops.len()).rev() {
-        if live[i] {
-            for v in ops[i].operands() {
-                if let Val::Temp(t) = v {
-                    live[t as usize] = true;
-                }
-            }
-        }
-    }
-
-    let mut tape = Tape {
-        ops: Vec::with_capacity(ops.len()),
-        n_vars,
-        temp_slot: vec![0; ops.len()],
-        const_slot: HashMap::new(),
-    };
-    let mut non_smooth = None;
-    for (i, &op) in ops.iter().enumerate() {
-        if !live[i] {
-            continue;
-        }
-        if non_smooth.is_none() && !op.is_smooth() {
-            non_smooth = Some(not_smooth(expr, origin[i], op));
-        }
-        let op = match op {
-            IrOp::Un(f, a) => Op::Un(f, tape.slot(a)),
-            // Both constant only happens with folding off.
-            IrOp::Bin(f, Val::Const(x), b @ Val::Const(_)) => Op::KBin(f, x, tape.slot(b)),
-            IrOp::Bin(f, a, Val::Const(k)) => Op::BinK(f, tape.slot(a), k),
-            IrOp::Bin(f, Val::Const(k), b) => Op::KBin(f, k, tape.slot(b)),
-            IrOp::Bin(f, a, b) => Op::Bin(f, tape.slot(a), tape.slot(b)),
-            IrOp::Select(c, a, b) => Op::Select(tape.slot(c), tape.slot(a), tape.slot(b)),
-        };
-        tape.temp_slot[i] = tape.push(op);
-    }
-    let result = tape.slot(root);
-    if u32::try_from(n_vars + tape.ops.len()).is_err() {
-        return Err(too_large());
-    }
-    Ok(Program {
-        ops: tape.ops,
-        names: vars.iter().map(|v| v.as_ref().to_owned()).collect(),
-        result,
-        non_smooth,
-    })
-}
-
-struct Tape {
-    ops: Vec<Op>,
-    n_vars: usize,
-    temp_slot: Vec<u32>,
-    /// Constants that needed a slot, by bit pattern, so each is stored once.
-    const_slot: HashMap<u64, u32>,
-}
-
-impl Tape {
-    // Slot numbers may wrap past u32 here; `finish` rejects such tapes
-    // before they are used.
-    fn push(&mut self, op: Op) -> u32 {
-        self.ops.push(op);
-        (self.n_vars + self.ops.len() - 1) as u32
-    }
-
-    fn slot(&mut self, v: Val) -> u32 {
-        match v {
-            Val::Var(i) => i,
-            Val::Temp(t) => self.temp_slot[t as usize],
-            Val::Const(k) => match self.const_slot.get(&k.to_bits()) {
-                Some(&s) => s,
-                None => {
-                    let s = self.push(Op::Const(k));
-                    self.const_slot.insert(k.to_bits(), s);
-                    s
-                }
-            },
-        }
-    }
-}
-
-fn not_smooth(expr: &Expr, node: NodeId, op: IrOp) -> ExprError {
-    let span = expr.nodes()[node as usize].span;
-    let name = expr.text(span);
-    let why = match op {
-        IrOp::Select(..) => "its result jumps where the condition changes",
-        IrOp::Bin(Bin::Rem | Bin::Mod, ..) => "it jumps at multiples of the divisor",
-        _ => "it is piecewise constant, so its gradient is zero or undefined",
-    };
-    ExprError::at(
-        ErrorKind::NotSmooth,
-        format!("'{name}' is not smooth: {why}"),
-        expr.source(),
-        span,
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn both(src: &str, vars: &[&str]) -> (Program, Program) {
-        let e = Expr::parse(src).unwrap();
-        (
-            compile(&e, vars, true).unwrap(),
-            compile(&e, vars, false).unwrap(),
-        )
-    }
-
-    #[test]
-    fn folding_keeps_results_and_shrinks_the_tape() {
-        let cases = [
-            "2^0.5 * x + sin(pi/3) - ln(10)/3",
-            "x * exp(-(1.5^2)/2) / sqrt(2*pi)",
-            "gamma(4.5) + lgamma(0.3) + erf(0.7) * x + log(100, 10)",
-            "if(1 < 2, x, sqrt(-1)) + if(0, nan, 3)",
-            "max(1, 2, x) + min(3, -1/3) + clamp(5, 0, 1) * x",
-            "mod(-7, 3) * x + -7 % 3 + round(-2.5) + atan2(1, -1)",
-            "x^2^0.5 + (1 + 1e-16) - 1",
-            "!0 + (1 && 0) + (0 || 2) + (3 >= 3) * x",
-            "log(8, 2) + log(1000, 10) + log(x, 3) + factorial(5)",
-        ];
-        for src in cases {
-            let (folded, plain) = both(src, &["x"]);
-            assert!(folded.ops.len() < plain.ops.len(), "{src}: nothing folded");
-            for x in [-1.5, 0.0, 0.25, 2.0, 7.0] {
-                let (a, b) = (folded.eval(&[x]), plain.eval(&[x]));
-                assert!(
-                    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
-                    "{src} at x={x}: folded {a} != unfolded {b}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn constant_if_drops_the_dead_branch() {
-        let (folded, _) = both("if(0, floor(x) + x^3, x)", &["x"]);
-        assert_eq!(folded.ops.len(), 0);
-        assert!(folded.is_smooth());
-        assert_eq!(folded.eval(&[4.5]), 4.5);
-    }
-
-    #[test]
-    fn constants_are_immediates_unless_they_need_a_slot() {
-        let (p, _) = both("x*2 + 3/y + 2", &["x", "y"]);
-        assert!(!p.ops.iter().any(|op| matches!(op, Op::Const(_))));
-        assert_eq!(p.ops.len(), 4);
-        // if() branches need slots; equal constants share one.
-        let (p, _) = both("if(x, 1.5, 1.5) + if(y, 1.5, x)", &["x", "y"]);
-        let consts = p.ops.iter().filter(|op| matches!(op, Op::Const(_)));
-        assert_eq!(consts.count(), 1);
-        assert_eq!(p.eval(&[0.0, 1.0]), 3.0);
-        let (p, _) = both("2 + 3", &["x"]);
-        assert!(matches!(p.ops[..], [Op::Const(5.0)]));
-        assert_eq!(p.eval(&[0.0]), 5.0);
     }
 }

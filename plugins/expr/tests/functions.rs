@@ -109,6 +109,35 @@ const CASES: &[(&str, f64, f64)] = &[
     ("-7 % 3", -1.0, 0.0),
     ("7 % -3", 1.0, 0.0),
     ("5.5 % 2", 1.5, 0.0),
+    // Without data arrays, a reduction has a single element.
+    ("sum(2.5)", 2.5, 0.0),
+    ("mean(-3)", -3.0, 0.0),
+    ("len(7)", 1.0, 0.0),
+    // Log densities against formulas evaluated independently.
+    ("normal_lpdf(1.5, 0.5, 2)", -1.737_085_713_764_618, 1e-14),
+    ("normal_lpdf(0, 0, 1)", -0.918_938_533_204_672_7, 0.0),
+    (
+        "student_t_lpdf(1, 3, 0, 1)",
+        -1.576_252_994_527_071_3,
+        1e-14,
+    ),
+    ("cauchy_lpdf(2, 1, 0.5)", -2.061_020_617_723_555, 1e-14),
+    ("exponential_lpdf(0.5, 2)", -0.306_852_819_440_054_7, 1e-14),
+    ("exponential_lpdf(-1, 2)", f64::NEG_INFINITY, 0.0),
+    ("gamma_lpdf(2, 3, 1.5)", -1.090_457_495_115_561_2, 1e-14),
+    ("gamma_lpdf(-0.5, 3, 1.5)", f64::NEG_INFINITY, 0.0),
+    ("beta_lpdf(0.25, 2, 3)", 0.523_248_143_764_547_5, 1e-14),
+    ("beta_lpdf(1.5, 2, 3)", f64::NEG_INFINITY, 0.0),
+    ("lognormal_lpdf(2, 0, 1)", -1.852_312_220_723_718_8, 1e-14),
+    ("lognormal_lpdf(0, 0, 1)", f64::NEG_INFINITY, 0.0),
+    ("uniform_lpdf(0.3, -1, 3)", -1.386_294_361_119_890_6, 1e-14),
+    ("uniform_lpdf(3.5, -1, 3)", f64::NEG_INFINITY, 0.0),
+    ("binomial_lpmf(3, 10, 0.4)", -1.537_159_819_202_354_3, 1e-14),
+    ("binomial_lpmf(11, 10, 0.4)", f64::NEG_INFINITY, 0.0),
+    ("poisson_lpmf(4, 2.5)", -2.012_890_902_851_325_3, 1e-14),
+    ("poisson_lpmf(1.5, 2.5)", f64::NEG_INFINITY, 0.0),
+    ("bernoulli_lpmf(1, 0.3)", -1.203_972_804_325_936_1, 1e-14),
+    ("bernoulli_lpmf(0, 0.3)", -0.356_674_943_938_732_4, 1e-14),
 ];
 
 #[test]

@@ -181,6 +181,10 @@ fn every_smooth_function_matches_finite_differences() {
         ("factorial", (0.1, 6.0)),
         ("min", (-5.0, 5.0)),
         ("max", (-5.0, 5.0)),
+        // Without data, a reduction is its single element.
+        ("sum", (-5.0, 5.0)),
+        ("mean", (-5.0, 5.0)),
+        ("len", (-5.0, 5.0)),
     ];
     let more_args: &[(&str, &[&str], Domains)] = &[
         ("atan2(x, y)", &["x", "y"], &[(-3.0, 3.0), (0.2, 3.0)]),
@@ -206,6 +210,63 @@ fn every_smooth_function_matches_finite_differences() {
             "lgamma(a + b) - lgamma(a) - lgamma(b) + (a - 1)*ln(p) + (b - 1)*log1p(-p)",
             &["a", "b", "p"],
             &[(0.5, 5.0), (0.5, 5.0), (0.05, 0.95)],
+        ),
+        // Log densities in every continuous argument, inside the support.
+        (
+            "normal_lpdf(x, m, s)",
+            &["x", "m", "s"],
+            &[(-4.0, 4.0), (-2.0, 2.0), (0.2, 3.0)],
+        ),
+        (
+            "student_t_lpdf(x, nu, m, s)",
+            &["x", "nu", "m", "s"],
+            &[(-4.0, 4.0), (0.5, 30.0), (-2.0, 2.0), (0.2, 3.0)],
+        ),
+        (
+            "cauchy_lpdf(x, m, s)",
+            &["x", "m", "s"],
+            &[(-4.0, 4.0), (-2.0, 2.0), (0.2, 3.0)],
+        ),
+        (
+            "exponential_lpdf(x, r)",
+            &["x", "r"],
+            &[(0.01, 5.0), (0.2, 4.0)],
+        ),
+        (
+            "gamma_lpdf(x, a, b)",
+            &["x", "a", "b"],
+            &[(0.05, 6.0), (0.3, 8.0), (0.2, 4.0)],
+        ),
+        (
+            "beta_lpdf(x, a, b)",
+            &["x", "a", "b"],
+            &[(0.05, 0.95), (0.3, 8.0), (0.3, 8.0)],
+        ),
+        (
+            "lognormal_lpdf(x, m, s)",
+            &["x", "m", "s"],
+            &[(0.05, 6.0), (-1.0, 1.0), (0.2, 3.0)],
+        ),
+        (
+            "uniform_lpdf(x, lo, hi)",
+            &["x", "lo", "hi"],
+            &[(0.0, 1.0), (-3.0, -0.1), (1.1, 4.0)],
+        ),
+        ("binomial_lpmf(3, 10, p)", &["p"], &[(0.05, 0.95)]),
+        (
+            "binomial_lpmf(0, 4, p) + binomial_lpmf(4, 4, p)",
+            &["p"],
+            &[(0.05, 0.95)],
+        ),
+        (
+            "poisson_lpmf(4, l) + poisson_lpmf(0, l)",
+            &["l"],
+            &[(0.1, 9.0)],
+        ),
+        (
+            "bernoulli_lpmf(1, p) + 2 * bernoulli_lpmf(0, p)",
+            &["p"],
+            &[(0.05, 0.95)],
         ),
     ];
     let mut rng = Rng::new(42);
