@@ -13,6 +13,7 @@ const PROFILE: &str = "plugin";
 const BUILTINS: &[(&str, &str)] = &[
     ("calc", "tool-calc"),
     ("echo", "tool-echo"),
+    ("mcmc", "tool-mcmc"),
     ("render_math", "tool-render-math"),
 ];
 /// Components only the tests use: (name, package).

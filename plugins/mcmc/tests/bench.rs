@@ -1,0 +1,127 @@
+//! Sampling efficiency: minimum bulk ESS over the dimensions per second of
+//! sampling, on the three reference targets, with 100,000 draws in all
+//! (4 chains x (5,000 warm-up + 20,000 kept)). Not a pass/fail test; run
+//!
+//! ```text
+//! cargo test --release --test bench -- --ignored --nocapture
+//! ```
+
+use std::time::Instant;
+
+use tool_mcmc::model::ExprModel;
+use tool_mcmc::rng::Rng;
+use tool_mcmc::sampler::{self, Algorithm, Init, Settings};
+use tool_mcmc::summary;
+use tool_mcmc::transform::Transform;
+
+struct Random;
+
+impl Init for Random {
+    fn fill(&self, rng: &mut Rng, q: &mut [f64]) {
+        for q in q {
+            *q = rng.uniform_in(-2.0, 2.0);
+        }
+    }
+    fn attempts(&self) -> usize {
+        100
+    }
+}
+
+fn iid_gaussian(d: usize) -> (String, Vec<String>) {
+    let names: Vec<String> = (1..=d).map(|i| format!("x{i}")).collect();
+    let squares: Vec<String> = names.iter().map(|n| format!("{n}^2")).collect();
+    (format!("-0.5 * ({})", squares.join(" + ")), names)
+}
+
+/// The AR(1) correlation 0.9^|i-j| has a tridiagonal precision matrix.
+fn ar1_gaussian(d: usize, rho: f64) -> (String, Vec<String>) {
+    let names: Vec<String> = (1..=d).map(|i| format!("x{i}")).collect();
+    let mut diag = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let w = if i == 0 || i == d - 1 {
+            1.0
+        } else {
+            1.0 + rho * rho
+        };
+        diag.push(format!("{w} * {n}^2"));
+    }
+    let off: Vec<String> = names
+        .windows(2)
+        .map(|w| format!("{} * {}", w[0], w[1]))
+        .collect();
+    let src = format!(
+        "-({} - {} * ({})) / {}",
+        diag.join(" + "),
+        2.0 * rho,
+        off.join(" + "),
+        2.0 * (1.0 - rho * rho)
+    );
+    (src, names)
+}
+
+fn measure(label: &str, src: &str, names: &[String], goal: f64) {
+    let program = toolhost_expr::compile(src, names).unwrap();
+    let mut model = ExprModel::new(program, vec![Transform::Identity; names.len()]);
+    let settings = Settings {
+        chains: 4,
+        warmup: 5_000,
+        draws: 20_000,
+        seed: 1,
+        algorithm: Algorithm::Nuts {
+            max_depth: 10,
+            target_accept: 0.8,
+            raise_on_divergence: true,
+        },
+    };
+    let start = Instant::now();
+    let run = sampler::run(&mut model, &settings, &Random, &mut |_, _| {}).unwrap();
+    let sampling = start.elapsed().as_secs_f64();
+    // The tool summarises every parameter before it answers: count that too.
+    let summary = summary::summarize(names, &run, &settings);
+    let seconds = start.elapsed().as_secs_f64();
+    let ess = summary
+        .parameters
+        .iter()
+        .map(|(_, s)| s.ess_bulk)
+        .fold(f64::INFINITY, f64::min);
+    let leapfrogs: u64 = run
+        .chains
+        .iter()
+        .flat_map(|c| &c.n_leapfrog)
+        .map(|&n| u64::from(n))
+        .sum();
+    let divergences: usize = run
+        .chains
+        .iter()
+        .map(|c| c.divergent.iter().filter(|d| **d).count())
+        .sum();
+    println!(
+        "{label}: min bulk ESS {ess:.0} in {seconds:.3} s ({sampling:.3} s sampling, the rest \
+         diagnostics) = {:.0} ESS/s (goal {goal:.0}); {:.1} leapfrog steps per draw, \
+         {:.0} ns per step, {divergences} divergences",
+        ess / seconds,
+        leapfrogs as f64 / 80_000.0,
+        sampling * 1e9 / leapfrogs as f64 / 1.25,
+    );
+}
+
+#[test]
+#[ignore]
+fn ess_per_second_on_the_reference_targets() {
+    let (src, names) = iid_gaussian(10);
+    measure("(a) 10-d standard Gaussian", &src, &names, 185_000.0);
+    let (src, names) = ar1_gaussian(5, 0.9);
+    measure(
+        "(b) 5-d Gaussian, correlation 0.9^|i-j|",
+        &src,
+        &names,
+        12_600.0,
+    );
+    let names = vec!["x".to_owned(), "y".to_owned()];
+    measure(
+        "(c) 2-d banana",
+        "-((1 - x)^2 + 100 * (y - x^2)^2) / 20",
+        &names,
+        1_500.0,
+    );
+}
