@@ -6,6 +6,7 @@
 //! - [`dispatch`]: the API every front end uses ([`Dispatcher::call`]);
 //! - the front ends: the CLI ([`cli`]) and the MCP server ([`mcp`]).
 
+pub mod agent;
 pub mod builtins;
 pub mod cli;
 pub mod dispatch;

@@ -1,6 +1,7 @@
 //! The `toolhost` command line. Everything goes through [`Dispatcher`]; nothing here knows
 //! about wasmtime.
 
+mod agent;
 mod bench;
 mod check;
 mod exit;
@@ -30,6 +31,7 @@ Examples:
   toolhost mcp                      # MCP over stdio; --http [ADDR] for Streamable HTTP
   toolhost repl -e 'TOOL(\"calc\", #{expr: \"6*7\"}).value'
   toolhost script analysis.rhai
+  toolhost agent --base-url http://127.0.0.1:8080/v1 \"integrate x^2 from 0 to 3\"
 
 Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
             3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
@@ -75,6 +77,8 @@ enum Command {
     Repl(repl::ReplArgs),
     /// Run a Rhai script file (as the REPL would).
     Script(repl::ScriptArgs),
+    /// Let a language model solve a task by writing REPL code until it calls FINAL.
+    Agent(Box<agent::AgentArgs>),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -139,6 +143,7 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
         Command::Mcp(args) => mcp::mcp(args, dispatcher, options, registry_file).await,
         Command::Repl(args) => repl::repl(args, dispatcher).await,
         Command::Script(args) => repl::script(args, dispatcher).await,
+        Command::Agent(args) => agent::agent(&cli, args, dispatcher).await,
     }
 }
 

@@ -1,0 +1,125 @@
+//! `toolhost agent --replay FILE`: run a recorded trajectory's code again, without any
+//! model, and check that every tool call and the final answer come out the same.
+
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use super::RecordedAnswers;
+use super::trajectory::{Record, read};
+use crate::dispatch::Dispatcher;
+use crate::repl::{ImageMode, ReplOptions, ReplSession};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplayReport {
+    pub run_id: String,
+    pub steps_replayed: u32,
+    pub tool_calls_checked: usize,
+    pub mismatches: Vec<String>,
+}
+
+impl ReplayReport {
+    pub fn matches(&self) -> bool {
+        self.mismatches.is_empty()
+    }
+}
+
+/// Re-run the top-level steps' code in a fresh session. Answers the model gave to
+/// `llm_query` are served from the recording.
+pub fn replay(
+    path: &Path,
+    dispatcher: Dispatcher,
+    runtime: tokio::runtime::Handle,
+) -> std::io::Result<ReplayReport> {
+    let records = read(path)?;
+    let answers: VecDeque<String> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Step {
+                depth: 1,
+                code: None,
+                response,
+                ..
+            } => Some(response.clone()),
+            _ => None,
+        })
+        .collect();
+    let options = ReplOptions {
+        images: ImageMode::Save(None),
+        model: Some(Arc::new(RecordedAnswers(Mutex::new(answers)))),
+        ..ReplOptions::default()
+    };
+    let mut session = ReplSession::new(dispatcher, runtime, options);
+    let mut report = ReplayReport {
+        run_id: String::new(),
+        steps_replayed: 0,
+        tool_calls_checked: 0,
+        mismatches: Vec::new(),
+    };
+    let mut final_seen = None;
+    for record in &records {
+        match record {
+            Record::Start {
+                run_id, depth: 0, ..
+            } => report.run_id = run_id.clone(),
+            Record::Step {
+                depth: 0,
+                step,
+                code: Some(code),
+                tool_calls,
+                error,
+                ..
+            } => {
+                report.steps_replayed += 1;
+                let outcome = session.eval(code);
+                if outcome.tool_calls.len() != tool_calls.len() {
+                    report.mismatches.push(format!(
+                        "step {step}: {} tool calls now, {} recorded",
+                        outcome.tool_calls.len(),
+                        tool_calls.len()
+                    ));
+                }
+                for (i, (now, then)) in outcome.tool_calls.iter().zip(tool_calls).enumerate() {
+                    report.tool_calls_checked += 1;
+                    if now.tool != then.tool
+                        || now.arguments != then.arguments
+                        || now.result != then.result
+                    {
+                        report.mismatches.push(format!(
+                            "step {step}, call {}: {}({}) gave {} now, recorded {}({}) gave {}",
+                            i + 1,
+                            now.tool,
+                            now.arguments,
+                            now.result,
+                            then.tool,
+                            then.arguments,
+                            then.result
+                        ));
+                    }
+                }
+                if outcome.error.is_some() != error.is_some() {
+                    report.mismatches.push(format!(
+                        "step {step}: error now {:?}, recorded {:?}",
+                        outcome.error, error
+                    ));
+                }
+                if outcome.final_value.is_some() {
+                    final_seen = outcome.final_value;
+                }
+            }
+            Record::End {
+                depth: 0,
+                final_value,
+                ..
+            } if *final_value != final_seen => {
+                report.mismatches.push(format!(
+                    "final answer: {:?} now, recorded {:?}",
+                    final_seen, final_value
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(report)
+}

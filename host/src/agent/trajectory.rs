@@ -1,0 +1,102 @@
+//! The run's record: one JSON object per line, enough to audit the run and to replay its
+//! code without a model.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+
+use super::llm::{Message, Usage};
+use crate::repl::ToolCallRecord;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Record {
+    Start {
+        run_id: String,
+        task: String,
+        model: String,
+        depth: u32,
+    },
+    Step {
+        run_id: String,
+        depth: u32,
+        step: u32,
+        model: String,
+        request: Vec<Message>,
+        response: String,
+        finish_reason: Option<String>,
+        usage: Usage,
+        attempts: u32,
+        code: Option<String>,
+        output: Option<String>,
+        value: Option<String>,
+        error: Option<String>,
+        tool_calls: Vec<ToolCallRecord>,
+        duration_ms: f64,
+        failed: bool,
+    },
+    Escalation {
+        run_id: String,
+        step: u32,
+        from: String,
+        to: String,
+        reason: String,
+    },
+    End {
+        run_id: String,
+        depth: u32,
+        stop_reason: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        final_value: Option<Value>,
+        steps: u32,
+        usage: Usage,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cost: Option<f64>,
+    },
+}
+
+/// Appends records to a JSONL file (or nowhere).
+pub struct Trajectory {
+    file: Option<std::sync::Mutex<std::fs::File>>,
+}
+
+impl Trajectory {
+    pub fn create(path: Option<&Path>) -> std::io::Result<Self> {
+        let file = match path {
+            Some(p) => {
+                if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                Some(std::sync::Mutex::new(std::fs::File::create(p)?))
+            }
+            None => None,
+        };
+        Ok(Trajectory { file })
+    }
+
+    pub fn write(&self, record: &Record) {
+        if let Some(f) = &self.file {
+            let mut f = f.lock().expect("trajectory lock");
+            let _ = serde_json::to_writer(&mut *f, record);
+            let _ = f.write_all(b"\n");
+            let _ = f.flush();
+        }
+    }
+}
+
+pub fn read(path: &Path) -> std::io::Result<Vec<Record>> {
+    let text = std::fs::read_to_string(path)?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("line {}: {e}", i + 1),
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,402 @@
+//! The agent loop against a real HTTP server on loopback that speaks the chat-completions
+//! protocol and replays scripted answers.
+
+mod common;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use common::shared_cache_dir;
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use toolhost::agent::{self, AgentConfig, Budget, ModelEndpoint, RetryPolicy, StopReason};
+use toolhost::registry::ToolRegistry;
+use toolhost::repl::ReplLimits;
+use toolhost::{Dispatcher, DispatcherOptions};
+
+/// One scripted behaviour of the fake model server.
+#[derive(Clone)]
+enum Script {
+    Reply(&'static str),
+    Status(u16, Option<&'static str>),
+    Hang,
+    Malformed,
+}
+
+#[derive(Default)]
+struct FakeState {
+    script: Mutex<VecDeque<Script>>,
+    /// Every request body received, in order.
+    requests: Mutex<Vec<Value>>,
+}
+
+async fn completions(
+    State(state): State<Arc<FakeState>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    state.requests.lock().unwrap().push(json!({ "body": body, "auth": headers.get("authorization").map(|v| v.to_str().unwrap().to_owned()) }));
+    let next = state.script.lock().unwrap().pop_front();
+    match next {
+        Some(Script::Reply(content)) => {
+            let prompt = body["messages"].to_string().len() as u64 / 4;
+            let reply = json!({
+                "id": "x", "object": "chat.completion", "model": body["model"],
+                "choices": [{ "index": 0, "message": { "role": "assistant", "content": content }, "finish_reason": "stop" }],
+                "usage": { "prompt_tokens": prompt, "completion_tokens": 10, "total_tokens": prompt + 10 }
+            });
+            ([("content-type", "application/json")], reply.to_string()).into_response()
+        }
+        Some(Script::Status(code, retry_after)) => {
+            let mut r = (
+                StatusCode::from_u16(code).unwrap(),
+                format!("{{\"error\": \"scripted {code}\"}}"),
+            )
+                .into_response();
+            if let Some(after) = retry_after {
+                r.headers_mut()
+                    .insert("retry-after", after.parse().unwrap());
+            }
+            r
+        }
+        Some(Script::Hang) => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+        Some(Script::Malformed) => {
+            (StatusCode::OK, "{\"choices\": [ this is not json").into_response()
+        }
+        None => (StatusCode::INTERNAL_SERVER_ERROR, "script exhausted").into_response(),
+    }
+}
+
+struct FakeModel {
+    state: Arc<FakeState>,
+    base_url: String,
+}
+
+impl FakeModel {
+    async fn start(script: Vec<Script>) -> Self {
+        let state = Arc::new(FakeState {
+            script: Mutex::new(script.into()),
+            ..FakeState::default()
+        });
+        let app = axum::Router::new()
+            .route("/v1/chat/completions", axum::routing::post(completions))
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        FakeModel {
+            state,
+            base_url: format!("http://{addr}/v1"),
+        }
+    }
+
+    fn requests(&self) -> Vec<Value> {
+        self.state
+            .requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r["body"].clone())
+            .collect()
+    }
+
+    /// The last user message of request `i` (what the host fed back).
+    fn feedback(&self, i: usize) -> String {
+        let req = &self.requests()[i];
+        let msgs = req["messages"].as_array().unwrap();
+        msgs.last().unwrap()["content"].as_str().unwrap().to_owned()
+    }
+
+    fn config(&self) -> AgentConfig {
+        AgentConfig {
+            primary: ModelEndpoint {
+                base_url: self.base_url.clone(),
+                model: "small".into(),
+                api_key: Some("sk-test".into()),
+                temperature: Some(0.0),
+                max_tokens: Some(512),
+                stop: agent::default_stop(),
+            },
+            escalation: None,
+            retry: RetryPolicy {
+                request_timeout: Duration::from_secs(10),
+                max_retries: 3,
+                base_delay: Duration::from_millis(10),
+                max_delay: Duration::from_millis(50),
+            },
+            budget: Budget {
+                max_steps: 6,
+                ..Budget::default()
+            },
+            require_exploration: false,
+            max_depth: 1,
+            output_budget: 4000,
+            trajectory: None,
+            repl_limits: ReplLimits::default(),
+        }
+    }
+}
+
+fn dispatcher() -> Dispatcher {
+    Dispatcher::new(
+        ToolRegistry::builtin(),
+        DispatcherOptions {
+            cache_dir: Some(shared_cache_dir()),
+        },
+    )
+    .unwrap()
+}
+
+const EXPLORE: &str = "Let me look.\n```rhai\nTOOLS().map(|t| t.name)\n```";
+const BROKEN_CALL: &str = "```rhai\nlet r = TOOL(\"calc\", #{expr: \"6*\"});\n```";
+const FIXED_CALL: &str = "```rhai\nlet r = TOOL(\"calc\", #{expr: \"6*7\"});\nprint(`six times seven is ${r.value}`);\nFINAL(r.value)\n```";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explores_hits_an_error_fixes_it_and_answers() {
+    let model = FakeModel::start(vec![
+        Script::Reply(EXPLORE),
+        Script::Reply(BROKEN_CALL),
+        Script::Reply(FIXED_CALL),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = model.config();
+    config.trajectory = Some(dir.path().join("run.jsonl"));
+    let report = agent::run("What is 6 times 7?", config, dispatcher())
+        .await
+        .unwrap();
+    assert_eq!(report.stop_reason, StopReason::Final);
+    assert_eq!(report.final_value, Some(json!(42.0)));
+    assert_eq!(report.steps, 3);
+    assert_eq!(report.calls.len(), 3);
+    assert_eq!(report.usage.completion_tokens, 30);
+
+    let reqs = model.requests();
+    // The protocol: system prompt with the tools, stop at the closing fence, the key sent.
+    let system = reqs[0]["messages"][0]["content"].as_str().unwrap();
+    assert!(
+        system.contains("## calc")
+            && system.contains("\"expr\"")
+            && system.contains("FINAL(value)")
+    );
+    assert_eq!(reqs[0]["stop"][0], "\n```\n");
+    assert_eq!(
+        model.state.requests.lock().unwrap()[0]["auth"],
+        "Bearer sk-test"
+    );
+    assert_eq!(reqs[0]["messages"][1]["content"], "What is 6 times 7?");
+    assert!(
+        model
+            .feedback(1)
+            .contains(r#"=> ["calc","echo","mcmc","render_math"]"#),
+        "{}",
+        model.feedback(1)
+    );
+    assert!(
+        model.feedback(2).contains("invalid_input error from calc"),
+        "{}",
+        model.feedback(2)
+    );
+
+    let lines: Vec<Value> = std::fs::read_to_string(dir.path().join("run.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["start", "step", "step", "step", "end"]);
+    assert!(lines.iter().all(|l| l["run_id"] == report.run_id.as_str()));
+    assert_eq!(lines[2]["tool_calls"][0]["error_code"], "invalid_input");
+    assert_eq!(
+        lines[3]["tool_calls"][0]["arguments"],
+        json!({ "expr": "6*7" })
+    );
+    assert_eq!(lines[3]["output"], "six times seven is 42.0\n");
+    assert_eq!(lines[4]["final_value"], json!(42.0));
+
+    // Replay: the same code gives the same tool results and answer, with no model.
+    let path = dir.path().join("run.jsonl");
+    let handle = tokio::runtime::Handle::current();
+    let d = dispatcher();
+    let p = path.clone();
+    let replayed = tokio::task::spawn_blocking(move || agent::replay(&p, d, handle))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
+    assert_eq!(
+        (replayed.steps_replayed, replayed.tool_calls_checked),
+        (3, 2)
+    );
+    // A tampered record is caught.
+    let tampered = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"value\":42.0", "\"value\":41.0");
+    std::fs::write(&path, tampered).unwrap();
+    let handle = tokio::runtime::Handle::current();
+    let d = dispatcher();
+    let replayed = tokio::task::spawn_blocking(move || agent::replay(&path, d, handle))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!replayed.matches());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_that_never_writes_code_is_told_why_and_stopped_by_the_step_budget() {
+    let model = FakeModel::start(vec![
+        Script::Reply("The answer is 4."),
+        Script::Reply("FINAL(4)"),
+        Script::Reply("```python\nprint(4)\n```"),
+    ])
+    .await;
+    let mut config = model.config();
+    config.budget.max_steps = 3;
+    let report = agent::run("2+2?", config, dispatcher()).await.unwrap();
+    assert_eq!(report.stop_reason, StopReason::MaxSteps);
+    assert_eq!(report.final_value, None);
+    assert!(model.feedback(1).contains("No code block found"));
+    assert!(model.feedback(2).contains("FINAL(...) in prose"));
+    assert_eq!(model.requests().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_faults_are_retried_and_client_faults_fail_fast() {
+    // 500 then success; malformed JSON then success; 429 with Retry-After then success.
+    let model = FakeModel::start(vec![
+        Script::Status(500, None),
+        Script::Reply("```rhai\nlet a = 1;\n```"),
+        Script::Malformed,
+        Script::Reply("```rhai\nlet b = 2;\n```"),
+        Script::Status(429, Some("1")),
+        Script::Reply("```rhai\nFINAL(a + b)\n```"),
+    ])
+    .await;
+    let started = Instant::now();
+    let report = agent::run("add", model.config(), dispatcher())
+        .await
+        .unwrap();
+    assert_eq!(report.final_value, Some(json!(3)));
+    assert_eq!(model.requests().len(), 6);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was not honoured"
+    );
+
+    let model = FakeModel::start(vec![
+        Script::Status(401, None),
+        Script::Reply("```rhai\nFINAL(1)\n```"),
+    ])
+    .await;
+    let report = agent::run("x", model.config(), dispatcher()).await.unwrap();
+    match &report.stop_reason {
+        StopReason::Backend(why) => assert!(why.contains("401"), "{why}"),
+        other => panic!("expected a backend stop, got {other:?}"),
+    }
+    assert_eq!(model.requests().len(), 1, "401 must not be retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_request_hits_the_timeout_and_is_retried() {
+    let model = FakeModel::start(vec![
+        Script::Hang,
+        Script::Reply("```rhai\nFINAL(\"ok\")\n```"),
+    ])
+    .await;
+    let mut config = model.config();
+    config.retry.request_timeout = Duration::from_millis(300);
+    let started = Instant::now();
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!("ok")));
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    let model = FakeModel::start(vec![Script::Hang, Script::Hang]).await;
+    let mut config = model.config();
+    config.retry.request_timeout = Duration::from_millis(200);
+    config.retry.max_retries = 1;
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    match &report.stop_reason {
+        StopReason::Backend(why) => assert!(why.contains("timed out"), "{why}"),
+        other => panic!("expected a backend stop, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_query_depth_is_limited_outside_the_code() {
+    // Depth 0: llm_query is refused, whatever the code does.
+    let model = FakeModel::start(vec![
+        Script::Reply("```rhai\nlet a = llm_query(\"hi\");\n```"),
+        Script::Reply("```rhai\nFINAL(\"gave up\")\n```"),
+    ])
+    .await;
+    let mut config = model.config();
+    config.max_depth = 0;
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!("gave up")));
+    assert!(
+        model.feedback(1).contains("llm_query"),
+        "{}",
+        model.feedback(1)
+    );
+    assert_eq!(model.requests().len(), 2, "no sub-call may reach the model");
+
+    // Depth 2: the top code's sub-call is a sub-agent with its own REPL; its own sub-call
+    // is a plain completion (the deepest level).
+    let model = FakeModel::start(vec![
+        Script::Reply("```rhai\nlet inner = llm_query(\"what is 2+3?\");\nFINAL(`top got ${inner}`)\n```"),
+        Script::Reply("```rhai\nlet plain = llm_query(\"say five\");\nFINAL(`${TOOL(\"calc\", #{expr: \"2+3\"}).value} and ${plain}`)\n```"),
+        Script::Reply("five"),
+    ])
+    .await;
+    let mut config = model.config();
+    config.max_depth = 2;
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!("top got 5.0 and five")));
+    let reqs = model.requests();
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[1]["messages"][1]["content"], "what is 2+3?");
+    assert_eq!(
+        reqs[2]["messages"].as_array().unwrap().len(),
+        1,
+        "the deepest call is a plain completion"
+    );
+    assert!(reqs[2]["stop"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stronger_model_takes_over_after_failed_steps() {
+    let model = FakeModel::start(vec![
+        Script::Reply("hmm"),
+        Script::Reply("```rhai\nboom(\n```"),
+        Script::Reply("```rhai\nFINAL(TOOL(\"calc\", #{expr: \"1+1\"}).value)\n```"),
+    ])
+    .await;
+    let mut config = model.config();
+    let mut strong = config.primary.clone();
+    strong.model = "strong".into();
+    config.escalation = Some((strong, 2));
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!(2.0)));
+    let models: Vec<String> = model
+        .requests()
+        .iter()
+        .map(|r| r["model"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(models, ["small", "small", "strong"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_budget_stops_the_run_with_its_reason() {
+    let model = FakeModel::start(vec![Script::Reply("```rhai\nlet x = 1;\n```"); 5]).await;
+    let mut config = model.config();
+    config.budget.max_total_tokens = Some(1);
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.stop_reason, StopReason::MaxTokens);
+    assert_eq!(model.requests().len(), 1);
+}
