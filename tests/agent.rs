@@ -400,3 +400,53 @@ async fn token_budget_stops_the_run_with_its_reason() {
     assert_eq!(report.stop_reason, StopReason::MaxTokens);
     assert_eq!(model.requests().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_runs_a_task_and_replays_its_trajectory() {
+    let model = FakeModel::start(vec![Script::Reply(FIXED_CALL)]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let trajectory = dir.path().join("cli.jsonl");
+    let run = |args: Vec<String>| {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"));
+        cmd.args(args)
+            .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+            .env_remove("OPENAI_API_KEY")
+            .current_dir(dir.path());
+        cmd.output()
+    };
+    let out = run(vec![
+        "agent".into(),
+        "--base-url".into(),
+        model.base_url.clone(),
+        "--model".into(),
+        "tiny".into(),
+        "--trajectory".into(),
+        trajectory.display().to_string(),
+        "What is 6 times 7?".into(),
+    ])
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "42.0\n");
+    assert!(
+        stderr.contains("the code called FINAL after 1 steps") && stderr.contains("tokens:"),
+        "{stderr}"
+    );
+    assert_eq!(model.requests()[0]["model"], "tiny");
+
+    let out = run(vec![
+        "agent".into(),
+        "--replay".into(),
+        trajectory.display().to_string(),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("all match"));
+}
