@@ -1,0 +1,355 @@
+use super::*;
+use toolhost_sdk::{Content, Value, testing::call};
+
+fn sixel_of(out: &Output) -> &str {
+    out.content
+        .iter()
+        .find_map(|c| match c {
+            Content::Sixel(s) => Some(s.as_str()),
+            _ => None,
+        })
+        .expect("a sixel item")
+}
+
+fn png_of(out: &Output) -> &[u8] {
+    out.content
+        .iter()
+        .find_map(|c| match c {
+            Content::Image { mime_type, data } if mime_type == "image/png" => Some(&data[..]),
+            _ => None,
+        })
+        .expect("a PNG item")
+}
+
+/// Decode sixel to RGBA with icy_sixel's decoder.
+fn decode_sixel(s: &str) -> (usize, usize, Vec<u8>) {
+    let img = icy_sixel::SixelImage::decode(s.as_bytes()).expect("sixel decodes");
+    (img.width, img.height, img.pixels)
+}
+
+fn decode_png(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut reader = png::Decoder::new(bytes).read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    buf.truncate(info.buffer_size());
+    (info.width as usize, info.height as usize, buf)
+}
+
+/// Sixel colours are percentages: compare with that precision.
+fn near(a: &[u8], b: (u8, u8, u8)) -> bool {
+    let d = |x: u8, y: u8| (x as i32 - y as i32).abs() <= 2;
+    d(a[0], b.0) && d(a[1], b.1) && d(a[2], b.2)
+}
+
+fn count_in(
+    px: &[u8],
+    w: usize,
+    bpp: usize,
+    rect: (usize, usize, usize, usize),
+    f: impl Fn(&[u8]) -> bool,
+) -> usize {
+    let (x0, y0, x1, y1) = rect;
+    let mut n = 0;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let i = (y * w + x) * bpp;
+            if f(&px[i..i + bpp]) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn sine(n: usize) -> (Vec<f64>, Vec<f64>) {
+    let x: Vec<f64> = (0..n).map(|i| i as f64 * 10.0 / (n - 1) as f64).collect();
+    let y = x.iter().map(|v| v.sin()).collect();
+    (x, y)
+}
+
+const BLUE: (u8, u8, u8) = (0x1f, 0x77, 0xb4);
+
+#[test]
+fn sixel_decodes_to_size_with_series_colour() {
+    let (x, y) = sine(1000);
+    let out = call::<Plot>(json!({
+        "kind": "line", "width": 400, "height": 300,
+        "series": [{ "label": "sin", "x": x, "y": y }],
+    }))
+    .unwrap();
+    let (w, h, px) = decode_sixel(sixel_of(&out));
+    assert_eq!((w, h), (400, 300));
+    // The plot area: the series colour appears across its width, and in the middle
+    // rows (sin crosses zero there) but not at the very top rows of the image.
+    let left = count_in(&px, w, 4, (60, 0, 200, 300), |p| near(p, BLUE));
+    let right = count_in(&px, w, 4, (200, 0, 390, 300), |p| near(p, BLUE));
+    assert!(left > 50 && right > 50, "{left} {right}");
+    assert_eq!(count_in(&px, w, 4, (0, 0, 400, 5), |p| near(p, BLUE)), 0);
+    // Few colours: the palette holds exactly what is drawn.
+    let (palette, _) = sixel::index_colors(&decode_png_free_rgb(&px));
+    assert!(palette.len() < 16, "{} colours", palette.len());
+}
+
+fn decode_png_free_rgb(rgba: &[u8]) -> Vec<u8> {
+    rgba.chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect()
+}
+
+#[test]
+fn png_decodes_to_requested_size() {
+    let out = call::<Plot>(json!({
+        "series": [{ "y": [1, 3, 2, 5] }], "width": 320, "height": 200, "format": "png",
+    }))
+    .unwrap();
+    let (w, h, px) = decode_png(png_of(&out));
+    assert_eq!((w, h), (320, 200));
+    assert_eq!(px.len(), 320 * 200 * 3);
+    assert!(count_in(&px, w, 3, (0, 0, w, h), |p| near(p, BLUE)) > 20);
+}
+
+#[test]
+fn title_and_legend_text_is_drawn() {
+    let (x, y) = sine(100);
+    let plain = json!({ "series": [{ "x": x, "y": y }], "format": "png" });
+    let mut with_text = plain.clone();
+    with_text["title"] = json!("A Title");
+    with_text["series"][0]["label"] = json!("Legend Entry");
+    let dark = |p: &[u8]| p[0] < 100 && p[1] < 100 && p[2] < 100;
+    let a = decode_png(png_of(&call::<Plot>(plain).unwrap()));
+    let b = decode_png(png_of(&call::<Plot>(with_text).unwrap()));
+    // Title band at the top: dark pixels only when there is a title.
+    let top = (200, 0, 600, 40);
+    assert_eq!(count_in(&a.2, 800, 3, top, dark), 0);
+    assert!(count_in(&b.2, 800, 3, top, dark) > 100);
+    // Legend in the upper right of the plot area.
+    let legend = (550, 40, 800, 160);
+    assert!(count_in(&b.2, 800, 3, legend, dark) > count_in(&a.2, 800, 3, legend, dark) + 100);
+    // Tick labels are drawn too (below the x axis).
+    assert!(count_in(&a.2, 800, 3, (0, 560, 800, 600), dark) > 50);
+}
+
+#[test]
+fn every_kind_renders() {
+    let inputs = [
+        json!({ "kind": "scatter", "series": [{ "x": [1, 2, 3], "y": [3, 1, 2], "label": "pts" }] }),
+        json!({ "kind": "histogram", "bins": "auto", "series": [{ "values": [1, 2, 2, 3, 3, 3, 4, 4, 5] }] }),
+        json!({ "kind": "histogram", "bins": 4, "series": [{ "values": [1, 2, 3] }, { "values": [2, 2] }] }),
+        json!({ "kind": "bar", "categories": ["a", "b"], "series": [{ "y": [1, 2], "label": "s" }, { "y": [2, 1] }] }),
+        json!({ "kind": "function", "x_range": [0, 6.3], "functions": [{ "expr": "sin(x)" }, { "expr": "cos(x)", "color": "#f00" }] }),
+        json!({ "kind": "heatmap", "matrix": [[1, 2, 3], [4, 5, 6]] }),
+        json!({ "kind": "line", "log_x": true, "log_y": true, "series": [{ "x": [1, 10, 100], "y": [1, 100, 10000] }] }),
+        json!({ "series": [{ "y": [1, 2] }], "format": "svg", "title": "svg" }),
+        json!({ "series": [{ "y": [1, 2] }], "format": "both" }),
+    ];
+    for input in inputs {
+        let out = call::<Plot>(input.clone()).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert!(out.content.len() >= 2, "{input}");
+    }
+}
+
+#[test]
+fn svg_has_text_elements() {
+    let out = call::<Plot>(
+        json!({ "series": [{ "y": [1, 2], "label": "s" }], "format": "svg", "title": "Hello" }),
+    )
+    .unwrap();
+    let svg = out
+        .content
+        .iter()
+        .find_map(|c| match c {
+            Content::Image { mime_type, data } if mime_type == "image/svg+xml" => {
+                Some(String::from_utf8(data.clone()).unwrap())
+            }
+            _ => None,
+        })
+        .unwrap();
+    assert!(svg.contains("<text") && svg.contains("Hello"));
+}
+
+#[test]
+fn histogram_auto_bins_follow_freedman_diaconis() {
+    let v: Vec<f64> = (0..1000).map(|i| i as f64).collect();
+    // IQR ≈ 499.5, width = 2·499.5/10 = 99.9, range 999 → 10 bins.
+    assert_eq!(auto_bins(&v), 11.min(auto_bins(&v)).max(10));
+    assert_eq!(auto_bins(&[1.0, 1.0, 1.0, 1.0]), 3);
+}
+
+fn err(input: Value) -> ToolError {
+    call::<Plot>(input).expect_err("an error")
+}
+
+fn pointer(e: &ToolError) -> &str {
+    e.details.as_ref().unwrap()["pointer"].as_str().unwrap()
+}
+
+#[test]
+fn bad_input_names_the_field() {
+    let e = err(json!({ "series": [{ "x": [1, 2], "y": [1] }] }));
+    assert_eq!(pointer(&e), "/series/0/x");
+    assert!(
+        e.message.contains("2 values") && e.message.contains("1"),
+        "{}",
+        e.message
+    );
+    assert_eq!(pointer(&err(json!({ "series": [] }))), "/series");
+    assert_eq!(
+        pointer(&err(json!({ "series": [{ "y": [] }] }))),
+        "/series/0/y"
+    );
+    assert_eq!(
+        pointer(&err(json!({ "series": [{ "y": [1], "color": "blue" }] }))),
+        "/series/0/color"
+    );
+    assert_eq!(
+        pointer(&err(
+            json!({ "kind": "function", "functions": [{ "expr": "sin(" }], "x_range": [0, 1] })
+        )),
+        "/functions/0/expr"
+    );
+    assert_eq!(
+        pointer(&err(
+            json!({ "kind": "function", "functions": [{ "expr": "x" }] })
+        )),
+        "/x_range"
+    );
+    assert_eq!(
+        pointer(&err(
+            json!({ "series": [{ "y": [1, 2] }], "x_range": [2, 1] })
+        )),
+        "/x_range"
+    );
+    assert_eq!(
+        pointer(&err(json!({ "kind": "heatmap", "matrix": [[1, 2], [3]] }))),
+        "/matrix/1"
+    );
+    assert_eq!(
+        pointer(&err(
+            json!({ "kind": "bar", "categories": ["a"], "series": [{ "y": [1, 2] }] })
+        )),
+        "/series/0/y"
+    );
+    assert_eq!(
+        pointer(&err(
+            json!({ "kind": "histogram", "bins": 0, "series": [{ "values": [1] }] })
+        )),
+        "/bins"
+    );
+    // Unknown fields are rejected by the schema.
+    assert_eq!(err(json!({ "serie": [] })).code, "invalid_input");
+}
+
+#[test]
+fn nan_is_skipped_with_a_warning_and_sizes_are_capped() {
+    let out = call::<Plot>(json!({
+        "series": [{ "y": [1, null, 3] }], "width": 100000, "height": 5, "format": "png",
+    }));
+    // JSON has no NaN: null is not a number, so that is a schema error...
+    assert!(out.is_err());
+    // ...but the tool still guards against NaN reaching it (from functions, or from
+    // hosts that accept NaN literals).
+    let input = Input {
+        series: vec![Series {
+            y: Some(vec![1.0, f64::NAN, 3.0]),
+            ..Series::default()
+        }],
+        width: Some(100_000),
+        height: Some(5),
+        format: Format::Png,
+        ..Input::default()
+    };
+    let r = render_plot(&input).unwrap();
+    assert_eq!((r.width, r.height), (MAX_SIZE, MIN_SIZE));
+    let text = r.description();
+    assert!(text.contains("skipped 1 point"), "{text}");
+    assert!(
+        text.contains("capped to 4096") && text.contains("capped to 100"),
+        "{text}"
+    );
+    let (w, h, _) = decode_png(r.png.as_ref().unwrap());
+    assert_eq!((w, h), (4096, 100));
+}
+
+#[test]
+fn function_nan_regions_are_warned() {
+    let out = call::<Plot>(json!({
+        "kind": "function", "functions": [{ "expr": "sqrt(x)" }], "x_range": [-1, 1], "samples": 101,
+    }))
+    .unwrap();
+    assert!(
+        out.first_text().unwrap().contains("skipped 50 point"),
+        "{:?}",
+        out.first_text()
+    );
+}
+
+#[test]
+fn schema_and_examples_are_valid() {
+    let schema = toolhost_sdk::testing::input_schema::<Plot>();
+    assert!(schema["properties"]["kind"].is_object());
+    for ex in Plot::info().examples {
+        call::<Plot>(ex.input.clone()).unwrap_or_else(|e| panic!("{}: {e}", ex.description));
+    }
+}
+
+/// Release timing: `cargo test --release -- --ignored --nocapture bench`.
+#[test]
+#[ignore]
+fn bench_line_10k_points() {
+    let (x, y) = sine(10_000);
+    let input = json!({
+        "kind": "line", "width": 800, "height": 600, "title": "sin(x)",
+        "x_label": "x", "y_label": "y",
+        "series": [{ "label": "sin", "x": x, "y": y }],
+    });
+    let parsed: Input = serde_json::from_value(input).unwrap();
+    let runs = 30;
+    let mut bytes = 0;
+    let t = std::time::Instant::now();
+    for _ in 0..runs {
+        bytes = render_plot(&parsed).unwrap().sixel.unwrap().len();
+    }
+    let ms = t.elapsed().as_secs_f64() * 1000.0 / runs as f64;
+    println!(
+        "plot: {ms:.2} ms per 800x600 10k-point line plot (draw + sixel), sixel {bytes} bytes"
+    );
+}
+
+/// Writes sample PNGs to /tmp for a look: `cargo test -- --ignored write_samples`.
+#[test]
+#[ignore]
+fn write_samples() {
+    let (x, y) = sine(10_000);
+    let samples = [
+        (
+            "line",
+            json!({ "title": "sin(x)", "x_label": "x", "y_label": "y", "series": [{ "label": "sin", "x": x, "y": y }, { "label": "dots", "y": [0.5, -0.5, 0.2] }] }),
+        ),
+        (
+            "small",
+            json!({ "series": [{ "y": [1, 3, 2, 5] }], "width": 320, "height": 200 }),
+        ),
+        (
+            "bar",
+            json!({ "kind": "bar", "title": "bars", "categories": ["alpha", "beta", "gamma"], "series": [{ "y": [1, 2, 3], "label": "a" }, { "y": [2, 1, 0.5], "label": "b" }] }),
+        ),
+        (
+            "heat",
+            json!({ "kind": "heatmap", "title": "heat", "matrix": [[1, 2, 3, 4], [4, 5, 6, 7], [9, 8, 7, 6]] }),
+        ),
+        (
+            "hist",
+            json!({ "kind": "histogram", "series": [{ "label": "v", "values": (0..500).map(|i| ((i * 7919) % 1000) as f64 / 100.0).collect::<Vec<_>>() }] }),
+        ),
+        (
+            "log",
+            json!({ "kind": "function", "log_y": true, "x_range": [0, 5], "functions": [{ "expr": "exp(x)" }, { "expr": "x^2 + 1" }] }),
+        ),
+    ];
+    for (name, mut input) in samples {
+        input["format"] = json!("png");
+        let out = call::<Plot>(input).unwrap();
+        std::fs::write(format!("/tmp/plot-{name}.png"), png_of(&out)).unwrap();
+    }
+}
