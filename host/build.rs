@@ -11,9 +11,11 @@ const TARGET: &str = "wasm32-wasip2";
 const PROFILE: &str = "plugin";
 /// Built-in tools: (tool name, package).
 const BUILTINS: &[(&str, &str)] = &[
+    ("bayesopt", "tool-bayesopt"),
     ("calc", "tool-calc"),
     ("echo", "tool-echo"),
     ("mcmc", "tool-mcmc"),
+    ("plot_sixel", "tool-plot"),
     ("render_math", "tool-render-math"),
 ];
 /// Components only the tests use: (name, package).

@@ -194,7 +194,7 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
     assert!(
         model
             .feedback(1)
-            .contains(r#"=> ["calc","echo","mcmc","render_math"]"#),
+            .contains(r#"=> ["bayesopt","calc","echo","mcmc","plot_sixel","render_math"]"#),
         "{}",
         model.feedback(1)
     );
