@@ -2,7 +2,7 @@
 //! few random ones by smallest pairwise distance, so each dimension is
 //! stratified and the points do not clump.
 
-use crate::rng::Rng;
+use toolhost_rng::Rng;
 
 const CANDIDATES: usize = 20;
 

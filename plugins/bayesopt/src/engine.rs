@@ -9,8 +9,8 @@ use crate::acquisition::{Acquisition, Kind};
 use crate::design;
 use crate::gp::{self, Gp};
 use crate::optimize;
-use crate::rng::Rng;
 use crate::space::Space;
+use toolhost_rng::Rng;
 
 /// Random hyperparameter starts besides the default and the previous fit.
 const RANDOM_STARTS: usize = 2;

@@ -242,7 +242,7 @@ pub fn fit_hyperparameters(x: &[Vec<f64>], y: &[f64], starts: &[Vec<f64>]) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::Rng;
+    use toolhost_rng::Rng;
 
     fn data(n: usize, d: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<f64>) {
         let mut rng = Rng::stream(seed, 0);

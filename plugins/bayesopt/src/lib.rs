@@ -19,7 +19,6 @@ pub mod kernel;
 pub mod lbfgs;
 pub mod linalg;
 pub mod optimize;
-pub mod rng;
 pub mod space;
 
 use serde_json::Value;
@@ -27,8 +26,8 @@ use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, json};
 
 use crate::engine::{Evaluation, Model};
 use crate::input::{Goal, Input, Mode, Problem};
-use crate::rng::Rng;
 use crate::space::Space;
+use toolhost_rng::Rng;
 
 pub struct BayesOpt;
 

@@ -6,8 +6,8 @@
 use crate::acquisition::Acquisition;
 use crate::gp::Gp;
 use crate::lbfgs;
-use crate::rng::Rng;
 use crate::space::Space;
+use toolhost_rng::Rng;
 
 /// Random points scored per choice: enough to land in the basin of the
 /// best local optimum for the box dimensions this tool is meant for.

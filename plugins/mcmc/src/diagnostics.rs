@@ -497,12 +497,12 @@ pub fn e_bfmi(energy: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::Rng;
+    use toolhost_rng::Rng;
 
     fn ar1(phi: f64, chains: usize, n: usize, seed: u64) -> Vec<Vec<f64>> {
         (0..chains)
             .map(|c| {
-                let mut rng = Rng::for_chain(seed, c);
+                let mut rng = Rng::stream(seed, c);
                 let sd = (1.0 - phi * phi).sqrt();
                 let mut x = rng.normal();
                 (0..n)

@@ -16,7 +16,6 @@ pub mod model;
 pub mod normal;
 pub mod nuts;
 pub mod report;
-pub mod rng;
 pub mod sampler;
 pub mod summary;
 pub mod transform;
@@ -25,8 +24,8 @@ use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, json};
 
 use crate::input::{Input, Problem};
 use crate::model::{ExprModel, LogDensity};
-use crate::rng::Rng;
 use crate::sampler::{Init, InitFailure};
+use toolhost_rng::Rng;
 
 pub struct Mcmc;
 

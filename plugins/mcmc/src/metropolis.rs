@@ -2,7 +2,7 @@
 //! scale are learnt in warm-up: for densities without a usable gradient.
 
 use crate::model::LogDensity;
-use crate::rng::Rng;
+use toolhost_rng::Rng;
 
 pub struct Metropolis {
     /// Multiplies the proposal's Cholesky factor.

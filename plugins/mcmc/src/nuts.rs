@@ -6,7 +6,7 @@
 //! so a transition allocates nothing: the gradient is the only real work.
 
 use crate::model::LogDensity;
-use crate::rng::Rng;
+use toolhost_rng::Rng;
 
 /// An energy error beyond this marks the trajectory divergent.
 const MAX_DELTA_H: f64 = 1000.0;
@@ -603,7 +603,7 @@ mod tests {
         // With the exact metric a standard Gaussian's orbit takes 2π time
         // units; at step 0.2 a U-turn comes after about half an orbit.
         let mut model = Gaussian(vec![1.0; 4]);
-        let mut rng = Rng::for_chain(1, 0);
+        let mut rng = Rng::stream(1, 0);
         let mut nuts = Nuts::new(4, 10);
         nuts.step_size = 0.2;
         nuts.set_position(&mut model, &[0.5, -0.5, 1.0, 0.0]);
@@ -637,7 +637,7 @@ mod tests {
                 self.log_density_grad(q, &mut [0.0])
             }
         }
-        let mut rng = Rng::for_chain(2, 0);
+        let mut rng = Rng::stream(2, 0);
         let mut nuts = Nuts::new(1, 10);
         nuts.step_size = 5.0;
         nuts.set_position(&mut Wall, &[0.0]);

@@ -9,7 +9,7 @@ use crate::adapt::{CovarianceEstimator, DualAveraging, VarianceEstimator, Window
 use crate::metropolis::{self, Metropolis};
 use crate::model::LogDensity;
 use crate::nuts::Nuts;
-use crate::rng::Rng;
+use toolhost_rng::Rng;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Algorithm {
@@ -124,7 +124,7 @@ pub fn run<M: LogDensity>(
     };
     let mut chains = Vec::with_capacity(settings.chains);
     for c in 0..settings.chains {
-        let mut rng = Rng::for_chain(settings.seed, c);
+        let mut rng = Rng::stream(settings.seed, c);
         let needs_gradient = matches!(settings.algorithm, Algorithm::Nuts { .. });
         let q0 = find_start(model, &mut rng, init, needs_gradient, c)?;
         let mut chain = Chain {

@@ -9,10 +9,10 @@
 use std::time::Instant;
 
 use tool_mcmc::model::ExprModel;
-use tool_mcmc::rng::Rng;
 use tool_mcmc::sampler::{self, Algorithm, Init, Settings};
 use tool_mcmc::summary;
 use tool_mcmc::transform::Transform;
+use toolhost_rng::Rng;
 
 struct Random;
 

@@ -54,6 +54,6 @@ pub fn converged(out: &Value) {
 
 /// A deterministic stream of standard normals for synthetic data.
 pub fn normals(seed: u64, n: usize) -> Vec<f64> {
-    let mut rng = tool_mcmc::rng::Rng::for_chain(seed, 0);
+    let mut rng = toolhost_rng::Rng::stream(seed, 0);
     (0..n).map(|_| rng.normal()).collect()
 }

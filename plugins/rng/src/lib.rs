@@ -1,8 +1,9 @@
-//! Seeded random streams (the same generator as the mcmc tool).
+//! Seeded random streams shared by the tools that sample (mcmc's chains, bayesopt's
+//! design, restarts and candidate pools).
 //!
 //! Stream `s` uses xoshiro256++ seeded from the user's seed with SplitMix64
-//! and then jumped `s` times: each jump skips 2^128 draws, so the design,
-//! the restarts and the candidate pools never share numbers. Uniforms come from the top 53 bits and normals
+//! and then jumped `s` times: each jump skips 2^128 draws, so streams never
+//! overlap. Uniforms come from the top 53 bits and normals
 //! from the polar method with `libm`, so a seed gives the same numbers on
 //! every platform.
 
@@ -16,10 +17,10 @@ pub struct Rng {
 }
 
 impl Rng {
-    /// Stream number `chain` (0-based) for `seed`.
-    pub fn stream(seed: u64, chain: usize) -> Self {
+    /// Stream number `stream` (0-based) for `seed`.
+    pub fn stream(seed: u64, stream: usize) -> Self {
         let mut inner = Xoshiro256PlusPlus::seed_from_u64(seed);
-        for _ in 0..chain {
+        for _ in 0..stream {
             inner.jump();
         }
         Rng { inner, spare: None }
