@@ -182,7 +182,19 @@ impl Gp {
 pub fn neg_log_likelihood(x: &[f64], n: usize, y: &[f64], theta: &[f64], grad: &mut [f64]) -> f64 {
     let d = theta.len() - 2;
     let (inv_ls2, sf2, noise) = unpack(theta, d);
-    let k = covariance(x, n, d, &inv_ls2, sf2);
+    // K and the kernel slopes in one pass: one exp per pair.
+    let mut k = vec![0.0; n * n];
+    let mut slopes = vec![0.0; n * n];
+    for i in 0..n {
+        k[i * n + i] = sf2;
+        for j in 0..i {
+            let (kv, slope) =
+                kernel::value_and_slope(kernel::r2(&x[i * d..][..d], &x[j * d..][..d], &inv_ls2));
+            k[i * n + j] = sf2 * kv;
+            k[j * n + i] = sf2 * kv;
+            slopes[i * n + j] = sf2 * slope;
+        }
+    }
     let Some(l) = factor(&k, n, noise) else {
         grad.iter_mut().for_each(|g| *g = 0.0);
         return f64::INFINITY;
@@ -205,10 +217,9 @@ pub fn neg_log_likelihood(x: &[f64], n: usize, y: &[f64], theta: &[f64], grad: &
         for j in 0..i {
             let w = alpha[i] * alpha[j] - inv[i * n + j];
             let xj = &x[j * d..][..d];
-            let (kv, slope) = kernel::value_and_slope(kernel::r2(xi, xj, &inv_ls2));
-            // Off-diagonal pairs count twice.
-            g_sf2 += 2.0 * w * sf2 * kv;
-            let ws = 2.0 * w * sf2 * slope;
+            // Off-diagonal pairs count twice; K already holds s² k.
+            g_sf2 += 2.0 * w * k[i * n + j];
+            let ws = 2.0 * w * slopes[i * n + j];
             for m in 0..d {
                 let diff = xi[m] - xj[m];
                 grad[m] += ws * diff * diff * inv_ls2[m];
