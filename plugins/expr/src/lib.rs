@@ -90,6 +90,7 @@ mod expr;
 mod functions;
 mod lexer;
 mod parser;
+mod polygamma;
 mod program;
 mod shape;
 mod text;
