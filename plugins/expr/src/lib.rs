@@ -75,6 +75,12 @@
 //! keeps their order (see [`Text`]). Elsewhere a literal is an
 //! [`ErrorKind::TextMisuse`] error.
 //!
+//! # Symbolic math
+//!
+//! [`Symbolic`] simplifies an expression, differentiates it exactly to any
+//! order and writes the result back as an expression of this language (to
+//! compile like any other) or as LaTeX.
+//!
 //! Evaluation follows IEEE rules: NaN and infinities are results, not
 //! errors. Parsing and compiling never panic, whatever the input.
 //!
@@ -93,6 +99,7 @@ mod parser;
 mod polygamma;
 mod program;
 mod shape;
+mod symbolic;
 mod text;
 
 pub use data::Data;
@@ -100,6 +107,7 @@ pub use error::{ErrorKind, ExprError, Location};
 pub use expr::Expr;
 pub use functions::{CONSTANTS, builtin_functions};
 pub use program::{Program, Scratch};
+pub use symbolic::Symbolic;
 pub use text::Text;
 
 /// The deepest nesting of parentheses, calls, unary operators and
