@@ -400,6 +400,25 @@ fn simplification_identities() {
 }
 
 #[test]
+fn expand_multiplies_out_powers_of_sums() {
+    for (src, want) in [
+        ("(x + 1)^3", "x^3 + 3*x^2 + 3*x + 1"),
+        ("(x - y)^2*(x + y)", "x^3 - x^2*y - x*y^2 + y^3"),
+        ("1/(x + 1)^2", "1/(x^2 + 2*x + 1)"),
+        ("sin((a + b)^2)", "sin(a^2 + 2*a*b + b^2)"),
+        ("(x + 1)^0.5", "(x + 1)^0.5"),
+    ] {
+        let mut s = sym(src);
+        s.expand().unwrap();
+        assert_eq!(s.to_string(), want, "{src}");
+    }
+    // A power that would multiply out to too many terms stays a power.
+    let mut s = sym("(a + b + c + d + e + f)^12");
+    s.expand().unwrap();
+    assert!(s.to_string().contains(")^"), "{s}");
+}
+
+#[test]
 fn equal_expressions_print_the_same() {
     let groups: &[&[&str]] = &[
         &["x*y + 1", "1 + y*x", "(y*x) + 1*1"],

@@ -216,12 +216,36 @@ fn expand_power(arena: &mut Arena, node: &Node) -> Option<Id> {
     }
     let mut product = base;
     for _ in 1..n.unsigned_abs() {
-        product = arena.mul(&[product, base]);
-        if arena.is_full() || !matches!(arena.node(product), Node::Add(_)) {
-            break;
+        match multiply_out(arena, product, base) {
+            Some(p) => product = p,
+            // Too many terms: the power stays a power.
+            None => {
+                let e = arena.int(n);
+                return Some(arena.pow(base, e));
+            }
         }
     }
     Some(if n < 0 { arena.recip(product) } else { product })
+}
+
+/// The product of two sums, term by term (`mul` would make `s*s` into `s^2`), if it has at
+/// most [`simplify::MAX_DISTRIBUTED_TERMS`] terms.
+fn multiply_out(arena: &mut Arena, a: Id, b: Id) -> Option<Id> {
+    let terms = |arena: &Arena, id: Id| match arena.node(id) {
+        Node::Add(ts) => ts.to_vec(),
+        _ => vec![id],
+    };
+    let (ta, tb) = (terms(arena, a), terms(arena, b));
+    if ta.len() * tb.len() > simplify::MAX_DISTRIBUTED_TERMS || arena.is_full() {
+        return None;
+    }
+    let mut products = Vec::with_capacity(ta.len() * tb.len());
+    for &x in &ta {
+        for &y in &tb {
+            products.push(arena.mul(&[x, y]));
+        }
+    }
+    Some(arena.add(&products))
 }
 
 fn check_variable(var: &str) -> Result<(), ExprError> {
