@@ -1,0 +1,88 @@
+//! `stats`: probability distributions (density, cdf, survival, quantiles, seeded draws),
+//! t tests, chi-squared tests, Pearson and Spearman correlation, and linear regression.
+//! One tool; the `op` field picks the operation. Everything here is plain Rust that also
+//! runs natively; only `export_tool!` is WebAssembly-specific.
+
+mod chi_squared;
+mod data;
+mod distribution;
+mod family;
+mod format;
+mod quantile;
+mod seeded;
+mod tails;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, Value, json};
+
+pub use chi_squared::ChiSquaredInput;
+pub use distribution::DistributionInput;
+
+/// The operation and its arguments.
+#[derive(Deserialize, JsonSchema, Debug)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Input {
+    /// A distribution's density or mass (`pdf`), `log_pdf`, `cdf`, survival `sf` and
+    /// `quantile` at the given points, its mean and variance, and `sample` seeded random
+    /// draws.
+    Distribution(DistributionInput),
+    /// Pearson's chi-squared test: goodness of fit of `observed` counts, or independence
+    /// of the rows and columns of a contingency `table`.
+    ChiSquaredTest(ChiSquaredInput),
+}
+
+/// What an operation produced: a summary for people and a JSON object for programs.
+pub struct Report {
+    pub text: String,
+    pub json: Value,
+}
+
+pub struct Stats;
+
+impl Tool for Stats {
+    type Input = Input;
+
+    fn info() -> ToolInfo {
+        ToolInfo::new(
+            "stats",
+            env!("CARGO_PKG_VERSION"),
+            "Statistics: distributions and tests. Set `op`:\n\
+             - distribution: family (normal, student_t, chi_squared, f, exponential, gamma, \
+             beta, lognormal, uniform, cauchy, weibull, binomial, poisson, geometric, \
+             negative_binomial, hypergeometric) with params; pdf, log_pdf, cdf, sf (upper \
+             tail) at points, quantile at probabilities, sample n seeded draws.\n\
+             - chi_squared_test: observed counts (with probabilities or expected counts) for \
+             goodness of fit, or table (rows of counts) for independence.\n\
+             Results match R and scipy. Missing values (null) are rejected with their position.",
+        )
+        .example(
+            "Normal density, cdf and a quantile",
+            json!({
+                "op": "distribution", "family": "normal", "params": { "mean": 0, "sd": 1 },
+                "pdf": [0, 1], "cdf": [1.96], "quantile": [0.975]
+            }),
+        )
+        .example(
+            "Five seeded Poisson draws",
+            json!({
+                "op": "distribution", "family": "poisson", "params": { "lambda": 3 },
+                "sample": 5, "seed": 42
+            }),
+        )
+        .example(
+            "Chi-squared test of independence",
+            json!({ "op": "chi_squared_test", "table": [[12, 5], [7, 14]] }),
+        )
+    }
+
+    fn call(input: Input) -> Result<Output, ToolError> {
+        let report = match &input {
+            Input::Distribution(i) => distribution::run(i)?,
+            Input::ChiSquaredTest(i) => chi_squared::run(i)?,
+        };
+        Ok(Output::text(report.text).and_json(&report.json))
+    }
+}
+
+toolhost_sdk::export_tool!(Stats);
