@@ -122,10 +122,94 @@ pub fn token(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// Every value is present: a `null` (NaN) is reported with its index.
+pub fn complete(values: &[f64], pointer: &str) -> Result<(), ToolError> {
+    match values.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(invalid(
+            &format!("{pointer}/{i}"),
+            format!(
+                "{pointer}/{i} is null (a missing value or NaN): the data must be complete \
+                 numbers; drop that observation (and its partners in other columns) or fill it in"
+            ),
+        )),
+    }
+}
+
+/// At least `min` observations, saying what needs them.
+pub fn at_least(values: &[f64], min: usize, pointer: &str, why: &str) -> Result<(), ToolError> {
+    if values.len() < min {
+        return Err(invalid(
+            pointer,
+            format!(
+                "{pointer} has {} value{}; {why} needs at least {min}",
+                values.len(),
+                if values.len() == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `b` pairs with `a` element by element.
+pub fn same_length(
+    a: &[f64],
+    a_pointer: &str,
+    b: &[f64],
+    b_pointer: &str,
+    why: &str,
+) -> Result<(), ToolError> {
+    if a.len() != b.len() {
+        return Err(invalid(
+            b_pointer,
+            format!(
+                "{b_pointer} has {} values but {a_pointer} has {}: {why} pairs them element by element, so the lengths must match",
+                b.len(),
+                a.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A confidence level strictly between 0 and 1.
+pub fn confidence_level(level: f64, pointer: &str) -> Result<(), ToolError> {
+    if !(level > 0.0 && level < 1.0) {
+        return Err(invalid(
+            pointer,
+            format!(
+                "{pointer} is {level}; a confidence level is strictly between 0 and 1, e.g. 0.95"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub fn mean(xs: &[f64]) -> f64 {
+    // Two passes: the correction term removes most of the rounding of the first.
+    let n = xs.len() as f64;
+    let m = xs.iter().sum::<f64>() / n;
+    m + xs.iter().map(|x| x - m).sum::<f64>() / n
+}
+
+/// Sample variance (denominator n − 1) about the mean.
+pub fn variance(xs: &[f64]) -> f64 {
+    let m = mean(xs);
+    xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (xs.len() as f64 - 1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn null_becomes_nan_and_is_reported_with_its_index() {
+        let n: Numbers = serde_json::from_value(json!([1, null, 3])).unwrap();
+        let e = complete(&n.0, "/x").unwrap_err();
+        assert_eq!(e.details.unwrap()["pointer"], "/x/1");
+        assert!(e.message.contains("null"));
+    }
 
     #[test]
     fn points_take_a_number_or_a_list() {

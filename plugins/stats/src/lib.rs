@@ -4,12 +4,15 @@
 //! runs natively; only `export_tool!` is WebAssembly-specific.
 
 mod chi_squared;
+mod correlation;
 mod data;
 mod distribution;
 mod family;
 mod format;
+mod hypothesis;
 mod quantile;
 mod seeded;
+mod t_test;
 mod tails;
 
 use schemars::JsonSchema;
@@ -17,7 +20,9 @@ use serde::Deserialize;
 use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, Value, json};
 
 pub use chi_squared::ChiSquaredInput;
+pub use correlation::CorrelationInput;
 pub use distribution::DistributionInput;
+pub use t_test::TTestInput;
 
 /// The operation and its arguments.
 #[derive(Deserialize, JsonSchema, Debug)]
@@ -27,9 +32,15 @@ pub enum Input {
     /// `quantile` at the given points, its mean and variance, and `sample` seeded random
     /// draws.
     Distribution(DistributionInput),
+    /// Student's t test of a mean (x), of paired differences (x, y, paired) or of two
+    /// means (x, y: Welch's test unless equal_variances).
+    TTest(TTestInput),
     /// Pearson's chi-squared test: goodness of fit of `observed` counts, or independence
     /// of the rows and columns of a contingency `table`.
     ChiSquaredTest(ChiSquaredInput),
+    /// Pearson (with a Fisher-z confidence interval) or Spearman correlation of x and y,
+    /// with a test against 0.
+    Correlation(CorrelationInput),
 }
 
 /// What an operation produced: a summary for people and a JSON object for programs.
@@ -47,13 +58,16 @@ impl Tool for Stats {
         ToolInfo::new(
             "stats",
             env!("CARGO_PKG_VERSION"),
-            "Statistics: distributions and tests. Set `op`:\n\
+            "Statistics: distributions, tests and correlation. Set `op`:\n\
              - distribution: family (normal, student_t, chi_squared, f, exponential, gamma, \
              beta, lognormal, uniform, cauchy, weibull, binomial, poisson, geometric, \
              negative_binomial, hypergeometric) with params; pdf, log_pdf, cdf, sf (upper \
              tail) at points, quantile at probabilities, sample n seeded draws.\n\
+             - t_test: x (one sample), x and y (Welch; equal_variances for Student's), or \
+             paired; mu, alternative (two-sided, less, greater), conf_level.\n\
              - chi_squared_test: observed counts (with probabilities or expected counts) for \
              goodness of fit, or table (rows of counts) for independence.\n\
+             - correlation: x, y, method pearson (Fisher-z interval) or spearman.\n\
              Results match R and scipy. Missing values (null) are rejected with their position.",
         )
         .example(
@@ -71,15 +85,33 @@ impl Tool for Stats {
             }),
         )
         .example(
+            "Paired t test (R's sleep data)",
+            json!({
+                "op": "t_test",
+                "x": [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0],
+                "y": [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4],
+                "paired": true
+            }),
+        )
+        .example(
             "Chi-squared test of independence",
             json!({ "op": "chi_squared_test", "table": [[12, 5], [7, 14]] }),
+        )
+        .example(
+            "Spearman correlation, one-sided",
+            json!({
+                "op": "correlation", "x": [1, 2, 3, 4, 5, 6], "y": [2, 1, 4, 3, 7, 8],
+                "method": "spearman", "alternative": "greater"
+            }),
         )
     }
 
     fn call(input: Input) -> Result<Output, ToolError> {
         let report = match &input {
             Input::Distribution(i) => distribution::run(i)?,
+            Input::TTest(i) => t_test::run(i)?,
             Input::ChiSquaredTest(i) => chi_squared::run(i)?,
+            Input::Correlation(i) => correlation::run(i)?,
         };
         Ok(Output::text(report.text).and_json(&report.json))
     }
