@@ -10,7 +10,9 @@ mod distribution;
 mod family;
 mod format;
 mod hypothesis;
+mod qr;
 mod quantile;
+mod regression;
 mod seeded;
 mod t_test;
 mod tails;
@@ -22,6 +24,7 @@ use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, Value, json};
 pub use chi_squared::ChiSquaredInput;
 pub use correlation::CorrelationInput;
 pub use distribution::DistributionInput;
+pub use regression::RegressionInput;
 pub use t_test::TTestInput;
 
 /// The operation and its arguments.
@@ -41,6 +44,10 @@ pub enum Input {
     /// Pearson (with a Fisher-z confidence interval) or Spearman correlation of x and y,
     /// with a test against 0.
     Correlation(CorrelationInput),
+    /// Linear regression of y on named predictors by least squares: coefficients with
+    /// standard errors, t statistics, p-values and intervals; R², adjusted R², residual
+    /// standard error and the overall F test.
+    Regression(RegressionInput),
 }
 
 /// What an operation produced: a summary for people and a JSON object for programs.
@@ -58,7 +65,7 @@ impl Tool for Stats {
         ToolInfo::new(
             "stats",
             env!("CARGO_PKG_VERSION"),
-            "Statistics: distributions, tests and correlation. Set `op`:\n\
+            "Statistics: distributions, tests, correlation and regression. Set `op`:\n\
              - distribution: family (normal, student_t, chi_squared, f, exponential, gamma, \
              beta, lognormal, uniform, cauchy, weibull, binomial, poisson, geometric, \
              negative_binomial, hypergeometric) with params; pdf, log_pdf, cdf, sf (upper \
@@ -68,6 +75,8 @@ impl Tool for Stats {
              - chi_squared_test: observed counts (with probabilities or expected counts) for \
              goodness of fit, or table (rows of counts) for independence.\n\
              - correlation: x, y, method pearson (Fisher-z interval) or spearman.\n\
+             - regression: y and x as {name: values} (or one list): estimates, standard \
+             errors, t, p-values, R², adjusted R², F. A collinear predictor is named.\n\
              Results match R and scipy. Missing values (null) are rejected with their position.",
         )
         .example(
@@ -104,6 +113,17 @@ impl Tool for Stats {
                 "method": "spearman", "alternative": "greater"
             }),
         )
+        .example(
+            "Multiple regression",
+            json!({
+                "op": "regression",
+                "y": [21.0, 22.8, 21.4, 18.7, 18.1, 14.3, 24.4, 22.8],
+                "x": {
+                    "wt": [2.62, 2.32, 3.215, 3.44, 3.46, 3.57, 3.19, 3.15],
+                    "hp": [110, 93, 110, 175, 105, 245, 62, 95]
+                }
+            }),
+        )
     }
 
     fn call(input: Input) -> Result<Output, ToolError> {
@@ -112,6 +132,7 @@ impl Tool for Stats {
             Input::TTest(i) => t_test::run(i)?,
             Input::ChiSquaredTest(i) => chi_squared::run(i)?,
             Input::Correlation(i) => correlation::run(i)?,
+            Input::Regression(i) => regression::run(i)?,
         };
         Ok(Output::text(report.text).and_json(&report.json))
     }
