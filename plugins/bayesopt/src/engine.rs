@@ -6,7 +6,7 @@
 //! the next choice looks elsewhere.
 
 use crate::acquisition::{Acquisition, Kind};
-use crate::design;
+use crate::design::{self, Design};
 use crate::gp::{self, Gp};
 use crate::optimize;
 use crate::space::Space;
@@ -19,6 +19,7 @@ const INCUMBENTS: usize = 3;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
+    pub design: Design,
     pub acquisition: Kind,
     pub xi: f64,
     pub kappa: f64,
@@ -118,9 +119,9 @@ pub fn suggest(
 }
 
 /// The seeded initial design, as values of the space.
-pub fn initial_design(space: &Space, n: usize, seed: u64) -> Vec<Vec<f64>> {
+pub fn initial_design(space: &Space, design: Design, n: usize, seed: u64) -> Vec<Vec<f64>> {
     let mut rng = Rng::stream(seed, 0);
-    design::latin_hypercube(n, space.dims.len(), &mut rng)
+    design::points(design, n, space.dims.len(), &mut rng)
         .iter()
         .map(|u| space.from_unit(u))
         .collect()
@@ -156,7 +157,7 @@ pub fn run<E>(
     settings: &Settings,
     report: &mut impl FnMut(usize, &Evaluation, f64),
 ) -> Result<Run, E> {
-    let design = initial_design(space, n_initial, seed);
+    let design = initial_design(space, settings.design, n_initial, seed);
     let mut rng = Rng::stream(seed, 1);
     let mut history: Vec<Evaluation> = Vec::with_capacity(n_calls);
     let mut encoded: Vec<Vec<f64>> = Vec::new();
@@ -227,6 +228,7 @@ mod tests {
     }
 
     const EI: Settings = Settings {
+        design: Design::Sobol,
         acquisition: Kind::Ei,
         xi: 0.01,
         kappa: 1.96,
@@ -235,7 +237,7 @@ mod tests {
     #[test]
     fn a_batch_has_distinct_points_inside_the_box() {
         let space = square();
-        let values = initial_design(&space, 8, 3);
+        let values = initial_design(&space, Design::Lhs, 8, 3);
         let x: Vec<Vec<f64>> = values.iter().map(|v| space.encode(v)).collect();
         let y: Vec<f64> = values.iter().map(|v| v[0] * v[0] + v[1] * v[1]).collect();
         let mut rng = Rng::stream(3, 1);

@@ -5,8 +5,8 @@
 //! The model is a GP with an ARD Matérn-5/2 kernel on the unit-box
 //! encoding (see [`space`]), standardised outputs and a fitted noise term
 //! ([`gp`]); points are chosen by EI, UCB or PI ([`acquisition`]) minimised
-//! by multi-start L-BFGS ([`optimize`]) after a maximin Latin hypercube
-//! design ([`design`]). The algorithms are plain Rust modules, tested
+//! by multi-start L-BFGS ([`optimize`]) after a scrambled Sobol (or maximin
+//! Latin hypercube) design ([`design`]). The algorithms are plain Rust modules, tested
 //! natively; only [`BayesOpt`]'s `Tool` impl and `export_tool!` belong to
 //! the plugin.
 
@@ -40,7 +40,7 @@ impl Tool for BayesOpt {
             env!("CARGO_PKG_VERSION"),
             "Minimise or maximise an expensive objective over a box with few evaluations \
              (Bayesian optimisation: a Gaussian process with an ARD Matérn-5/2 kernel, \
-             expected improvement by default, after a Latin-hypercube design).\n\n\
+             expected improvement by default, after a scrambled Sobol design).\n\n\
              Either give `objective`, an expression over the variables of `bounds`, and \
              `n_calls`; or evaluate the objective yourself: pass `observations` (the x, y \
              pairs so far, possibly none) and get `next`, the q points to evaluate next, \
@@ -206,7 +206,7 @@ fn ask(p: &Problem, observed: &[(Vec<f64>, f64)], q: usize) -> Output {
     type Predictions = Option<Vec<(f64, f64)>>;
     let (next, predictions, source): (Vec<Vec<f64>>, Predictions, &str) = if n < p.n_initial {
         // Still in the seeded design: successive calls walk through it.
-        let design = engine::initial_design(space, p.n_initial, p.seed);
+        let design = engine::initial_design(space, p.settings.design, p.n_initial, p.seed);
         let mut next: Vec<Vec<f64>> = design.into_iter().skip(n).take(q).collect();
         let mut rng = Rng::stream(p.seed, 2);
         while next.len() < q {
