@@ -4,9 +4,10 @@
 //!
 //! The model is a GP with an ARD Matérn-5/2 kernel on the unit-box
 //! encoding (see [`space`]), standardised outputs and a fitted noise term
-//! ([`gp`]); points are chosen by EI, UCB or PI ([`acquisition`]) minimised
-//! by multi-start L-BFGS ([`optimize`]) after a scrambled Sobol (or maximin
-//! Latin hypercube) design ([`design`]). The algorithms are plain Rust modules, tested
+//! ([`gp`]), its hyperparameters fitted by maximum a posteriori under a
+//! length-scale prior ([`prior`]); points are chosen by EI, UCB or PI
+//! ([`acquisition`]) minimised by multi-start L-BFGS ([`optimize`]) after a
+//! scrambled Sobol (or maximin Latin hypercube) design ([`design`]). The algorithms are plain Rust modules, tested
 //! natively; only [`BayesOpt`]'s `Tool` impl and `export_tool!` belong to
 //! the plugin.
 
@@ -19,6 +20,7 @@ pub mod kernel;
 pub mod lbfgs;
 pub mod linalg;
 pub mod optimize;
+pub mod prior;
 pub mod space;
 
 use serde_json::Value;
