@@ -1,15 +1,18 @@
 //! Ask/tell: from observations (encoded points and values to minimise) to
 //! the next points, and the full loop for an objective evaluated here.
 //!
-//! A batch of q > 1 is chosen by the kriging believer: after each choice
-//! the GP is conditioned on its own mean there (hyperparameters kept), so
-//! the next choice looks elsewhere.
+//! The acquisition is searched in the trust region around the best point
+//! ([`trust`](crate::trust)) unless the settings turn it off. A batch of
+//! q > 1 is chosen by the kriging believer: after each choice the GP is
+//! conditioned on its own mean there (hyperparameters kept), so the next
+//! choice looks elsewhere.
 
 use crate::acquisition::{Acquisition, Kind};
 use crate::design::{self, Design};
 use crate::gp::{self, Gp};
 use crate::optimize;
 use crate::space::Space;
+use crate::trust::{self, Region};
 use toolhost_rng::Rng;
 
 /// Random hyperparameter starts besides the default and the previous fit.
@@ -20,6 +23,8 @@ const INCUMBENTS: usize = 3;
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     pub design: Design,
+    /// Search the acquisition in the trust region (else the whole box).
+    pub trust_region: bool,
     pub acquisition: Kind,
     pub xi: f64,
     pub kappa: f64,
@@ -71,18 +76,44 @@ impl Model {
     }
 }
 
+/// The region the acquisition is searched in after observations `x`
+/// (encoded) with values `y`, the first `n_initial` from the design.
+pub fn search_region(
+    space: &Space,
+    model: &Model,
+    x: &[Vec<f64>],
+    y: &[f64],
+    n_initial: usize,
+    settings: &Settings,
+) -> Region {
+    let d = space.encoded_len();
+    let best = (0..y.len()).min_by(|a, b| y[*a].total_cmp(&y[*b]));
+    match best {
+        Some(best) if settings.trust_region => {
+            let lengthscales: Vec<f64> =
+                model.gp.theta[..d].iter().map(|t| libm::exp(*t)).collect();
+            let side = trust::side(y, n_initial);
+            Region::around(&x[best], &lengthscales, side, &space.ordered_coordinates())
+        }
+        _ => Region::unit(d),
+    }
+}
+
 /// The next `q` encoded points after observations `x` (encoded) with
-/// values `y` (to minimise), fewer only when the space runs out of unseen
-/// points. `x` must not be empty.
+/// values `y` (to minimise), the first `n_initial` from the design; fewer
+/// only when the space runs out of unseen points. `x` must not be empty.
+#[allow(clippy::too_many_arguments)]
 pub fn suggest(
     space: &Space,
     model: &Model,
     x: &[Vec<f64>],
     y: &[f64],
+    n_initial: usize,
     q: usize,
     settings: &Settings,
     rng: &mut Rng,
 ) -> Vec<Vec<f64>> {
+    let region = search_region(space, model, x, y, n_initial, settings);
     let best = y.iter().copied().fold(f64::INFINITY, f64::min);
     let mut acq = Acquisition {
         kind: settings.acquisition,
@@ -101,7 +132,7 @@ pub fn suggest(
     let mut gp = model.gp.clone();
     let mut chosen = Vec::new();
     for k in 0..q {
-        let Some(u) = optimize::argmin(&gp, &acq, space, &incumbents, &taken, rng) else {
+        let Some(u) = optimize::argmin(&gp, &acq, space, &region, &incumbents, &taken, rng) else {
             break;
         };
         if k + 1 < q {
@@ -170,7 +201,7 @@ pub fn run<E>(
         } else {
             let m = Model::fit(&encoded, &ys, warm.as_deref(), &mut rng);
             warm = Some(m.gp.theta.clone());
-            let next = suggest(space, &m, &encoded, &ys, 1, settings, &mut rng);
+            let next = suggest(space, &m, &encoded, &ys, n_initial, 1, settings, &mut rng);
             model = Some(m);
             match next.into_iter().next() {
                 Some(u) => (space.decode(&u), true),
@@ -229,6 +260,7 @@ mod tests {
 
     const EI: Settings = Settings {
         design: Design::Sobol,
+        trust_region: true,
         acquisition: Kind::Ei,
         xi: 0.01,
         kappa: 1.96,
@@ -242,7 +274,7 @@ mod tests {
         let y: Vec<f64> = values.iter().map(|v| v[0] * v[0] + v[1] * v[1]).collect();
         let mut rng = Rng::stream(3, 1);
         let model = Model::fit(&x, &y, None, &mut rng);
-        let next = suggest(&space, &model, &x, &y, 4, &EI, &mut rng);
+        let next = suggest(&space, &model, &x, &y, 8, 4, &EI, &mut rng);
         assert_eq!(next.len(), 4);
         for (i, u) in next.iter().enumerate() {
             assert!(u.iter().all(|c| (0.0..=1.0).contains(c)));

@@ -58,6 +58,11 @@ pub struct Input {
     /// maximin Latin hypercube.
     #[serde(default)]
     pub design: Design,
+    /// Search for the next point in a trust region around the best point
+    /// so far, which grows while the search improves and shrinks while it
+    /// stalls (true, the default); false searches the whole box every time.
+    #[serde(default = "default_trust_region")]
+    pub trust_region: bool,
     /// Seed of the design and of the random restarts: the same input and
     /// seed give the same result on every platform. Default 1.
     #[serde(default = "default_seed")]
@@ -86,6 +91,9 @@ fn default_calls() -> usize {
 }
 fn default_seed() -> u64 {
     1
+}
+fn default_trust_region() -> bool {
+    true
 }
 fn default_xi() -> f64 {
     0.01
@@ -171,6 +179,7 @@ pub fn validate(input: &Input) -> Result<Problem, ToolError> {
     }
     let settings = Settings {
         design: input.design,
+        trust_region: input.trust_region,
         acquisition: input.acquisition,
         xi: input.xi,
         kappa: input.kappa,

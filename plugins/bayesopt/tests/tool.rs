@@ -13,7 +13,9 @@ fn finds_the_branin_minimum_within_tolerance_at_a_fixed_seed() {
     }))
     .unwrap();
     let v = out.first_json().unwrap();
-    assert!(best_y(&out) - BRANIN_MIN < 0.05, "{}", best_y(&out));
+    // The trust region polishes the incumbent: well below skopt's median
+    // regret of 0.0042 at this budget.
+    assert!(best_y(&out) - BRANIN_MIN < 0.002, "{}", best_y(&out));
     assert_eq!(v["history"].as_array().unwrap().len(), 30);
     assert_eq!(v["history"][9]["source"], "design");
     assert_eq!(v["history"][10]["source"], "model");
@@ -50,6 +52,22 @@ fn the_default_sobol_design_puts_one_point_in_each_eighth_of_every_range() {
     }))
     .unwrap();
     assert_ne!(design_points(&out, 8, "x"), design_points(&lhs, 8, "x"));
+}
+
+#[test]
+fn the_whole_box_search_and_the_latin_hypercube_remain_available() {
+    let out = call(json!({
+        "objective": BRANIN, "bounds": {"x": [-5, 10], "y": [0, 15]},
+        "n_calls": 30, "seed": 1, "design": "lhs", "trust_region": false,
+    }))
+    .unwrap();
+    assert!(best_y(&out) - BRANIN_MIN < 0.05, "{}", best_y(&out));
+    let e = call(json!({"objective": "x", "bounds": {"x": [0, 1]}, "design": "halton"}))
+        .expect_err("unknown design");
+    assert!(
+        e.message.contains("sobol") && e.message.contains("lhs"),
+        "{e}"
+    );
 }
 
 #[test]
