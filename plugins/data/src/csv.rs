@@ -58,6 +58,7 @@ pub struct Scanner<'a> {
     delimiter: u8,
     /// 1-based line at `pos`.
     line: usize,
+    ends: Ends,
 }
 
 impl<'a> Scanner<'a> {
@@ -68,6 +69,7 @@ impl<'a> Scanner<'a> {
             pos,
             delimiter,
             line,
+            ends: Ends::new(),
         }
     }
 
@@ -113,7 +115,7 @@ impl<'a> Scanner<'a> {
                 pos = self.quoted(pos, fields)?;
             } else {
                 let start = pos;
-                pos = field_end(b, pos, delimiter);
+                pos = self.ends.find(b, pos, delimiter);
                 fields.push(Field {
                     start,
                     end: pos,
@@ -201,37 +203,74 @@ impl<'a> Scanner<'a> {
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
+const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// A mask with the high bit set in the first byte of `word` equal to `byte`
-/// (bits above it may be spurious; the lowest set bit is exact).
+/// A mask with the high bit set in every byte of `word` equal to `byte`,
+/// exactly (no carries between bytes), so that the bits after the first
+/// match can be used too.
 #[inline(always)]
 fn bytes_equal(word: u64, byte: u8) -> u64 {
     let x = word ^ (ONES * u64::from(byte));
-    x.wrapping_sub(ONES) & !x & HIGHS
+    !(((x & LOWS) + LOWS) | x) & HIGHS
 }
 
-/// The offset of the first delimiter or line break at or after `pos`, or the
-/// end. Eight bytes at a time: fields are short, so usually one step.
-#[inline(always)]
-fn field_end(b: &[u8], mut pos: usize, delimiter: u8) -> usize {
-    while let Some(chunk) = b.get(pos..pos + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let hits =
-            bytes_equal(word, delimiter) | bytes_equal(word, b'\n') | bytes_equal(word, b'\r');
-        if hits != 0 {
-            return pos + (hits.trailing_zeros() / 8) as usize;
+/// Where fields end: delimiters and line breaks, found eight bytes at a
+/// time. Fields are short, so the matches of one word usually end the next
+/// field too; they are kept for it.
+#[derive(Clone, Copy)]
+struct Ends {
+    word_start: usize,
+    /// Matches of the word at `word_start` (high bit of each matching byte).
+    hits: u64,
+}
+
+impl Ends {
+    fn new() -> Self {
+        // Nothing cached: no word starts this far before any offset.
+        Ends {
+            word_start: usize::MAX - 8,
+            hits: 0,
         }
-        pos += 8;
     }
-    while pos < b.len() {
-        let c = b[pos];
-        if c == delimiter || c == b'\n' || c == b'\r' {
-            break;
+
+    /// The offset of the first delimiter or line break at or after `pos`,
+    /// or the end of `b`.
+    #[inline(always)]
+    fn find(&mut self, b: &[u8], mut pos: usize, delimiter: u8) -> usize {
+        let rel = pos.wrapping_sub(self.word_start);
+        if rel < 8 {
+            let remaining = self.hits & (!0u64 << (rel * 8));
+            if remaining != 0 {
+                return self.word_start + (remaining.trailing_zeros() / 8) as usize;
+            }
+            pos = self.word_start + 8;
         }
-        pos += 1;
+        while let Some(chunk) = b.get(pos..pos + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let hits =
+                bytes_equal(word, delimiter) | bytes_equal(word, b'\n') | bytes_equal(word, b'\r');
+            if hits != 0 {
+                self.word_start = pos;
+                self.hits = hits;
+                return pos + (hits.trailing_zeros() / 8) as usize;
+            }
+            pos += 8;
+        }
+        while pos < b.len() {
+            let c = b[pos];
+            if c == delimiter || c == b'\n' || c == b'\r' {
+                break;
+            }
+            pos += 1;
+        }
+        pos
     }
-    pos
+}
+
+#[cfg(test)]
+fn field_end(b: &[u8], pos: usize, delimiter: u8) -> usize {
+    Ends::new().find(b, pos, delimiter)
 }
 
 /// The start of a field for a message, on one line.
@@ -309,6 +348,17 @@ mod tests {
         assert_eq!(field_end(b"abc", 0, b','), 3);
         // Bytes with the high bit set (UTF-8) are not mistaken for delimiters.
         assert_eq!(field_end("é€,".as_bytes(), 0, b','), 5);
+        // Nor is the byte after a match that differs from it in the low bit.
+        let mut ends = Ends::new();
+        let input = b",-5,-,x-\n12345678";
+        let mut found = Vec::new();
+        let mut pos = 0;
+        while pos < input.len() {
+            let end = ends.find(input, pos, b',');
+            found.push(end);
+            pos = end + 1;
+        }
+        assert_eq!(found, [0, 3, 5, 8, 17]);
     }
 
     #[test]

@@ -1,8 +1,94 @@
-//! Summary statistics over numbers without missing values.
+//! Summary statistics over numbers.
+
+/// Count, mean, sample sd, extremes and quartiles of a column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NumberSummary {
+    pub count: usize,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub min: f64,
+    pub max: f64,
+    /// 25%, 50% and 75%, as [`quantiles`] computes them.
+    pub quartiles: [f64; 3],
+}
+
+/// Summarises `values`, NaN being missing, in two passes without copying or
+/// sorting: the first counts, sums, finds the extremes and counts values per
+/// radix bucket; the second adds squared deviations from the mean and
+/// gathers the few buckets that hold the quartiles' order statistics.
+pub fn summarise(values: &[f64]) -> NumberSummary {
+    const QS: [f64; 3] = [0.25, 0.5, 0.75];
+    let present = || values.iter().copied().filter(|v| !v.is_nan());
+    let small = values.len() < RADIX_MIN;
+    let mut counts = if small {
+        Vec::new()
+    } else {
+        vec![0u32; BUCKETS]
+    };
+    let mut n = 0usize;
+    // Four running sums, so that each addition need not wait for the last.
+    let mut sums = [0.0; 4];
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (i, &v) in values.iter().enumerate() {
+        if v.is_nan() {
+            continue;
+        }
+        n += 1;
+        sums[i % 4] += v;
+        // Comparisons rather than f64::min: no NaN is left to handle, and
+        // the extremes rarely change.
+        if v < min {
+            min = v;
+        }
+        if v > max {
+            max = v;
+        }
+        if !small {
+            counts[bucket(v)] += 1;
+        }
+    }
+    let sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+    if n == 0 {
+        return NumberSummary {
+            count: 0,
+            mean: None,
+            sd: None,
+            min: f64::NAN,
+            max: f64::NAN,
+            quartiles: [f64::NAN; 3],
+        };
+    }
+    let mean = sum / n as f64;
+    let (ranks, spots) = ranks_for(n, &QS);
+    let mut m2 = 0.0;
+    let stats = if small {
+        let mut copy: Vec<f64> = present().collect();
+        m2 = copy.iter().map(|&x| (x - mean) * (x - mean)).sum();
+        order_statistics_by_selection(&mut copy, &ranks)
+    } else {
+        let mut gathered = Gathered::new(&counts, &ranks);
+        for v in present() {
+            m2 += (v - mean) * (v - mean);
+            gathered.offer(v);
+        }
+        gathered.select()
+    };
+    let q = interpolate(&ranks, &stats, &spots);
+    NumberSummary {
+        count: n,
+        mean: Some(mean),
+        sd: (n > 1).then(|| (m2 / (n - 1) as f64).sqrt()),
+        min,
+        max,
+        quartiles: [q[0], q[1], q[2]],
+    }
+}
 
 /// Mean and sample standard deviation (n - 1 in the denominator; `None`
-/// with fewer than two values), by two passes for accuracy.
-pub fn mean_sd(values: &[f64]) -> (Option<f64>, Option<f64>) {
+/// with fewer than two values), by two passes: the reference `summarise` is
+/// checked against.
+#[cfg(test)]
+fn mean_sd(values: &[f64]) -> (Option<f64>, Option<f64>) {
     if values.is_empty() {
         return (None, None);
     }
@@ -23,8 +109,19 @@ pub fn quantiles(values: &mut [f64], qs: &[f64]) -> Vec<f64> {
     if n == 0 {
         return vec![f64::NAN; qs.len()];
     }
-    // Each quantile needs the order statistics at floor(pos) and, when it
-    // falls between two, the next one.
+    let (ranks, spots) = ranks_for(n, qs);
+    let stats = if n < RADIX_MIN {
+        order_statistics_by_selection(values, &ranks)
+    } else {
+        order_statistics_by_radix(values, &ranks)
+    };
+    interpolate(&ranks, &stats, &spots)
+}
+
+/// The order statistics quantiles `qs` of `n` values need (ascending,
+/// distinct): floor(pos) and, when a quantile falls between two, the next.
+/// Also each quantile's floor(pos) and fraction.
+fn ranks_for(n: usize, qs: &[f64]) -> (Vec<usize>, Vec<(usize, f64)>) {
     let mut ranks: Vec<usize> = Vec::with_capacity(2 * qs.len());
     let spots: Vec<(usize, f64)> = qs
         .iter()
@@ -41,17 +138,17 @@ pub fn quantiles(values: &mut [f64], qs: &[f64]) -> Vec<f64> {
         .collect();
     ranks.sort_unstable();
     ranks.dedup();
-    let stats = if n < RADIX_MIN {
-        order_statistics_by_selection(values, &ranks)
-    } else {
-        order_statistics_by_radix(values, &ranks)
-    };
+    (ranks, spots)
+}
+
+/// Linear interpolation between the order statistics `stats` at `ranks`.
+fn interpolate(ranks: &[usize], stats: &[f64], spots: &[(usize, f64)]) -> Vec<f64> {
     let at = |r: usize| stats[ranks.binary_search(&r).unwrap_or(0)];
     spots
         .iter()
         .map(|&(lo, frac)| {
             let a = at(lo);
-            if frac > 0.0 && lo + 1 < n {
+            if frac > 0.0 {
                 a + (at(lo + 1) - a) * frac
             } else {
                 a
@@ -88,49 +185,80 @@ fn sort_key(x: f64) -> u64 {
     }
 }
 
+/// Radix buckets: the top 16 bits of the sort key.
+const BUCKETS: usize = 1 << 16;
+
+#[inline(always)]
+fn bucket(x: f64) -> usize {
+    (sort_key(x) >> 48) as usize
+}
+
 /// The values at `ranks` (ascending) in sorted order, in two passes: count
-/// the values per bucket of the top 16 bits of their sort key, then gather
-/// only the buckets that hold a wanted rank and select within them. Much
-/// less work than selecting over all values once per rank.
+/// the values per radix bucket, then gather only the buckets that hold a
+/// wanted rank and select within them. Much less work than selecting over
+/// all values once per rank.
 fn order_statistics_by_radix(values: &[f64], ranks: &[usize]) -> Vec<f64> {
-    const SHIFT: u32 = 48;
-    let mut counts = vec![0u32; 1 << 16];
+    let mut counts = vec![0u32; BUCKETS];
     for &v in values {
-        counts[(sort_key(v) >> SHIFT) as usize] += 1;
+        counts[bucket(v)] += 1;
     }
-    // Each rank's bucket and its rank within the bucket.
-    let mut wanted: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
-    let mut below = 0usize;
-    let mut next = 0;
-    for (bucket, &c) in counts.iter().enumerate() {
-        let c = c as usize;
-        while next < ranks.len() && ranks[next] < below + c {
-            wanted.push((bucket, ranks[next] - below));
-            next += 1;
-        }
-        below += c;
-    }
-    let mut slot = vec![u8::MAX; 1 << 16];
-    let mut buckets: Vec<Vec<f64>> = Vec::new();
-    for &(bucket, _) in &wanted {
-        if slot[bucket] == u8::MAX {
-            slot[bucket] = buckets.len() as u8;
-            buckets.push(Vec::with_capacity(counts[bucket] as usize));
-        }
-    }
+    let mut gathered = Gathered::new(&counts, ranks);
     for &v in values {
-        let s = slot[(sort_key(v) >> SHIFT) as usize];
+        gathered.offer(v);
+    }
+    gathered.select()
+}
+
+/// The values of the buckets that hold wanted ranks.
+struct Gathered {
+    /// Per wanted rank: its gathering list and its rank within the bucket.
+    wanted: Vec<(usize, usize)>,
+    /// Per bucket: its list among `lists`, or `u8::MAX` when not wanted.
+    slot: Vec<u8>,
+    lists: Vec<Vec<f64>>,
+}
+
+impl Gathered {
+    fn new(counts: &[u32], ranks: &[usize]) -> Self {
+        let mut slot = vec![u8::MAX; BUCKETS];
+        let mut lists: Vec<Vec<f64>> = Vec::new();
+        let mut wanted = Vec::with_capacity(ranks.len());
+        let mut below = 0usize;
+        let mut next = 0;
+        for (b, &c) in counts.iter().enumerate() {
+            let c = c as usize;
+            while next < ranks.len() && ranks[next] < below + c {
+                if slot[b] == u8::MAX {
+                    // At most one list per rank: a handful.
+                    slot[b] = lists.len() as u8;
+                    lists.push(Vec::with_capacity(c));
+                }
+                wanted.push((slot[b] as usize, ranks[next] - below));
+                next += 1;
+            }
+            below += c;
+        }
+        Gathered {
+            wanted,
+            slot,
+            lists,
+        }
+    }
+
+    #[inline(always)]
+    fn offer(&mut self, v: f64) {
+        let s = self.slot[bucket(v)];
         if s != u8::MAX {
-            buckets[s as usize].push(v);
+            self.lists[s as usize].push(v);
         }
     }
-    wanted
-        .iter()
-        .map(|&(bucket, r)| {
-            let b = &mut buckets[slot[bucket] as usize];
-            *b.select_nth_unstable_by(r, f64::total_cmp).1
-        })
-        .collect()
+
+    fn select(mut self) -> Vec<f64> {
+        self.wanted
+            .iter()
+            .map(|&(list, r)| *self.lists[list].select_nth_unstable_by(r, f64::total_cmp).1)
+            .collect()
+    }
 }
 
 /// The median, reordering `values`.
@@ -185,6 +313,34 @@ mod tests {
                 assert_eq!(by_selection[i], sorted[r], "selection, rank {r} of {n}");
             }
         }
+    }
+
+    #[test]
+    fn summaries_skip_missing_values_on_both_paths() {
+        for n in [10, RADIX_MIN + 10] {
+            let values: Vec<f64> = (0..n)
+                .map(|i| {
+                    if i % 10 == 3 {
+                        f64::NAN
+                    } else {
+                        (i % 97) as f64 * 0.5 - 3.0
+                    }
+                })
+                .collect();
+            let mut present: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+            let s = summarise(&values);
+            assert_eq!(s.count, present.len());
+            let (mean, sd) = mean_sd(&present);
+            assert!((s.mean.unwrap() - mean.unwrap()).abs() < 1e-12);
+            assert!((s.sd.unwrap() - sd.unwrap()).abs() < 1e-12);
+            let q = quantiles(&mut present, &[0.25, 0.5, 0.75]);
+            assert_eq!(s.quartiles.to_vec(), q);
+            present.sort_by(f64::total_cmp);
+            assert_eq!((s.min, s.max), (present[0], present[present.len() - 1]));
+        }
+        let empty = summarise(&[f64::NAN, f64::NAN]);
+        assert_eq!((empty.count, empty.mean, empty.sd), (0, None, None));
+        assert_eq!(summarise(&[4.0]).sd, None);
     }
 
     #[test]

@@ -39,8 +39,7 @@ pub enum Detail {
     },
 }
 
-/// Describes `columns` (default all) of `table`, which it consumes: the
-/// numbers are partitioned in place for the quartiles rather than copied.
+/// Describes `columns` (default all) of `table`, which it consumes.
 pub fn describe(
     mut table: Table,
     columns: Option<&[String]>,
@@ -77,33 +76,21 @@ fn names_of(done: &[Summary], chosen: &[usize], j: usize) -> String {
 fn summarise(column: Column, top: usize) -> Summary {
     let name = column.name;
     match column.data {
-        ColumnData::Number {
-            mut values,
-            integer,
-        } => {
-            let rows = values.len();
-            let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-            values.retain(|&v| {
-                min = min.min(v);
-                max = max.max(v);
-                !v.is_nan()
-            });
-            let count = values.len();
-            let (mean, sd) = stats::mean_sd(&values);
-            let q = stats::quantiles(&mut values, &[0.25, 0.5, 0.75]);
+        ColumnData::Number { values, integer } => {
+            let s = stats::summarise(&values);
             Summary {
                 name,
-                kind: (count > 0).then_some(if integer { Kind::Integer } else { Kind::Number }),
-                count,
-                missing: rows - count,
+                kind: (s.count > 0).then_some(if integer { Kind::Integer } else { Kind::Number }),
+                count: s.count,
+                missing: values.len() - s.count,
                 detail: Detail::Numeric {
-                    mean,
-                    sd,
-                    min: if count > 0 { min } else { f64::NAN },
-                    q25: q[0],
-                    median: q[1],
-                    q75: q[2],
-                    max: if count > 0 { max } else { f64::NAN },
+                    mean: s.mean,
+                    sd: s.sd,
+                    min: s.min,
+                    q25: s.quartiles[0],
+                    median: s.quartiles[1],
+                    q75: s.quartiles[2],
+                    max: s.max,
                 },
             }
         }
