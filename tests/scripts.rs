@@ -162,3 +162,21 @@ fn list_and_describe_show_scripts_and_the_repl_calls_them() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(text(&o.stdout).ends_with("2.0\n"), "{}", text(&o.stdout));
 }
+
+#[test]
+fn check_parses_every_script_and_locates_a_syntax_error() {
+    let reg = with_scripts();
+    std::fs::write(reg.dir.path().join("bad.rhai"), "let ok = 1;\nlet x = ;\n").unwrap();
+    let mut yaml = std::fs::read_to_string(&reg.path).unwrap();
+    yaml.push_str("  - name: bad\n    file: bad.rhai\n    description: Does not parse.\n");
+    std::fs::write(&reg.path, yaml).unwrap();
+    let o = toolhost(&reg, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(out.contains("  ok    script summarize"), "{out}");
+    let bad = reg.dir.path().join("bad.rhai").display().to_string();
+    assert!(
+        out.contains(&format!("  FAIL  script bad: {bad}:2:")),
+        "{out}"
+    );
+}

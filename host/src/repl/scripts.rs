@@ -66,6 +66,21 @@ pub fn resolve<'r>(
     Ok(entry)
 }
 
+/// Whether the script's file can be read and parses, for `toolhost check`; `Err` says
+/// where (file:line:col) and what is wrong.
+pub fn check_syntax(entry: &ScriptEntry) -> Result<(), String> {
+    let file = entry.file.display().to_string();
+    let source =
+        std::fs::read_to_string(&entry.file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    Engine::new_raw().compile(&source).map(|_| ()).map_err(|e| {
+        format!(
+            "{}: {}",
+            located(&file, e.position()),
+            without_position(e.err_type().to_string())
+        )
+    })
+}
+
 /// A script failure as a catchable Rhai error: `#{code, message, script}`.
 fn script_failure(code: &str, message: String, script: &str, pos: Position) -> Box<EvalAltResult> {
     let value = json!({ "code": code, "message": message, "script": script });
