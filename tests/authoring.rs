@@ -113,6 +113,13 @@ fn a_new_tool_passes_its_tests_builds_registers_and_runs_in_the_host() {
         "{}",
         text(&o.stdout)
     );
+    // And it is formatted as rustfmt wants.
+    let o = scrub(&mut Command::new("cargo"))
+        .args(["fmt", "--check", "--manifest-path"])
+        .arg(crate_dir.join("Cargo.toml"))
+        .output()
+        .unwrap();
+    ok(&o);
 
     // The registry entry is pinned and the tool runs through the host.
     let reg = registry.to_str().unwrap();
