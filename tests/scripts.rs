@@ -103,6 +103,7 @@ fn run_script_prints_the_result_and_json_mode_gives_it_as_data() {
     assert_eq!(v["value"], json!({ "mean": 2.0, "sd": 1.0 }));
     assert_eq!(v["output"], "summarized 2 values\n");
     assert_eq!(v["tool_calls"], 1);
+    assert!(v["duration_ms"].as_f64().unwrap() > 0.0, "{v}");
 }
 
 #[test]

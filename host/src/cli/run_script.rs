@@ -35,6 +35,7 @@ pub async fn run_script(cli: &Cli, dispatcher: Dispatcher, args: &RunScriptArgs)
     }
     let name = args.name.clone();
     let echo = !cli.json;
+    let started = std::time::Instant::now();
     let handle = tokio::runtime::Handle::current();
     let outcome = tokio::task::spawn_blocking(move || {
         let _enter = handle.enter();
@@ -56,6 +57,7 @@ pub async fn run_script(cli: &Cli, dispatcher: Dispatcher, args: &RunScriptArgs)
             "script": args.name,
             "output": outcome.output,
             "tool_calls": outcome.tool_calls.len(),
+            "duration_ms": started.elapsed().as_secs_f64() * 1e3,
         });
         match &outcome.error {
             None => out["value"] = outcome.final_value.clone().unwrap_or(Value::Null),
