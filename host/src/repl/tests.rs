@@ -354,4 +354,50 @@ fn run_script_gives_the_result_as_json() {
     let out = s.run_script("sumsq", serde_json::json!({ "xs": [3, 4] }));
     assert_eq!(out.error, None);
     assert_eq!(out.final_value, Some(serde_json::json!(25.0)));
+
+/// The files the notes of `output` say images were saved to.
+fn saved_paths(output: &str) -> Vec<std::path::PathBuf> {
+    output
+        .lines()
+        .filter_map(|l| l.split(" saved to ").nth(1))
+        .map(|p| std::path::PathBuf::from(p.trim_end_matches(']')))
+        .collect()
+}
+
+#[test]
+fn plot_images_are_saved_and_named_in_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _rt) = session_with(ReplOptions {
+        images: ImageMode::Save(Some(dir.path().to_path_buf())),
+        ..ReplOptions::default()
+    });
+    let out = s.eval(
+        r#"TOOL("plot_sixel", #{format: "png", width: 320, height: 200,
+                 series: [#{y: [1, 3, 2, 5]}]})"#,
+    );
+    assert_eq!(out.error, None, "{}", out.output);
+    let paths = saved_paths(&out.output);
+    assert_eq!(paths.len(), 1, "{}", out.output);
+    assert!(paths[0].starts_with(dir.path()) && paths[0].extension().unwrap() == "png");
+    let png = std::fs::read(&paths[0]).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // PNG IHDR: width and height, big-endian, at bytes 16..24.
+    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 320);
+    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 200);
+}
+
+#[test]
+fn sixel_without_a_terminal_is_saved_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _rt) = session_with(ReplOptions {
+        images: ImageMode::Save(Some(dir.path().to_path_buf())),
+        ..ReplOptions::default()
+    });
+    let out = s.eval(r#"TOOL("plot_sixel", #{series: [#{y: [1, 3, 2, 5]}]})"#);
+    assert_eq!(out.error, None, "{}", out.output);
+    let paths = saved_paths(&out.output);
+    assert_eq!(paths.len(), 1, "{}", out.output);
+    assert_eq!(paths[0].extension().unwrap(), "six");
+    let sixel = std::fs::read_to_string(&paths[0]).unwrap();
+    assert!(sixel.starts_with("\x1bP") && sixel.ends_with("\x1b\\"));
 }
