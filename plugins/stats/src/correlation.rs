@@ -30,15 +30,14 @@ pub struct CorrelationInput {
     pub conf_level: f64,
 }
 
-/// Which correlation coefficient.
+/// Which correlation: "pearson" (the default; product-moment, linear association) or
+/// "spearman" (rank correlation, monotone association: Pearson's r of the ranks, ties
+/// given their average rank).
 #[derive(Deserialize, JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
-    /// Pearson's product-moment correlation (linear association). The default.
     #[default]
     Pearson,
-    /// Spearman's rank correlation (monotone association): Pearson's r of the ranks, ties
-    /// given their average rank.
     Spearman,
 }
 

@@ -5,17 +5,17 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use statrs::distribution::ContinuousCDF;
 
-/// The alternative hypothesis.
+/// The alternative hypothesis: "two-sided" (the default; the true value differs from the
+/// null value), "less" (it is below) or "greater" (it is above).
+// Variants carry no doc comments so that the schema is a plain `enum`, which a validator
+// reports as "not one of [...]".
 #[derive(Deserialize, JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Alternative {
-    /// The true value differs from the null value (both tails). The default.
     #[default]
     #[serde(rename = "two-sided")]
     TwoSided,
-    /// The true value is below the null value (lower tail).
     #[serde(rename = "less")]
     Less,
-    /// The true value is above the null value (upper tail).
     #[serde(rename = "greater")]
     Greater,
 }

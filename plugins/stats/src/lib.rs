@@ -13,11 +13,14 @@ mod hypothesis;
 mod qr;
 mod quantile;
 mod regression;
+mod schema;
 mod seeded;
 mod t_test;
 mod tails;
 
-use schemars::JsonSchema;
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, Value, json};
 
@@ -27,27 +30,25 @@ pub use distribution::DistributionInput;
 pub use regression::RegressionInput;
 pub use t_test::TTestInput;
 
-/// The operation and its arguments.
-#[derive(Deserialize, JsonSchema, Debug)]
+/// The operation and its arguments; see [`schema`] for what each one does.
+#[derive(Deserialize, Debug)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Input {
-    /// A distribution's density or mass (`pdf`), `log_pdf`, `cdf`, survival `sf` and
-    /// `quantile` at the given points, its mean and variance, and `sample` seeded random
-    /// draws.
     Distribution(DistributionInput),
-    /// Student's t test of a mean (x), of paired differences (x, y, paired) or of two
-    /// means (x, y: Welch's test unless equal_variances).
     TTest(TTestInput),
-    /// Pearson's chi-squared test: goodness of fit of `observed` counts, or independence
-    /// of the rows and columns of a contingency `table`.
     ChiSquaredTest(ChiSquaredInput),
-    /// Pearson (with a Fisher-z confidence interval) or Spearman correlation of x and y,
-    /// with a test against 0.
     Correlation(CorrelationInput),
-    /// Linear regression of y on named predictors by least squares: coefficients with
-    /// standard errors, t statistics, p-values and intervals; R², adjusted R², residual
-    /// standard error and the overall F test.
     Regression(RegressionInput),
+}
+
+impl JsonSchema for Input {
+    fn schema_name() -> Cow<'static, str> {
+        "StatsInput".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        schema::input_schema(generator)
+    }
 }
 
 /// What an operation produced: a summary for people and a JSON object for programs.

@@ -300,37 +300,42 @@ fn collinearity(input: &RegressionInput, names: &[String], e: QrError) -> ToolEr
             combination,
         } => {
             let name = &names[column];
+            let pointer = column_pointer(input, name);
             let largest = combination.iter().fold(0.0f64, |m, (_, c)| m.max(c.abs()));
-            let terms: Vec<String> = combination
+            // Coefficients at rounding level are not part of the dependence.
+            let terms: Vec<(&str, f64)> = combination
                 .iter()
                 .filter(|(_, c)| c.abs() > 1e-9 * largest)
-                .map(|(k, c)| {
-                    if names[*k] == INTERCEPT {
+                .map(|(k, c)| (names[*k].as_str(), *c))
+                .collect();
+            let which = if terms.len() == 1 && terms[0].0 == INTERCEPT {
+                "is constant, so it duplicates the intercept"
+            } else {
+                "is a linear combination of the predictors before it"
+            };
+            let formula: Vec<String> = terms
+                .iter()
+                .map(|(n, c)| {
+                    if *n == INTERCEPT {
                         sig(*c, 6)
                     } else {
-                        format!("{} × {}", sig(*c, 6), names[*k])
+                        format!("{} × {n}", sig(*c, 6))
                     }
                 })
                 .collect();
-            let which = if terms.len() == 1 && names[combination[0].0] == INTERCEPT {
-                "is constant, so it duplicates the intercept".to_owned()
-            } else {
-                "is a linear combination of the predictors before it".to_owned()
-            };
             invalid(
-                &column_pointer(input, name),
+                &pointer,
                 format!(
                     "predictor `{name}` {which} (singular design): {name} ≈ {}; drop it or one of the others",
-                    terms.join(" + ")
+                    formula.join(" + ")
                 ),
             )
             .with_details(json!({
-                "pointer": column_pointer(input, name),
+                "pointer": pointer,
                 "collinear": name,
-                "with": combination
+                "with": terms
                     .iter()
-                    .filter(|(_, c)| c.abs() > 1e-9 * largest)
-                    .map(|(k, c)| json!({ "name": names[*k], "coefficient": num(*c) }))
+                    .map(|(n, c)| json!({ "name": n, "coefficient": num(*c) }))
                     .collect::<Vec<_>>(),
             }))
         }

@@ -213,6 +213,12 @@ fn a_collinear_predictor_is_named_with_the_combination() {
         "/x/c",
         &["`c` is constant", "duplicates the intercept"],
     );
+    // b = 2·a exactly: a multiple of an earlier predictor, not a constant.
+    expect(
+        json!({ "op": "regression", "y": [1, 2, 3, 5], "x": { "a": [1, 2, 3, 4], "b": [2, 4, 6, 8] } }),
+        "/x/b",
+        &["linear combination", "b ≈ 2 × a"],
+    );
     expect(
         json!({ "op": "regression", "y": [1, 2, 3, 5], "x": { "z": [0, 0, 0, 0] } }),
         "/x/z",
