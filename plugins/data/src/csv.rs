@@ -110,12 +110,14 @@ impl<'a> Scanner<'a> {
         let start_line = self.line;
         let delimiter = self.delimiter;
         let mut pos = self.pos;
+        // A local copy stays in registers across the loop.
+        let mut ends = self.ends;
         loop {
             if pos < b.len() && b[pos] == b'"' {
                 pos = self.quoted(pos, fields)?;
             } else {
                 let start = pos;
-                pos = self.ends.find(b, pos, delimiter);
+                pos = ends.find(b, pos, delimiter);
                 fields.push(Field {
                     start,
                     end: pos,
@@ -142,6 +144,7 @@ impl<'a> Scanner<'a> {
             }
         }
         self.pos = pos;
+        self.ends = ends;
         Ok(Some(start_line))
     }
 
