@@ -32,7 +32,8 @@ pub struct CorrelationInput {
 
 /// Which correlation: "pearson" (the default; product-moment, linear association) or
 /// "spearman" (rank correlation, monotone association: Pearson's r of the ranks, ties
-/// given their average rank).
+/// given their average rank; its p-value uses the t approximation, as scipy's spearmanr
+/// does, where R's cor.test is exact for small samples without ties).
 #[derive(Deserialize, JsonSchema, Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {

@@ -9,8 +9,11 @@ use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, de};
 use toolhost_sdk::ToolError;
 
-/// Values a call may carry in one list: a bound on work and on output size.
+/// Values a call may carry in one list: a bound on work.
 pub const MAX_VALUES: usize = 1_000_000;
+/// Numbers a call returns in lists (draws, evaluations, fitted values): about 2 MB of
+/// JSON, inside the host's default output limit of 4 MB.
+pub const MAX_OUTPUT_VALUES: usize = 100_000;
 
 /// A list of numbers. JSON has no NaN, so a missing value arrives as `null`; it is
 /// accepted here (as NaN) only so that the check can say which element it was.

@@ -8,14 +8,12 @@ use serde::Deserialize;
 use toolhost_sdk::{ToolError, Value, json};
 
 use crate::Report;
-use crate::data::{Points, invalid};
+use crate::data::{MAX_OUTPUT_VALUES, Points, invalid};
 use crate::family::{self, Family, Kind, Law};
 use crate::format::{num, nums, sig};
 use crate::quantile;
 use crate::seeded::SeededSource;
 
-/// Values returned per call (points evaluated plus draws): bounds the output's size.
-pub const MAX_OUTPUT_VALUES: usize = 100_000;
 /// Evaluations echoed in the text summary per function; the JSON has them all.
 const TEXT_LINES: usize = 12;
 

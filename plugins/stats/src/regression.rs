@@ -13,7 +13,7 @@ use statrs::distribution::{ContinuousCDF, FisherSnedecor, StudentsT};
 use toolhost_sdk::{ToolError, Value, json};
 
 use crate::Report;
-use crate::data::{Numbers, complete, confidence_level, invalid, mean, token};
+use crate::data::{MAX_OUTPUT_VALUES, Numbers, complete, confidence_level, invalid, mean, token};
 use crate::format::{fixed, num, nums, p_value, sig, table};
 use crate::hypothesis::Alternative;
 use crate::qr::{Qr, QrError};
@@ -177,6 +177,15 @@ fn fit(input: &RegressionInput) -> Result<Fit, ToolError> {
         complete(values, &pointer)?;
     }
 
+    if input.residuals && 2 * n > MAX_OUTPUT_VALUES {
+        return Err(invalid(
+            "/residuals",
+            format!(
+                "fitted values and residuals for {n} observations are {} numbers; a call returns at most {MAX_OUTPUT_VALUES}: leave out residuals (the summary keeps their quantiles)",
+                2 * n
+            ),
+        ));
+    }
     let mut names: Vec<String> = Vec::new();
     let mut design: Vec<Vec<f64>> = Vec::new();
     if input.intercept {

@@ -104,6 +104,17 @@ fn too_many_values_in_one_call_are_refused() {
 }
 
 #[test]
+fn residuals_for_a_large_fit_are_refused_before_fitting() {
+    let y: Vec<f64> = (0..60_000).map(|i| f64::from(i % 7)).collect();
+    let x: Vec<f64> = (0..60_000).map(|i| f64::from(i % 11)).collect();
+    expect(
+        json!({ "op": "regression", "y": y, "x": x, "residuals": true }),
+        "/residuals",
+        &["120000 numbers", "at most 100000"],
+    );
+}
+
+#[test]
 fn missing_values_are_reported_with_their_position() {
     expect(
         json!({ "op": "t_test", "x": [1.0, 2.0, 3.0, null, 5.0] }),
