@@ -4,7 +4,7 @@
 //! the number of distinct subexpressions rather than in the size of the
 //! written-out tree.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::node::{Constant, Id, Node};
 use super::number::Number;
@@ -52,8 +52,9 @@ impl Arena {
     }
 
     /// The id of `node`, storing it if it is new. The caller guarantees the
-    /// node is in canonical form; the smart constructors in `simplify` are
-    /// the only callers that build sums, products, powers and calls.
+    /// node is in canonical form: sums, products, powers and calls come from
+    /// the smart constructors in `simplify`, except in the scratch arenas
+    /// `display` builds for printing.
     pub(super) fn intern(&mut self, node: Node) -> Id {
         if let Some(&id) = self.index.get(&node) {
             return id;
@@ -152,11 +153,11 @@ impl Arena {
 
     /// The variable names in `root`, sorted.
     pub fn variables(&self, root: Id) -> Vec<String> {
-        let mut seen = vec![false; self.nodes.len()];
+        let mut seen = HashSet::new();
         let mut names = Vec::new();
         let mut stack = vec![root];
         while let Some(id) = stack.pop() {
-            if std::mem::replace(&mut seen[id as usize], true) {
+            if !seen.insert(id) {
                 continue;
             }
             if let Node::Var(name) = self.node(id) {
