@@ -11,9 +11,11 @@ use crate::space::Space;
 use crate::trust::Region;
 use toolhost_rng::Rng;
 
-/// Random points scored per choice: enough to land in the basin of the
-/// best local optimum for the box dimensions this tool is meant for.
-const POOL: usize = 2000;
+/// Random points of the region scored per choice: enough to land in the
+/// basin of the best local optimum for the box dimensions this tool is
+/// meant for. Inside the trust region 1000 do as well as 2000 did over the
+/// whole box, at half the scoring time.
+const POOL: usize = 1000;
 /// Gaussian jitters (sd 0.05 or 0.005 of the box) around each incumbent.
 const LOCAL: usize = 100;
 /// L-BFGS starts taken from the best of the pool.
