@@ -682,6 +682,15 @@ fn runaway_growth_is_an_error_not_a_hang() {
 }
 
 #[test]
+fn long_products_stop_at_the_bound_on_operands() {
+    // The product rule on n factors makes n products of n factors each.
+    let factors: Vec<String> = (1..=3000).map(|i| format!("sin(x + {i})")).collect();
+    let mut s = sym(&factors.join("*"));
+    let e = s.differentiate("x", 1).map(|_| ()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TooLong);
+}
+
+#[test]
 fn deep_nesting_fits_a_small_stack() {
     // Plugins run on a 1 MiB stack; the parser allows 256 levels.
     let src = format!("{}x{}", "sin(".repeat(200), ")".repeat(200));

@@ -13,13 +13,21 @@ use crate::error::Span;
 /// The most nodes one arena holds. Differentiation can grow an expression
 /// quickly (each order of `x^x` adds terms); past this the work stops with
 /// a [`ErrorKind::TooLong`](crate::ErrorKind::TooLong) error instead of
-/// exhausting a plugin's memory. About 100 bytes a node.
+/// exhausting a plugin's memory (calc has 64 MiB). About 100 bytes a node.
 pub(crate) const MAX_NODES: usize = 200_000;
+
+/// The most operand slots, over all sums, products and calls of an arena:
+/// the product rule on n factors makes n products of n factors, so the
+/// node count alone does not bound memory. 8 bytes a slot (it is stored
+/// twice).
+pub(crate) const MAX_OPERANDS: usize = 2_000_000;
 
 #[derive(Clone)]
 pub(crate) struct Arena {
     nodes: Vec<Node>,
     index: HashMap<Node, Id>,
+    /// Operand slots over all nodes, for [`MAX_OPERANDS`].
+    operands: usize,
     /// Per node: the source text it stands for or was derived from, for
     /// error messages.
     origin: Vec<Option<Span>>,
@@ -32,6 +40,7 @@ impl Arena {
         Arena {
             nodes: Vec::new(),
             index: HashMap::new(),
+            operands: 0,
             origin: Vec::new(),
             templates: HashMap::new(),
         }
@@ -41,10 +50,11 @@ impl Arena {
         self.nodes.len()
     }
 
-    /// True once the arena has grown past [`MAX_NODES`]; callers check it
-    /// between steps and give up with an error.
+    /// True once the arena has grown past [`MAX_NODES`] or
+    /// [`MAX_OPERANDS`]; callers check it between steps and give up with an
+    /// error.
     pub fn is_full(&self) -> bool {
-        self.nodes.len() > MAX_NODES
+        self.nodes.len() > MAX_NODES || self.operands > MAX_OPERANDS
     }
 
     pub fn node(&self, id: Id) -> &Node {
@@ -62,6 +72,10 @@ impl Arena {
         // Ids are u32; MAX_NODES keeps them far from overflowing because
         // callers stop soon after the arena is full.
         let id = self.nodes.len() as Id;
+        self.operands += match &node {
+            Node::Add(xs) | Node::Mul(xs) | Node::Call(_, xs) => xs.len(),
+            _ => 0,
+        };
         self.nodes.push(node.clone());
         self.origin.push(None);
         self.index.insert(node, id);

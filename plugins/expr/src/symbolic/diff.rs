@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::arena::{Arena, MAX_NODES};
+use super::arena::{Arena, MAX_NODES, MAX_OPERANDS};
 use super::convert::convert;
 use super::node::{Func, Id, Node};
 use super::rules::{self, Partial, Rules};
@@ -31,8 +31,8 @@ pub(crate) fn too_large() -> ExprError {
     ExprError::unlocated(
         ErrorKind::TooLong,
         format!(
-            "the symbolic computation grew past {MAX_NODES} distinct subexpressions; \
-             ask for a lower order or a simpler expression"
+            "the symbolic computation grew past {MAX_NODES} distinct subexpressions \
+             or {MAX_OPERANDS} operands; ask for a lower order or a simpler expression"
         ),
     )
 }
@@ -90,6 +90,10 @@ impl<'a> Differentiator<'a> {
         for (i, &d) in ds.iter().enumerate() {
             if self.arena.is_zero(d) {
                 continue;
+            }
+            // A long product makes as many products as it has factors.
+            if self.arena.is_full() {
+                return Err(too_large());
             }
             let mut fs = factors.to_vec();
             fs[i] = d;
