@@ -135,7 +135,16 @@ pub fn suggest(
     let mut gp = model.gp.clone();
     let mut chosen = Vec::new();
     for k in 0..q {
-        let Some(u) = optimize::argmin(&gp, &acq, space, &region, &incumbents, &taken, rng) else {
+        // A region of a discrete space can run out of unseen points long
+        // before the space does: then the whole box is searched.
+        let Some(u) = optimize::argmin(&gp, &acq, space, &region, &incumbents, &taken, rng)
+            .or_else(|| {
+                let unit = Region::unit(region.lo.len());
+                (region != unit)
+                    .then(|| optimize::argmin(&gp, &acq, space, &unit, &incumbents, &taken, rng))
+                    .flatten()
+            })
+        else {
             break;
         };
         if k + 1 < q {
@@ -288,6 +297,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_trust_region_full_of_evaluated_points_does_not_end_the_run() {
+        // Around the optimum every integer soon has been evaluated, while
+        // most of the range has not.
+        let space = Space {
+            names: vec!["k".into()],
+            dims: vec![Dim::Integer { low: 0, high: 40 }],
+        };
+        let mut f = |v: &[f64]| Ok::<f64, ()>((v[0] - 17.0).abs());
+        let run = run(&space, &mut f, 25, 5, 2, &EI, &mut |_, _, _| {}).unwrap();
+        assert_eq!(run.history.len(), 25);
+        let mut seen: Vec<f64> = run.history.iter().map(|e| e.values[0]).collect();
+        seen.sort_by(f64::total_cmp);
+        seen.dedup();
+        assert_eq!(seen.len(), 25, "a point was evaluated twice");
+        assert_eq!(run.history[run.best].values, vec![17.0]);
     }
 
     #[test]
