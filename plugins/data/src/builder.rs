@@ -42,12 +42,12 @@ pub struct TextBuilder {
     /// Raw cell bytes to code; missing spellings map to `MISSING`, so each
     /// distinct spelling is classified once. Cells of up to 15 bytes (most
     /// categories, dates) are keys packed in an integer with their length:
-    /// hashing and comparing one u128 beats hashing and comparing a slice.
-    short: FxHashMap<u128, u32>,
+    /// hashing and comparing two words beats hashing and comparing a slice.
+    short: FxHashMap<ShortKey, u32>,
     long: FxHashMap<Box<[u8]>, u32>,
     /// A direct-mapped cache in front of `short`: a column of a few hundred
     /// distinct values is interned without touching the hash map.
-    recent: Box<[(u128, u32); RECENT]>,
+    recent: Box<[(ShortKey, u32); RECENT]>,
     not_utf8: usize,
     first_non_number: Option<CellRef>,
     rows_before_text: usize,
@@ -62,7 +62,7 @@ impl TextBuilder {
             long: FxHashMap::default(),
             // No packed key is zero: the length byte of a key is never 0
             // unless the cell is empty, whose code fills unused entries.
-            recent: Box::new([(0, EMPTY_UNSET); RECENT]),
+            recent: Box::new([([0, 0], EMPTY_UNSET); RECENT]),
             not_utf8: 0,
             first_non_number: None,
             rows_before_text: 0,
@@ -76,8 +76,9 @@ impl TextBuilder {
         let len = end - start;
         match input.get(start..start + 16) {
             Some(window) if len <= 15 => {
-                let word = u128::from_le_bytes(window.try_into().unwrap_or([0; 16]));
-                let key = (word & ((1u128 << (8 * len)) - 1)) | ((len as u128) << 120);
+                let word =
+                    |i: usize| u64::from_le_bytes(window[i..i + 8].try_into().unwrap_or([0; 8]));
+                let key = short_key(word(0), word(8), len);
                 self.push_short(key, &input[start..end]);
             }
             _ => self.push(&input[start..end]),
@@ -103,7 +104,7 @@ impl TextBuilder {
     }
 
     #[inline(always)]
-    fn push_short(&mut self, key: u128, cell: &[u8]) {
+    fn push_short(&mut self, key: ShortKey, cell: &[u8]) {
         let slot = recent_slot(key);
         let (cached, code) = self.recent[slot];
         let code = if cached == key && code != EMPTY_UNSET {
@@ -226,23 +227,49 @@ const RECENT: usize = 1024;
 /// Marks a cache entry that holds nothing (codes never reach it).
 const EMPTY_UNSET: u32 = u32::MAX - 1;
 
+/// Up to 15 bytes of a cell and its length, in two words: 64-bit
+/// arithmetic is native on every target, 128-bit is not in wasm.
+type ShortKey = [u64; 2];
+
+/// `MASKS[n]` keeps the low `n` bytes of a word.
+const MASKS: [u64; 9] = [
+    0,
+    0xFF,
+    0xFFFF,
+    0xFF_FFFF,
+    0xFFFF_FFFF,
+    0xFF_FFFF_FFFF,
+    0xFFFF_FFFF_FFFF,
+    0xFF_FFFF_FFFF_FFFF,
+    u64::MAX,
+];
+
+/// The key of a cell of `len` ≤ 15 bytes whose first 16 bytes (and what
+/// follows) are `lo` and `hi`: the cell's bytes, zeros after them, and the
+/// length in the top byte (which a 15-byte cell leaves free).
 #[inline(always)]
-fn recent_slot(key: u128) -> usize {
-    let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+fn short_key(lo: u64, hi: u64, len: usize) -> ShortKey {
+    let lo = lo & MASKS[len.min(8)];
+    let hi = (hi & MASKS[len.saturating_sub(8)]) | ((len as u64) << 56);
+    [lo, hi]
+}
+
+#[inline(always)]
+fn recent_slot(key: ShortKey) -> usize {
+    let folded = key[0] ^ key[1].rotate_left(29);
     (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize
 }
 
-/// Up to 15 bytes and their length in one integer (distinct cells give
-/// distinct keys); `None` for longer cells.
+/// The key of a cell of up to 15 bytes; `None` for longer cells.
 #[inline(always)]
-fn pack(cell: &[u8]) -> Option<u128> {
+fn pack(cell: &[u8]) -> Option<ShortKey> {
     if cell.len() > 15 {
         return None;
     }
     let mut bytes = [0u8; 16];
     bytes[..cell.len()].copy_from_slice(cell);
-    bytes[15] = cell.len() as u8;
-    Some(u128::from_le_bytes(bytes))
+    let word = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]));
+    Some(short_key(word(0), word(8), cell.len()))
 }
 
 /// One column being read from text cells.
