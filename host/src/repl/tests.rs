@@ -92,7 +92,7 @@ fn tools_and_help_explore_the_registry() {
     let out = s.eval("TOOLS().map(|t| t.name)");
     assert_eq!(
         out.value.as_deref(),
-        Some(r#"["bayesopt","calc","echo","mcmc","plot_sixel","render_math"]"#)
+        Some(r#"["bayesopt","calc","echo","mcmc","plot_sixel","render_math","stats"]"#)
     );
     let help = s.eval(r#"HELP("calc")"#).value.unwrap();
     assert!(
@@ -354,6 +354,7 @@ fn run_script_gives_the_result_as_json() {
     let out = s.run_script("sumsq", serde_json::json!({ "xs": [3, 4] }));
     assert_eq!(out.error, None);
     assert_eq!(out.final_value, Some(serde_json::json!(25.0)));
+}
 
 /// The files the notes of `output` say images were saved to.
 fn saved_paths(output: &str) -> Vec<std::path::PathBuf> {
