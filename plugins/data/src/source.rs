@@ -76,8 +76,9 @@ fn read_file(path: &str) -> Result<Vec<u8>, DataError> {
     }
     };
     let mut file = std::fs::File::open(path).map_err(fail)?;
-    let size = file.metadata().map_err(fail)?.len();
-    if file.metadata().map_err(fail)?.is_dir() {
+    let metadata = file.metadata().map_err(fail)?;
+    let size = metadata.len();
+    if metadata.is_dir() {
         return Err(DataError::Read {
             path: path.to_owned(),
             reason: "it is a directory, not a file".to_owned(),
