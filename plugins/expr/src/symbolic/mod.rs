@@ -49,12 +49,17 @@ use crate::functions;
 /// Simplification folds numbers (exactly for rationals: `1/3 + 1/6` is
 /// `1/2`), collects like terms and powers (`2*x + 3*x` is `5*x`, `x*x` is
 /// `x^2`, `x/x` is `1`), applies identities such as `x + 0`, `x*1`, `x*0`,
-/// `x^0`, `ln(exp(x))` and `-(-x)`, multiplies out products of sums, and
-/// puts operands in a canonical order, so equal expressions written
-/// differently print the same. It treats expressions as real functions
-/// where they are defined: `x/x` is `1` even though it is NaN at `x = 0`;
-/// rules that would change a finite value (`sqrt(x^2) = x`) are never
-/// applied.
+/// `x^0`, `ln(exp(x))` and `-(-x)`, multiplies out products of sums (but
+/// not powers of sums: see [`expand`](Self::expand)), and puts operands in
+/// a canonical order, so equal expressions written differently print the
+/// same. It treats expressions as real functions where they are defined:
+/// `x/x` is `1` even though it is NaN at `x = 0`; rules that would change a
+/// finite value (`sqrt(x^2) = x`) are never applied. Integers and their
+/// ratios stay exact; a decimal such as `0.1` stays the `f64` it reads as.
+///
+/// Printing takes common factors other than powers of variables out of
+/// sums: `x^x*(ln(x) + 1)`, `(mu - x)/sigma^2`, while polynomials keep
+/// their usual form, `3*x^2 + 2*x`.
 ///
 /// Every function of the language can be differentiated: `abs` gives
 /// `sign`, `min`, `max`, `clamp` and `if` give an `if` choosing the
