@@ -17,6 +17,7 @@ const BUILTINS: &[(&str, &str)] = &[
     ("mcmc", "tool-mcmc"),
     ("plot_sixel", "tool-plot"),
     ("render_math", "tool-render-math"),
+    ("web_fetch", "tool-web-fetch"),
 ];
 /// Components only the tests use: (name, package).
 const FIXTURES: &[(&str, &str)] = &[

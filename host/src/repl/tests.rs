@@ -92,7 +92,7 @@ fn tools_and_help_explore_the_registry() {
     let out = s.eval("TOOLS().map(|t| t.name)");
     assert_eq!(
         out.value.as_deref(),
-        Some(r#"["bayesopt","calc","echo","mcmc","plot_sixel","render_math"]"#)
+        Some(r#"["bayesopt","calc","echo","mcmc","plot_sixel","render_math","web_fetch"]"#)
     );
     let help = s.eval(r#"HELP("calc")"#).value.unwrap();
     assert!(
