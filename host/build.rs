@@ -22,6 +22,7 @@ const BUILTINS: &[(&str, &str)] = &[
 /// Components only the tests use: (name, package).
 const FIXTURES: &[(&str, &str)] = &[
     ("hostile", "fixture-hostile"),
+    ("hostile-http", "fixture-hostile-http"),
     ("future-contract", "fixture-future-contract"),
 ];
 
