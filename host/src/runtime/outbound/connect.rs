@@ -81,7 +81,8 @@ pub async fn send(
         connect(&addrs, dest.port),
     )
     .await
-    .map_err(|e| expired(e, Error::ConnectionTimeout))??;
+    .map_err(|e| expired(e, Error::ConnectionTimeout))?
+    .inspect_err(|e| call.ledger.note(format!("{method} {url}: {e}")))?;
     call.ledger.note(format!(
         "{method} {url}: allowed by `{rule}`, connected to {peer}"
     ));
@@ -92,7 +93,8 @@ pub async fn send(
             tls_handshake(stream, &dest),
         )
         .await
-        .map_err(|e| expired(e, Error::ConnectionTimeout))??;
+        .map_err(|e| expired(e, Error::ConnectionTimeout))?
+        .inspect_err(|e| call.ledger.note(format!("{method} {url}: {e}")))?;
         Box::new(tls)
     } else {
         Box::new(stream)

@@ -11,6 +11,7 @@ mod ledger;
 mod policy;
 
 use std::sync::Arc;
+use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, TlsAlertReceivedPayload};
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 pub use ledger::Violation;
@@ -65,6 +66,24 @@ impl OutboundHttp {
 }
 
 impl WasiHttpHooks for OutboundHttp {
+    /// A certificate the roots do not vouch for is a certificate error, not a protocol one:
+    /// the guest's message then says what is wrong.
+    fn p2_error_from_tls(&mut self, err: &std::io::Error) -> ErrorCode {
+        match err
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<rustls::Error>())
+        {
+            Some(rustls::Error::InvalidCertificate(_)) => ErrorCode::TlsCertificateError,
+            Some(rustls::Error::AlertReceived(alert)) => {
+                ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
+                    alert_id: Some(u8::from(*alert)),
+                    alert_message: Some(format!("{alert:?}")),
+                })
+            }
+            _ => ErrorCode::TlsProtocolError,
+        }
+    }
+
     fn send_request(
         &mut self,
         request: http::Request<WasiBody>,
