@@ -13,10 +13,12 @@ const PROFILE: &str = "plugin";
 const BUILTINS: &[(&str, &str)] = &[
     ("bayesopt", "tool-bayesopt"),
     ("calc", "tool-calc"),
+    ("data", "tool-data"),
     ("echo", "tool-echo"),
     ("mcmc", "tool-mcmc"),
     ("plot_sixel", "tool-plot"),
     ("render_math", "tool-render-math"),
+    ("stats", "tool-stats"),
     ("web_fetch", "tool-web-fetch"),
 ];
 /// Components only the tests use: (name, package).

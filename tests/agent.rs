@@ -192,9 +192,9 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
     );
     assert_eq!(reqs[0]["messages"][1]["content"], "What is 6 times 7?");
     assert!(
-        model.feedback(1).contains(
-            r#"=> ["bayesopt","calc","echo","mcmc","plot_sixel","render_math","web_fetch"]"#
-        ),
+        model
+            .feedback(1)
+            .contains(r#"=> ["bayesopt","calc","data","echo","mcmc","plot_sixel","render_math","stats","web_fetch"]"#),
         "{}",
         model.feedback(1)
     );

@@ -53,6 +53,14 @@ fn run_calc_prints_the_value_and_exits_0() {
 fn input_from_stdin_and_arg_shortcuts() {
     let o = toolhost_with_stdin(&["run", "echo", "-"], Some(r#"{"text": "from stdin"}"#));
     assert_eq!(stdout(&o).trim(), "from stdin", "{}", stderr(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("input.json");
+    std::fs::write(&file, r#"{"text": "from a file"}"#).unwrap();
+    let o = toolhost(&["run", "echo", &format!("@{}", file.display())]);
+    assert_eq!(stdout(&o).trim(), "from a file", "{}", stderr(&o));
+    let o = toolhost(&["run", "echo", "@/no/such/input.json"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("/no/such/input.json"), "{}", stderr(&o));
     let o = toolhost(&[
         "--json",
         "run",

@@ -7,6 +7,7 @@
 //! - the front ends: the CLI ([`cli`]) and the MCP server ([`mcp`]).
 
 pub mod agent;
+pub mod authoring;
 pub mod builtins;
 pub mod cli;
 pub mod dispatch;

@@ -21,9 +21,24 @@ pub struct BenchArgs {
     /// Tool for the per-call measurement (needs an input `{"text": ...}` or give --input).
     #[arg(long, default_value = "echo")]
     tool: String,
-    /// Input for the per-call measurement.
+    /// Input for the per-call measurement: JSON, `@FILE` to read it from a file, or `-` for
+    /// standard input (inputs too long for a command line, such as a 10,000-point plot).
     #[arg(long, default_value = r#"{"text":"hi"}"#)]
     input: String,
+    /// Untimed calls first: load the tool, fill the compile cache, touch the pooling slots.
+    #[arg(long, default_value_t = 200)]
+    warmup: usize,
+}
+
+fn read_input(arg: &str) -> Result<serde_json::Value, String> {
+    let text = if arg == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("reading stdin: {e}"))?
+    } else if let Some(path) = arg.strip_prefix('@') {
+        std::fs::read_to_string(path).map_err(|e| format!("reading `{path}`: {e}"))?
+    } else {
+        arg.to_owned()
+    };
+    serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -36,15 +51,14 @@ fn micros(d: Duration) -> f64 {
 }
 
 pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> ExitCode {
-    let input: serde_json::Value = match serde_json::from_str(&args.input) {
+    let input = match read_input(&args.input) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("--input is not JSON: {e}");
+            eprintln!("--input: {e}");
             return ExitCode::Usage;
         }
     };
-    // Warm up: load (compile or read the cache) and touch the pooling slots.
-    for _ in 0..200 {
+    for _ in 0..args.warmup.max(1) {
         if let Err(e) = dispatcher.call(&args.tool, input.clone()).await {
             return report_error(cli, &e);
         }

@@ -4,17 +4,30 @@
 
 use super::{Cli, ExitCode};
 use crate::dispatch::Dispatcher;
+use crate::repl::check_script_syntax;
 
 pub async fn check(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
     let checks = dispatcher.check().await;
-    let failed = checks.iter().filter(|c| c.error.is_some()).count();
+    let scripts: Vec<(&str, Result<(), String>)> = dispatcher
+        .registry()
+        .scripts
+        .iter()
+        .map(|s| (s.name.as_str(), check_script_syntax(s)))
+        .collect();
+    let failed = checks.iter().filter(|c| c.error.is_some()).count()
+        + scripts.iter().filter(|(_, r)| r.is_err()).count();
     if cli.json {
+        let scripts: Vec<_> = scripts
+            .iter()
+            .map(|(name, r)| serde_json::json!({ "name": name, "error": r.as_ref().err() }))
+            .collect();
         println!(
             "{}",
             serde_json::json!({
                 "ok": failed == 0,
                 "registry": dispatcher.registry().describe_location(None),
                 "tools": checks,
+                "scripts": scripts,
             })
         );
     } else {
@@ -35,8 +48,17 @@ pub async fn check(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
                 Some(e) => println!("  FAIL  {} [{}]: {}", c.name, e.code, e.message),
             }
         }
+        for (name, r) in &scripts {
+            match r {
+                Ok(()) => println!("  ok    script {name}"),
+                Err(e) => println!("  FAIL  script {name}: {e}"),
+            }
+        }
         if failed > 0 {
-            println!("{failed} of {} tools failed", checks.len());
+            println!(
+                "{failed} of {} tools and scripts failed",
+                checks.len() + scripts.len()
+            );
         }
     }
     if failed == 0 {

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::{Cli, ExitCode, report_error};
 use crate::dispatch::{Dispatcher, ToolDescription};
+use crate::registry::ScriptEntry;
 
 pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
     let all = dispatcher.describe_all().await;
@@ -19,9 +20,25 @@ pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
                 }
             })
             .collect();
-        println!("{}", json!({ "ok": !failed, "tools": tools }));
+        let scripts: Vec<_> = dispatcher
+            .registry()
+            .scripts
+            .iter()
+            .map(script_json)
+            .collect();
+        println!(
+            "{}",
+            json!({ "ok": !failed, "tools": tools, "scripts": scripts })
+        );
     } else {
-        let width = all.iter().map(|(n, _)| n.len()).max().unwrap_or(4).max(4);
+        let scripts = &dispatcher.registry().scripts;
+        let width = all
+            .iter()
+            .map(|(n, _)| n.len())
+            .chain(scripts.iter().map(|s| s.name.len()))
+            .max()
+            .unwrap_or(4)
+            .max(4);
         for (name, r) in &all {
             match r {
                 Ok(d) => println!("{name:width$}  {:8}  {}", d.version, d.summary()),
@@ -34,11 +51,66 @@ pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
                 }
             }
         }
+        for script in scripts {
+            let summary = script.description.lines().next().unwrap_or("");
+            println!("{:width$}  {:8}  {summary}", script.name, "script");
+        }
     }
     if failed { ExitCode::Host } else { ExitCode::Ok }
 }
 
+fn script_json(s: &ScriptEntry) -> serde_json::Value {
+    let params: serde_json::Map<String, serde_json::Value> = s
+        .params
+        .iter()
+        .flatten()
+        .map(|p| (p.name.clone(), json!(p.description)))
+        .collect();
+    json!({
+        "name": s.name,
+        "kind": "script",
+        "description": s.description,
+        "params": s.params.as_ref().map(|_| params),
+        "file": s.file.display().to_string(),
+    })
+}
+
+/// `describe NAME` for a registry script: what it does, its parameters, how to run it.
+fn describe_script(cli: &Cli, s: &ScriptEntry) -> ExitCode {
+    if cli.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&script_json(s)).unwrap_or_default()
+        );
+        return ExitCode::Ok;
+    }
+    let mut text = format!("{} (script)\n\n{}\n\n", s.name, s.description.trim_end());
+    match &s.params {
+        None => text.push_str("Parameters: not declared (ARGS takes any keys)\n"),
+        Some(params) if params.is_empty() => text.push_str("Parameters: none\n"),
+        Some(params) => {
+            text.push_str("Parameters:\n");
+            for p in params {
+                text.push_str(&format!("  {}: {}\n", p.name, p.description));
+            }
+        }
+    }
+    text.push_str(&format!(
+        "\nRun: toolhost run-script {} '{{...}}'   or, in the REPL, SCRIPT(\"{}\", #{{...}})\nFile: {}\n",
+        s.name,
+        s.name,
+        s.file.display()
+    ));
+    print!("{text}");
+    ExitCode::Ok
+}
+
 pub async fn describe(cli: &Cli, dispatcher: &Dispatcher, tool: &str) -> ExitCode {
+    if dispatcher.registry().get(tool).is_none()
+        && let Some(script) = dispatcher.registry().script(tool)
+    {
+        return describe_script(cli, script);
+    }
     let d = match dispatcher.describe(tool).await {
         Ok(d) => d,
         Err(e) => return report_error(cli, &e),

@@ -3,13 +3,16 @@
 
 mod agent;
 mod bench;
+mod build;
 mod check;
 mod exit;
 mod inspect;
 mod mcp;
+mod new;
 mod progress;
 mod repl;
 mod run;
+mod run_script;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -31,11 +34,14 @@ Examples:
   toolhost mcp                      # MCP over stdio; --http [ADDR] for Streamable HTTP
   toolhost repl -e 'TOOL(\"calc\", #{expr: \"6*7\"}).value'
   toolhost script analysis.rhai
+  toolhost run-script summarize '{\"xs\": [1, 2, 3]}'   # a script listed in the registry
+  toolhost new word_count           # scaffold a tool crate; --register REGISTRY builds and adds it
+  toolhost build word_count         # component for wasm32-wasip2: path, sha256, registry entry
   toolhost agent --base-url http://127.0.0.1:8080/v1 \"integrate x^2 from 0 to 3\"
 
 Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
             3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
-            output_too_large, denied).";
+            output_too_large, denied; a script failed; `build`: the crate did not compile).";
 
 #[derive(Parser, Debug)]
 #[command(name = "toolhost", version, about = "Run computational tools, written as WebAssembly components, in a sandbox", after_help = EXAMPLES)]
@@ -77,6 +83,12 @@ enum Command {
     Repl(repl::ReplArgs),
     /// Run a Rhai script file (as the REPL would).
     Script(repl::ScriptArgs),
+    /// Run a script listed in the registry's `scripts:` (as the REPL's SCRIPT would).
+    RunScript(run_script::RunScriptArgs),
+    /// Scaffold a new tool crate (Rust, with the toolhost SDK).
+    New(new::NewArgs),
+    /// Build a tool crate into a component (wasm32-wasip2, size profile): path and sha256.
+    Build(build::BuildArgs),
     /// Let a language model solve a task by writing REPL code until it calls FINAL.
     Agent(Box<agent::AgentArgs>),
 }
@@ -108,6 +120,12 @@ pub fn main() -> i32 {
 }
 
 async fn dispatch_command(cli: Cli) -> ExitCode {
+    // Writing tools needs no registry: a broken ./tool_registry.yaml must not stop it.
+    match &cli.command {
+        Command::New(args) => return new::new(&cli, args).await,
+        Command::Build(args) => return build::build(&cli, args).await,
+        _ => {}
+    }
     let registry_path = match &cli.command {
         Command::Check { registry: Some(p) } => Some(p.clone()),
         _ => cli.registry.clone(),
@@ -121,15 +139,7 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
         Ok(r) => r,
         Err(e) => return report_registry_error(&cli, &e),
     };
-    let options = DispatcherOptions {
-        cache_dir: if cli.no_cache {
-            None
-        } else {
-            cli.cache_dir
-                .clone()
-                .or_else(crate::runtime::CompileCache::default_dir)
-        },
-    };
+    let options = dispatcher_options(&cli);
     let dispatcher = match Dispatcher::new(registry, options.clone()) {
         Ok(d) => d,
         Err(e) => return report_error(&cli, &e),
@@ -143,7 +153,22 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
         Command::Mcp(args) => mcp::mcp(args, dispatcher, options, registry_file).await,
         Command::Repl(args) => repl::repl(args, dispatcher).await,
         Command::Script(args) => repl::script(args, dispatcher).await,
+        Command::RunScript(args) => run_script::run_script(&cli, dispatcher, args).await,
+        Command::New(args) => new::new(&cli, args).await,
+        Command::Build(args) => build::build(&cli, args).await,
         Command::Agent(args) => agent::agent(&cli, args, dispatcher).await,
+    }
+}
+
+fn dispatcher_options(cli: &Cli) -> DispatcherOptions {
+    DispatcherOptions {
+        cache_dir: if cli.no_cache {
+            None
+        } else {
+            cli.cache_dir
+                .clone()
+                .or_else(crate::runtime::CompileCache::default_dir)
+        },
     }
 }
 

@@ -16,7 +16,8 @@ use crate::output::{Content, ToolOutput};
 pub struct RunArgs {
     /// The tool to run.
     tool: String,
-    /// Input as a JSON object, or `-` to read it from stdin [default: {}].
+    /// Input as a JSON object, `@FILE` to read it from a file, or `-` to read it from stdin
+    /// [default: {}].
     input: Option<String>,
     /// Set one input field; VALUE is parsed as JSON when it parses, else taken as a string.
     #[arg(long = "arg", short = 'a', value_name = "KEY=VALUE")]
@@ -69,6 +70,12 @@ fn build_input(args: &RunArgs) -> Result<Value, String> {
                 .read_to_string(&mut text)
                 .map_err(|e| format!("cannot read the input from stdin: {e}"))?;
             parse_object(&text, "stdin")?
+        }
+        Some(arg) if arg.starts_with('@') => {
+            let path = &arg[1..];
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the input from `{path}`: {e}"))?;
+            parse_object(&text, path)?
         }
         Some(text) => parse_object(text, "the input argument")?,
     };

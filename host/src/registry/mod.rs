@@ -23,6 +23,8 @@ pub struct ToolRegistry {
     /// The file it came from; `None` for the built-in registry.
     pub file: Option<PathBuf>,
     pub tools: Vec<ToolEntry>,
+    /// Reusable Rhai scripts (`scripts:`), callable as `SCRIPT(name, #{...})`.
+    pub scripts: Vec<ScriptEntry>,
 }
 
 impl ToolRegistry {
@@ -37,6 +39,10 @@ impl ToolRegistry {
 
     pub fn names(&self) -> Vec<&str> {
         self.tools.iter().map(|t| t.name.as_str()).collect()
+    }
+
+    pub fn script(&self, name: &str) -> Option<&ScriptEntry> {
+        self.scripts.iter().find(|s| s.name == name)
     }
 
     /// How a location in this registry is shown in messages.
@@ -80,6 +86,26 @@ pub struct EntryPositions {
     pub entry: Option<Position>,
     pub component: Option<Position>,
     pub sha256: Option<Position>,
+}
+
+/// A reusable Rhai script listed in the registry.
+#[derive(Debug, Clone)]
+pub struct ScriptEntry {
+    pub name: String,
+    /// The script file, resolved against the registry file's directory; read at each call,
+    /// so an edited script is picked up without reloading the registry.
+    pub file: PathBuf,
+    pub description: String,
+    /// The documented parameters, in file order; when declared, no others are accepted.
+    pub params: Option<Vec<ScriptParam>>,
+    pub position: Option<Position>,
+}
+
+/// One documented parameter of a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptParam {
+    pub name: String,
+    pub description: String,
 }
 
 /// Where a tool's component comes from.

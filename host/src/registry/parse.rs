@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod scripts;
+
 use super::locate::{Seg, YamlPositions};
 use super::{
     ComponentSource, DirGrant, DirMode, EntryPositions, Grants, NetworkRule, Position,
@@ -27,6 +29,8 @@ struct RawRegistry {
     #[serde(default)]
     defaults: RawDefaults,
     tools: Vec<RawTool>,
+    #[serde(default)]
+    scripts: Vec<scripts::RawScript>,
 }
 
 #[derive(Deserialize, Default)]
@@ -197,10 +201,12 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
             });
         }
     }
+    let scripts = checker.scripts(raw.scripts, base_dir, file.is_some());
     if checker.problems.is_empty() {
         Ok(ToolRegistry {
             file: owned_file,
             tools,
+            scripts,
         })
     } else {
         Err(RegistryError {

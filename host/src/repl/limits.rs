@@ -16,6 +16,9 @@ pub struct ReplLimits {
     pub max_map_len: usize,
     /// Wall time per input, tool calls included.
     pub wall_time: Duration,
+    /// Nesting of SCRIPT calls. Each script evaluates afresh (its own call depth and
+    /// operations count), so this is what bounds scripts that call each other.
+    pub max_script_depth: usize,
 }
 
 impl Default for ReplLimits {
@@ -27,6 +30,7 @@ impl Default for ReplLimits {
             max_array_len: 1_000_000,
             max_map_len: 100_000,
             wall_time: Duration::from_secs(120),
+            max_script_depth: 8,
         }
     }
 }

@@ -36,17 +36,26 @@ pub fn handle(mode: &ImageMode, tool: &str, output: &ToolOutput) -> (Vec<String>
         ImageMode::Save(Some(dir)) => dir.clone(),
         _ => std::env::temp_dir().join("toolhost-images"),
     };
+    let has_image = output
+        .content
+        .iter()
+        .any(|c| matches!(c, Content::Image { .. }));
     for c in &output.content {
-        let Content::Image { mime_type, data } = c else {
-            continue;
+        let (mime_type, data, ext) = match c {
+            Content::Image { mime_type, data } => {
+                let ext = mime_type
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("bin")
+                    .split('+')
+                    .next()
+                    .unwrap_or("bin");
+                (mime_type.as_str(), data.as_slice(), ext)
+            }
+            // Sixel alone is still a picture: keep it (`cat` shows it on a sixel terminal).
+            Content::Sixel { sixel } if !has_image => ("sixel", sixel.as_bytes(), "six"),
+            _ => continue,
         };
-        let ext = mime_type
-            .rsplit('/')
-            .next()
-            .unwrap_or("bin")
-            .split('+')
-            .next()
-            .unwrap_or("bin");
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let path = dir.join(format!("{tool}-{}-{n}.{ext}", std::process::id()));
         match std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, data)) {

@@ -11,6 +11,7 @@ mod convert;
 mod functions;
 mod limits;
 mod media;
+mod scripts;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,6 +23,7 @@ use serde_json::Value;
 use crate::dispatch::Dispatcher;
 pub use limits::ReplLimits;
 pub use media::ImageMode;
+pub use scripts::{check_syntax as check_script_syntax, resolve as resolve_script};
 
 /// A sub-call to a language model from code (`llm_query`, `llm_batch`); provided by the
 /// agent loop. Without one, those functions raise an error saying so.
@@ -79,6 +81,8 @@ pub(crate) struct SessionState {
     /// Tool calls or TOOLS()/HELP() over the whole session.
     explored: bool,
     deadline: Option<Instant>,
+    /// The SCRIPT calls under way, outermost first.
+    script_stack: Vec<String>,
 }
 
 pub(crate) type Shared = Arc<Mutex<SessionState>>;
@@ -104,6 +108,12 @@ impl ReplSession {
         let state: Shared = Arc::default();
         let mut engine = Engine::new();
         options.limits.apply(&mut engine, state.clone());
+        scripts::register(
+            &mut engine,
+            dispatcher.registry().clone(),
+            state.clone(),
+            options.limits.max_script_depth,
+        );
         functions::register(
             &mut engine,
             functions::Context {
@@ -127,19 +137,41 @@ impl ReplSession {
 
     /// Run one input in the session's scope.
     pub fn eval(&mut self, code: &str) -> EvalOutcome {
-        {
-            let mut s = self.state.lock().expect("repl state");
-            s.output.clear();
-            s.tool_calls.clear();
-            s.final_value = None;
-            s.deadline = Some(Instant::now() + self.limits.wall_time);
-        }
+        self.start_input();
         let result = self.run(code);
+        self.finish_input(result.map(|v| (!v.is_unit()).then(|| convert::display(&v))))
+    }
+
+    /// Run the registry script `name` with `args` (an object) as one input, with the same
+    /// limits as any input. The script's result is `final_value`, as JSON.
+    pub fn run_script(&mut self, name: &str, args: Value) -> EvalOutcome {
+        self.start_input();
+        let mut scope = Scope::new();
+        scope.push_constant("ARGS", convert::to_dynamic(&args));
+        // Names are checked by the registry (letters, digits, `_`, `-`), so quoting is safe.
+        let result = self
+            .engine
+            .eval_with_scope::<Dynamic>(&mut scope, &format!("SCRIPT({name:?}, ARGS)"));
+        self.finish_input(result.map(|v| {
+            self.state.lock().expect("repl state").final_value = Some(convert::to_json(&v));
+            None
+        }))
+    }
+
+    fn start_input(&self) {
+        let mut s = self.state.lock().expect("repl state");
+        s.output.clear();
+        s.tool_calls.clear();
+        s.final_value = None;
+        s.script_stack.clear();
+        s.deadline = Some(Instant::now() + self.limits.wall_time);
+    }
+
+    fn finish_input(&self, result: Result<Option<String>, Box<EvalAltResult>>) -> EvalOutcome {
         let mut s = self.state.lock().expect("repl state");
         s.deadline = None;
         let (value, error) = match result {
-            Ok(v) if v.is_unit() => (None, None),
-            Ok(v) => (Some(convert::display(&v)), None),
+            Ok(value) => (value, None),
             Err(e) => match *e {
                 EvalAltResult::ErrorTerminated(ref token, _)
                     if token.to_string() == FINAL_MARKER =>
@@ -203,6 +235,13 @@ fn describe_error(e: &EvalAltResult, wall_time: Duration) -> String {
         }
         EvalAltResult::ErrorRuntime(value, pos) if value.is_map() => {
             let v = convert::to_json(value);
+            if let Some(script) = v["script"].as_str() {
+                return format!(
+                    "{} error from script {script}: {} ({pos})",
+                    v["code"].as_str().unwrap_or("script_error"),
+                    v["message"].as_str().unwrap_or("")
+                );
+            }
             format!(
                 "{} error from {}: {} ({pos})",
                 v["code"].as_str().unwrap_or("tool"),

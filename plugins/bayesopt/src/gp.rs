@@ -2,12 +2,14 @@
 //! kernel and Gaussian noise, on standardised outputs.
 //!
 //! Hyperparameters θ = [log l_1 … log l_d, log s², log σ_n²] are fitted by
-//! maximising the log marginal likelihood with its analytic gradient
-//! (bounded L-BFGS, several starts: see [`fit_hyperparameters`]).
+//! maximising the log marginal likelihood plus the length-scale prior
+//! ([`prior`](crate::prior)) with its analytic gradient (bounded L-BFGS,
+//! several starts: see [`fit_hyperparameters`]).
 
 use crate::kernel;
 use crate::lbfgs;
 use crate::linalg;
+use crate::prior;
 
 /// Length-scales on the unit box: shorter than 1% of the side is noise
 /// fitting, longer than 20 sides is a constant.
@@ -15,8 +17,10 @@ const LS_RANGE: (f64, f64) = (0.01, 20.0);
 /// Signal variance, outputs standardised to unit variance.
 const SF2_RANGE: (f64, f64) = (0.05, 20.0);
 /// Noise variance relative to the output variance: the floor keeps K
-/// well conditioned for deterministic objectives.
-const NOISE_RANGE: (f64, f64) = (1e-6, 0.05);
+/// well conditioned for deterministic objectives; the ceiling lets
+/// ripples far finer than the design resolves (Ackley's) be explained as
+/// noise around a smooth trend instead of by length-scales at the floor.
+const NOISE_RANGE: (f64, f64) = (1e-6, 1.0);
 /// Added to the diagonal, in turn, when a factorisation fails.
 const JITTERS: [f64; 5] = [0.0, 1e-10, 1e-8, 1e-6, 1e-4];
 
@@ -182,7 +186,19 @@ impl Gp {
 pub fn neg_log_likelihood(x: &[f64], n: usize, y: &[f64], theta: &[f64], grad: &mut [f64]) -> f64 {
     let d = theta.len() - 2;
     let (inv_ls2, sf2, noise) = unpack(theta, d);
-    let k = covariance(x, n, d, &inv_ls2, sf2);
+    // K and the kernel slopes in one pass: one exp per pair.
+    let mut k = vec![0.0; n * n];
+    let mut slopes = vec![0.0; n * n];
+    for i in 0..n {
+        k[i * n + i] = sf2;
+        for j in 0..i {
+            let (kv, slope) =
+                kernel::value_and_slope(kernel::r2(&x[i * d..][..d], &x[j * d..][..d], &inv_ls2));
+            k[i * n + j] = sf2 * kv;
+            k[j * n + i] = sf2 * kv;
+            slopes[i * n + j] = sf2 * slope;
+        }
+    }
     let Some(l) = factor(&k, n, noise) else {
         grad.iter_mut().for_each(|g| *g = 0.0);
         return f64::INFINITY;
@@ -205,10 +221,9 @@ pub fn neg_log_likelihood(x: &[f64], n: usize, y: &[f64], theta: &[f64], grad: &
         for j in 0..i {
             let w = alpha[i] * alpha[j] - inv[i * n + j];
             let xj = &x[j * d..][..d];
-            let (kv, slope) = kernel::value_and_slope(kernel::r2(xi, xj, &inv_ls2));
-            // Off-diagonal pairs count twice.
-            g_sf2 += 2.0 * w * sf2 * kv;
-            let ws = 2.0 * w * sf2 * slope;
+            // Off-diagonal pairs count twice; K already holds s² k.
+            g_sf2 += 2.0 * w * k[i * n + j];
+            let ws = 2.0 * w * slopes[i * n + j];
             for m in 0..d {
                 let diff = xi[m] - xj[m];
                 grad[m] += ws * diff * diff * inv_ls2[m];
@@ -221,7 +236,18 @@ pub fn neg_log_likelihood(x: &[f64], n: usize, y: &[f64], theta: &[f64], grad: &
     nll
 }
 
-/// The θ with the highest marginal likelihood found by bounded L-BFGS from
+/// Negative log posterior of θ: the likelihood's and the length-scale
+/// prior's, with the gradient.
+pub fn neg_log_posterior(x: &[f64], n: usize, y: &[f64], theta: &[f64], grad: &mut [f64]) -> f64 {
+    let d = theta.len() - 2;
+    let nll = neg_log_likelihood(x, n, y, theta, grad);
+    if !nll.is_finite() {
+        return nll;
+    }
+    nll + prior::neg_log_prior(&theta[..d], &mut grad[..d])
+}
+
+/// The θ with the highest posterior density found by bounded L-BFGS from
 /// each of `starts` (each clamped into the bounds).
 pub fn fit_hyperparameters(x: &[Vec<f64>], y: &[f64], starts: &[Vec<f64>]) -> Vec<f64> {
     let n = x.len();
@@ -230,7 +256,7 @@ pub fn fit_hyperparameters(x: &[Vec<f64>], y: &[f64], starts: &[Vec<f64>]) -> Ve
     let (lo, hi) = bounds(d);
     let mut best: Option<(f64, Vec<f64>)> = None;
     for start in starts {
-        let mut f = |t: &[f64], g: &mut [f64]| neg_log_likelihood(&flat, n, y, t, g);
+        let mut f = |t: &[f64], g: &mut [f64]| neg_log_posterior(&flat, n, y, t, g);
         let (theta, value) = lbfgs::minimize(&mut f, start, &lo, &hi, 200);
         if best.as_ref().is_none_or(|(b, _)| value < *b) {
             best = Some((value, theta));
@@ -313,5 +339,22 @@ mod tests {
         assert!(sd < 0.1);
         // The second input barely matters: its length-scale is the longer.
         assert!(theta[1] > theta[0]);
+    }
+
+    #[test]
+    fn with_few_points_the_prior_keeps_length_scales_off_the_bounds() {
+        // Ten points in 4-D: the likelihood alone declares dimensions
+        // irrelevant (length-scale at the upper bound) or pins one at the floor.
+        let (x, y) = data(10, 4, 11);
+        let flat: Vec<f64> = x.iter().flatten().copied().collect();
+        let (lo, hi) = bounds(4);
+        let at_bound = |t: &[f64]| (0..4).any(|j| t[j] <= lo[j] + 1e-3 || t[j] >= hi[j] - 1e-3);
+        let mut ml = |t: &[f64], g: &mut [f64]| neg_log_likelihood(&flat, 10, &y, t, g);
+        let (ml_theta, _) = lbfgs::minimize(&mut ml, &default_theta(4), &lo, &hi, 200);
+        assert!(at_bound(&ml_theta), "{ml_theta:?}");
+        let map_theta = fit_hyperparameters(&x, &y, &[default_theta(4)]);
+        assert!(!at_bound(&map_theta), "{map_theta:?}");
+        // The dimension that matters keeps the shortest length-scale.
+        assert!((1..4).all(|j| map_theta[j] > map_theta[0]), "{map_theta:?}");
     }
 }

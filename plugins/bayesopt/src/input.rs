@@ -9,6 +9,7 @@ use toolhost_expr::Program;
 use toolhost_sdk::ToolError;
 
 use crate::acquisition::Kind;
+use crate::design::Design;
 use crate::engine::Settings;
 use crate::space::{Category, Dim, Space};
 
@@ -46,12 +47,22 @@ pub struct Input {
     /// Objective mode: evaluations in all, design included (1 to 500). Default 30.
     #[serde(default = "default_calls")]
     pub n_calls: usize,
-    /// Evaluations from the space-filling (maximin Latin hypercube) design
-    /// before the model chooses. Default 10 (at most `n_calls`). In
-    /// ask/tell mode, with fewer observations than this the next points are
-    /// the next entries of the seeded design.
+    /// Evaluations from the space-filling design before the model chooses.
+    /// Default 10 (at most `n_calls`). In ask/tell mode, with fewer
+    /// observations than this the next points are the next entries of the
+    /// seeded design.
     #[serde(default)]
     pub n_initial: Option<usize>,
+    /// The space-filling design of the first `n_initial` evaluations:
+    /// "sobol" (default) an Owen-scrambled Sobol sequence, or "lhs" a
+    /// maximin Latin hypercube.
+    #[serde(default)]
+    pub design: Design,
+    /// Search for the next point in a trust region around the best point
+    /// so far, which grows while the search improves and shrinks while it
+    /// stalls (true, the default); false searches the whole box every time.
+    #[serde(default = "default_trust_region")]
+    pub trust_region: bool,
     /// Seed of the design and of the random restarts: the same input and
     /// seed give the same result on every platform. Default 1.
     #[serde(default = "default_seed")]
@@ -80,6 +91,9 @@ fn default_calls() -> usize {
 }
 fn default_seed() -> u64 {
     1
+}
+fn default_trust_region() -> bool {
+    true
 }
 fn default_xi() -> f64 {
     0.01
@@ -164,6 +178,8 @@ pub fn validate(input: &Input) -> Result<Problem, ToolError> {
         return Err(bad("`kappa` must be a finite number ≥ 0", "/kappa"));
     }
     let settings = Settings {
+        design: input.design,
+        trust_region: input.trust_region,
         acquisition: input.acquisition,
         xi: input.xi,
         kappa: input.kappa,

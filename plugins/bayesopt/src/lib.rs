@@ -4,11 +4,13 @@
 //!
 //! The model is a GP with an ARD Matérn-5/2 kernel on the unit-box
 //! encoding (see [`space`]), standardised outputs and a fitted noise term
-//! ([`gp`]); points are chosen by EI, UCB or PI ([`acquisition`]) minimised
-//! by multi-start L-BFGS ([`optimize`]) after a maximin Latin hypercube
-//! design ([`design`]). The algorithms are plain Rust modules, tested
-//! natively; only [`BayesOpt`]'s `Tool` impl and `export_tool!` belong to
-//! the plugin.
+//! ([`gp`]), its hyperparameters fitted by maximum a posteriori under a
+//! length-scale prior ([`prior`]); points are chosen by EI, UCB or PI
+//! ([`acquisition`]) minimised by multi-start L-BFGS ([`optimize`]) inside
+//! a trust region around the best point ([`trust`]), after a scrambled
+//! Sobol (or maximin Latin hypercube) design ([`design`]). The algorithms
+//! are plain Rust modules, tested natively; only [`BayesOpt`]'s `Tool` impl
+//! and `export_tool!` belong to the plugin.
 
 pub mod acquisition;
 pub mod design;
@@ -19,7 +21,9 @@ pub mod kernel;
 pub mod lbfgs;
 pub mod linalg;
 pub mod optimize;
+pub mod prior;
 pub mod space;
+pub mod trust;
 
 use serde_json::Value;
 use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, json};
@@ -40,7 +44,8 @@ impl Tool for BayesOpt {
             env!("CARGO_PKG_VERSION"),
             "Minimise or maximise an expensive objective over a box with few evaluations \
              (Bayesian optimisation: a Gaussian process with an ARD Matérn-5/2 kernel, \
-             expected improvement by default, after a Latin-hypercube design).\n\n\
+             expected improvement by default searched in a trust region around the best \
+             point, after a scrambled Sobol design).\n\n\
              Either give `objective`, an expression over the variables of `bounds`, and \
              `n_calls`; or evaluate the objective yourself: pass `observations` (the x, y \
              pairs so far, possibly none) and get `next`, the q points to evaluate next, \
@@ -206,7 +211,7 @@ fn ask(p: &Problem, observed: &[(Vec<f64>, f64)], q: usize) -> Output {
     type Predictions = Option<Vec<(f64, f64)>>;
     let (next, predictions, source): (Vec<Vec<f64>>, Predictions, &str) = if n < p.n_initial {
         // Still in the seeded design: successive calls walk through it.
-        let design = engine::initial_design(space, p.n_initial, p.seed);
+        let design = engine::initial_design(space, p.settings.design, p.n_initial, p.seed);
         let mut next: Vec<Vec<f64>> = design.into_iter().skip(n).take(q).collect();
         let mut rng = Rng::stream(p.seed, 2);
         while next.len() < q {
@@ -222,7 +227,7 @@ fn ask(p: &Problem, observed: &[(Vec<f64>, f64)], q: usize) -> Output {
         let mut rng = Rng::stream(p.seed ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15), 1);
         let model = Model::fit(&x, &y, None, &mut rng);
         toolhost_sdk::progress(1, 2, "choosing the next points");
-        let chosen = engine::suggest(space, &model, &x, &y, q, &p.settings, &mut rng);
+        let chosen = engine::suggest(space, &model, &x, &y, p.n_initial, q, &p.settings, &mut rng);
         let predictions = chosen.iter().map(|u| model.predict(u)).collect();
         (
             chosen.iter().map(|u| space.decode(u)).collect(),

@@ -1,17 +1,21 @@
-//! Minimising the acquisition loss over the space: score a random pool of
-//! points of the space (plus jitters of the best observations), then run
-//! bounded L-BFGS on the relaxed encoding from the best few, snap the
-//! results to the space and keep the best point not already taken.
+//! Minimising the acquisition loss over a region of the space (the trust
+//! region, or the whole box): score a random pool of points of the region
+//! (plus jitters of the best observations), then run bounded L-BFGS on the
+//! relaxed encoding from the best few, snap the results to the space and
+//! keep the best point not already taken.
 
 use crate::acquisition::Acquisition;
 use crate::gp::Gp;
 use crate::lbfgs;
 use crate::space::Space;
+use crate::trust::Region;
 use toolhost_rng::Rng;
 
-/// Random points scored per choice: enough to land in the basin of the
-/// best local optimum for the box dimensions this tool is meant for.
-const POOL: usize = 2000;
+/// Random points of the region scored per choice: enough to land in the
+/// basin of the best local optimum for the box dimensions this tool is
+/// meant for. Inside the trust region 1000 do as well as 2000 did over the
+/// whole box, at half the scoring time.
+const POOL: usize = 1000;
 /// Gaussian jitters (sd 0.05 or 0.005 of the box) around each incumbent.
 const LOCAL: usize = 100;
 /// L-BFGS starts taken from the best of the pool.
@@ -33,22 +37,27 @@ fn is_taken(u: &[f64], taken: &[Vec<f64>]) -> bool {
 }
 
 /// The encoded point of the space (snapped) with the lowest loss among the
-/// candidates that are not in `taken`; `incumbents` are the best observed
-/// encoded points. None only when every candidate is taken (a tiny
-/// discrete space that has been exhausted).
+/// candidates in `region` that are not in `taken`; `incumbents` are the
+/// best observed encoded points. None only when every candidate is taken
+/// (a tiny discrete space that has been exhausted).
 pub fn argmin(
     gp: &Gp,
     acq: &Acquisition,
     space: &Space,
+    region: &Region,
     incumbents: &[Vec<f64>],
     taken: &[Vec<f64>],
     rng: &mut Rng,
 ) -> Option<Vec<f64>> {
-    let dim = space.encoded_len();
+    let (lo, hi) = (&region.lo, &region.hi);
     let mut pool: Vec<Vec<f64>> = Vec::with_capacity(POOL + LOCAL * incumbents.len());
     for _ in 0..POOL {
-        let unit: Vec<f64> = (0..space.dims.len()).map(|_| rng.uniform()).collect();
-        pool.push(space.encode(&space.from_unit(&unit)));
+        let u: Vec<f64> = lo
+            .iter()
+            .zip(hi)
+            .map(|(a, b)| a + (b - a) * rng.uniform())
+            .collect();
+        pool.push(space.snap(&u));
     }
     for inc in incumbents {
         for _ in 0..LOCAL {
@@ -60,7 +69,8 @@ pub fn argmin(
             };
             let u: Vec<f64> = inc
                 .iter()
-                .map(|v| (v + scale * rng.normal()).clamp(0.0, 1.0))
+                .zip(lo.iter().zip(hi))
+                .map(|(v, (a, b))| (v + scale * rng.normal()).clamp(*a, *b))
                 .collect();
             pool.push(space.snap(&u));
         }
@@ -72,7 +82,7 @@ pub fn argmin(
         .collect();
     scored.sort_by(|a, b| a.0.total_cmp(&b.0));
 
-    let (lo, hi) = (vec![0.0; dim], vec![1.0; dim]);
+    let dim = lo.len();
     let mut dmean = vec![0.0; dim];
     let mut dsd = vec![0.0; dim];
     let mut f = |u: &[f64], g: &mut [f64]| {
@@ -89,7 +99,7 @@ pub fn argmin(
         .filter(|(_, u)| !is_taken(u, taken))
         .take(STARTS)
     {
-        let (u, _) = lbfgs::minimize(&mut f, start, &lo, &hi, MAX_ITER);
+        let (u, _) = lbfgs::minimize(&mut f, start, lo, hi, MAX_ITER);
         let snapped = space.snap(&u);
         refined.push((loss_at(gp, acq, &snapped), snapped));
     }

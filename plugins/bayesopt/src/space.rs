@@ -51,6 +51,18 @@ impl Space {
         self.dims.iter().map(Dim::width).sum()
     }
 
+    /// For each encoded coordinate, whether it is ordered (a real or an
+    /// integer) rather than one of a categorical's one-hot coordinates.
+    pub fn ordered_coordinates(&self) -> Vec<bool> {
+        self.dims
+            .iter()
+            .flat_map(|d| {
+                let ordered = !matches!(d, Dim::Categorical { .. });
+                std::iter::repeat_n(ordered, d.width())
+            })
+            .collect()
+    }
+
     pub fn is_continuous(&self) -> bool {
         self.dims.iter().all(|d| matches!(d, Dim::Real { .. }))
     }
@@ -187,6 +199,10 @@ mod tests {
     fn encoding_round_trips_and_uses_one_hot_for_categories() {
         let s = mixed();
         assert_eq!(s.encoded_len(), 5);
+        assert_eq!(
+            s.ordered_coordinates(),
+            vec![true, true, false, false, false]
+        );
         let v = [2.5, 4.0, 1.0];
         let u = s.encode(&v);
         assert_eq!(u, vec![0.5, 0.7, 0.0, 1.0, 0.0]);

@@ -13,13 +13,61 @@ fn finds_the_branin_minimum_within_tolerance_at_a_fixed_seed() {
     }))
     .unwrap();
     let v = out.first_json().unwrap();
-    assert!(best_y(&out) - BRANIN_MIN < 0.05, "{}", best_y(&out));
+    // The trust region polishes the incumbent: well below skopt's median
+    // regret of 0.0042 at this budget.
+    assert!(best_y(&out) - BRANIN_MIN < 0.002, "{}", best_y(&out));
     assert_eq!(v["history"].as_array().unwrap().len(), 30);
     assert_eq!(v["history"][9]["source"], "design");
     assert_eq!(v["history"][10]["source"], "model");
     // The GP's prediction at the best point agrees with what was observed there.
     let mean = v["prediction_at_best"]["mean"].as_f64().unwrap();
     assert!((mean - best_y(&out)).abs() < 0.1, "{mean}");
+}
+
+fn design_points(out: &toolhost_sdk::Output, n: usize, name: &str) -> Vec<f64> {
+    out.first_json().unwrap()["history"].as_array().unwrap()[..n]
+        .iter()
+        .map(|e| e["x"][name].as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_default_sobol_design_puts_one_point_in_each_eighth_of_every_range() {
+    let bounds = json!({"x": [-5, 10], "y": [0, 15], "z": [100, 300]});
+    let out = call(json!({
+        "objective": "x + y + z", "bounds": bounds, "n_calls": 8, "n_initial": 8, "seed": 4,
+    }))
+    .unwrap();
+    for (name, low, high) in [("x", -5.0, 10.0), ("y", 0.0, 15.0), ("z", 100.0, 300.0)] {
+        let mut cells: Vec<usize> = design_points(&out, 8, name)
+            .iter()
+            .map(|v| ((v - low) / (high - low) * 8.0) as usize)
+            .collect();
+        cells.sort_unstable();
+        assert_eq!(cells, (0..8).collect::<Vec<_>>(), "{name}");
+    }
+    let lhs = call(json!({
+        "objective": "x + y + z", "bounds": bounds, "n_calls": 8, "n_initial": 8, "seed": 4,
+        "design": "lhs",
+    }))
+    .unwrap();
+    assert_ne!(design_points(&out, 8, "x"), design_points(&lhs, 8, "x"));
+}
+
+#[test]
+fn the_whole_box_search_and_the_latin_hypercube_remain_available() {
+    let out = call(json!({
+        "objective": BRANIN, "bounds": {"x": [-5, 10], "y": [0, 15]},
+        "n_calls": 30, "seed": 1, "design": "lhs", "trust_region": false,
+    }))
+    .unwrap();
+    assert!(best_y(&out) - BRANIN_MIN < 0.05, "{}", best_y(&out));
+    let e = call(json!({"objective": "x", "bounds": {"x": [0, 1]}, "design": "halton"}))
+        .expect_err("unknown design");
+    assert!(
+        e.message.contains("sobol") && e.message.contains("lhs"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! How results are written: JSON numbers (non-finite ones as strings, which JSON lacks) and
 //! a text form for people.
 
-use crate::{EvalResult, Values};
+use crate::{EvalResult, SymbolicResult, Values};
 use toolhost_sdk::{Value, json};
 
 pub fn json_number(v: f64) -> Value {
@@ -49,6 +49,33 @@ pub fn text(results: &[EvalResult]) -> String {
             Values::One(v) => format!("{} = {}", r.expr, number(*v)),
             Values::Batch(_) => format!("{} =\n{}", r.expr, render(&r.values)),
         })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Symbolic results for people: the result, its LaTeX if asked, then its value(s).
+pub fn symbolic_text(results: &[SymbolicResult]) -> String {
+    let one = |r: &SymbolicResult, lead: &str| {
+        let mut lines = vec![format!("{lead}{}", r.result)];
+        if let Some(latex) = &r.latex {
+            lines.push(format!("LaTeX: {latex}"));
+        }
+        match &r.values {
+            Some(Values::One(v)) => lines.push(format!("= {}", number(*v))),
+            Some(Values::Batch(vs)) => {
+                lines.push("=".to_owned());
+                lines.extend(vs.iter().map(|v| number(*v)));
+            }
+            None => {}
+        }
+        lines.join("\n")
+    };
+    if results.len() == 1 {
+        return one(&results[0], "");
+    }
+    results
+        .iter()
+        .map(|r| one(r, &format!("{} -> ", r.expr)))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -1,12 +1,16 @@
 //! `calc`: evaluate expressions of the toolhost expression language, once or over a batch
-//! of variable values. The evaluation itself is plain Rust (see [`evaluate`]); only
-//! `export_tool!` is WebAssembly-specific.
+//! of variable values, and differentiate or simplify them symbolically. The work itself is
+//! plain Rust (see [`evaluate`] and [`evaluate_symbolic`]); only `export_tool!` is
+//! WebAssembly-specific.
 
 mod format;
+mod symbolic;
 
 use std::collections::BTreeMap;
-use toolhost_expr::{Expr, ExprError};
+use toolhost_expr::{Expr, ExprError, Program};
 use toolhost_sdk::{Deserialize, JsonSchema, Output, Tool, ToolError, ToolInfo, Value, json};
+
+pub use symbolic::{DiffSpec, MAX_ORDER, SymbolicResult};
 
 /// Batch evaluations per call: a bound on work and on output size.
 pub const MAX_BATCH: usize = 1_000_000;
@@ -24,6 +28,27 @@ pub struct Input {
     /// is evaluated once per element (lists must have equal lengths; numbers repeat).
     #[serde(default)]
     pub vars: BTreeMap<String, VarValue>,
+    /// Differentiate symbolically: a variable name for the first derivative (`"x"`), or the
+    /// order per variable (`{"x": 2, "y": 1}` for d³/dx²dy). The result is an expression,
+    /// simplified; give `at` to also evaluate it. Step functions (floor, round, sign,
+    /// comparisons, %, mod) have no derivative.
+    #[serde(default)]
+    pub diff: Option<DiffSpec>,
+    /// Return the expression simplified (numbers folded, like terms collected, identities
+    /// such as x*1, x^0, x/x and ln(exp(x)) applied) instead of only its value.
+    #[serde(default)]
+    pub simplify: bool,
+    /// Also multiply out integer powers of sums in the result: `(x + 1)^2` becomes
+    /// `x^2 + 2*x + 1`.
+    #[serde(default)]
+    pub expand: bool,
+    /// Also give the result as LaTeX, e.g. for the render_math tool.
+    #[serde(default)]
+    pub latex: bool,
+    /// Values to evaluate the derivative or simplified expression at: the same as `vars`
+    /// (numbers, or lists for a batch). Give `at` or `vars`, not both.
+    #[serde(default)]
+    pub at: Option<BTreeMap<String, VarValue>>,
 }
 
 #[derive(Deserialize, JsonSchema, Debug, Clone)]
@@ -47,7 +72,12 @@ impl Tool for Calc {
              Constants: pi, e, tau, inf, nan. Functions: sin cos tan asin acos atan atan2 \
              sinh cosh tanh asinh acosh atanh exp expm1 ln log log10 log2 log1p sqrt cbrt \
              abs sign floor ceil round trunc min max pow hypot erf erfc gamma lgamma \
-             factorial clamp if mod. Give `vars` as numbers, or as lists to evaluate a batch.",
+             factorial digamma polygamma clamp if mod. Give `vars` as numbers, or as lists to \
+             evaluate a batch.\n\n\
+             Symbolic math: `diff` differentiates exactly (\"x\", or {\"x\": 2, \"y\": 1} for \
+             mixed partials), `simplify` returns the simplified expression, `expand` multiplies \
+             out powers of sums, `latex` adds LaTeX for render_math; `at` (or `vars`) evaluates \
+             the result.",
         )
         .example("Arithmetic", json!({ "expr": "2^10 + sqrt(2)" }))
         .example(
@@ -62,9 +92,31 @@ impl Tool for Calc {
             "Several expressions",
             json!({ "exprs": ["sin(pi/6)", "gamma(5)"] }),
         )
+        .example(
+            "A derivative, evaluated",
+            json!({ "expr": "sin(x)*x^2", "diff": "x", "at": { "x": 1.5 } }),
+        )
+        .example(
+            "A mixed partial derivative as LaTeX",
+            json!({ "expr": "x^3*y^2 + exp(x*y)", "diff": { "x": 2, "y": 1 }, "latex": true }),
+        )
+        .example(
+            "Simplify",
+            json!({ "expr": "(x^2*x^3)/x + 2*x - x", "simplify": true }),
+        )
     }
 
     fn call(input: Input) -> Result<Output, ToolError> {
+        if symbolic::requested(&input) {
+            let results = evaluate_symbolic(&input)?;
+            let text = format::symbolic_text(&results);
+            let json = if results.len() == 1 && input.exprs.is_none() {
+                results[0].to_json()
+            } else {
+                json!({ "results": results.iter().map(SymbolicResult::to_json).collect::<Vec<_>>() })
+            };
+            return Ok(Output::text(text).and_json(&json));
+        }
         let results = evaluate(&input)?;
         let text = format::text(&results);
         let json = if results.len() == 1 && input.exprs.is_none() {
@@ -103,65 +155,108 @@ impl EvalResult {
     }
 }
 
-/// Evaluate every expression of `input`.
-pub fn evaluate(input: &Input) -> Result<Vec<EvalResult>, ToolError> {
-    let sources: Vec<(String, &str)> = match (&input.expr, &input.exprs) {
-        (Some(e), None) => vec![("/expr".to_owned(), e.as_str())],
-        (None, Some(list)) if !list.is_empty() => list
+/// The expressions of `input`, each with the JSON pointer to it.
+fn sources(input: &Input) -> Result<Vec<(String, &str)>, ToolError> {
+    match (&input.expr, &input.exprs) {
+        (Some(e), None) => Ok(vec![("/expr".to_owned(), e.as_str())]),
+        (None, Some(list)) if !list.is_empty() => Ok(list
             .iter()
             .enumerate()
             .map(|(i, e)| (format!("/exprs/{i}"), e.as_str()))
-            .collect(),
-        (None, Some(_)) => {
-            return Err(
-                ToolError::invalid_input("`exprs` is empty: give at least one expression")
-                    .at("/exprs"),
-            );
-        }
+            .collect()),
+        (None, Some(_)) => Err(ToolError::invalid_input(
+            "`exprs` is empty: give at least one expression",
+        )
+        .at("/exprs")),
         (Some(_), Some(_)) => {
-            return Err(
-                ToolError::invalid_input("give either `expr` or `exprs`, not both").at("/"),
-            );
+            Err(ToolError::invalid_input("give either `expr` or `exprs`, not both").at("/"))
         }
-        (None, None) => {
-            return Err(ToolError::invalid_input(
-                "missing `expr`: give an expression such as \"1 + 2\"",
-            )
-            .at("/expr"));
-        }
-    };
-    let names: Vec<&str> = input.vars.keys().map(String::as_str).collect();
-    let batch_len = batch_length(&input.vars)?;
+        (None, None) => Err(ToolError::invalid_input(
+            "missing `expr`: give an expression such as \"1 + 2\"",
+        )
+        .at("/expr")),
+    }
+}
+
+/// The variable values, from `vars` or `at`, and the pointer to the field they came from.
+fn values(input: &Input) -> Result<(&BTreeMap<String, VarValue>, &'static str), ToolError> {
+    match &input.at {
+        Some(_) if !input.vars.is_empty() => Err(ToolError::invalid_input(
+            "give the values in `at` or in `vars`, not both",
+        )
+        .at("/at")),
+        Some(at) => Ok((at, "/at")),
+        None => Ok((&input.vars, "/vars")),
+    }
+}
+
+/// Evaluate every expression of `input`.
+pub fn evaluate(input: &Input) -> Result<Vec<EvalResult>, ToolError> {
+    let sources = sources(input)?;
+    let (vars, vars_pointer) = values(input)?;
+    let names: Vec<&str> = vars.keys().map(String::as_str).collect();
+    let batch_len = batch_length(vars, vars_pointer)?;
     let mut results = Vec::with_capacity(sources.len());
     for (pointer, src) in sources {
         let program = Expr::parse(src)
             .and_then(|e| e.compile(&names))
             .map_err(|e| expr_error(&e, src, &pointer))?;
-        let mut scratch = program.scratch();
-        let values = match batch_len {
-            None => {
-                let row: Vec<f64> = input.vars.values().map(|v| scalar(v, 0)).collect();
-                Values::One(program.eval_with(&row, &mut scratch))
-            }
-            Some(n) => {
-                let mut row = vec![0.0; names.len()];
-                let values = (0..n)
-                    .map(|i| {
-                        for (slot, v) in row.iter_mut().zip(input.vars.values()) {
-                            *slot = scalar(v, i);
-                        }
-                        program.eval_with(&row, &mut scratch)
-                    })
-                    .collect();
-                Values::Batch(values)
-            }
-        };
         results.push(EvalResult {
             expr: src.to_owned(),
-            values,
+            values: run(&program, vars, batch_len),
         });
     }
     Ok(results)
+}
+
+/// Differentiate, simplify or expand every expression of `input`, and evaluate the
+/// results when values are given (or when a result is a constant).
+pub fn evaluate_symbolic(input: &Input) -> Result<Vec<SymbolicResult>, ToolError> {
+    let sources = sources(input)?;
+    let orders = symbolic::orders(&input.diff)?;
+    let (vars, vars_pointer) = values(input)?;
+    let names: Vec<&str> = vars.keys().map(String::as_str).collect();
+    let batch_len = batch_length(vars, vars_pointer)?;
+    let mut results = Vec::with_capacity(sources.len());
+    for (pointer, src) in sources {
+        let (s, mut result) = symbolic::transform(src, &pointer, input, &orders)?;
+        if !vars.is_empty() || s.variables().is_empty() {
+            symbolic::check_bound(&s, &names, vars_pointer, &pointer)?;
+            let program = s
+                .to_expr()
+                .map_err(|e| symbolic::unreadable(e, &result.result))?
+                .compile(&names)
+                .map_err(|e| {
+                    ToolError::invalid_input(format!("{vars_pointer}: {e}")).at(vars_pointer)
+                })?;
+            result.values = Some(run(&program, vars, batch_len));
+        }
+        results.push(result);
+    }
+    Ok(results)
+}
+
+/// The value of `program` for the values of `vars` (in name order), once or per batch row.
+fn run(program: &Program, vars: &BTreeMap<String, VarValue>, batch_len: Option<usize>) -> Values {
+    let mut scratch = program.scratch();
+    match batch_len {
+        None => {
+            let row: Vec<f64> = vars.values().map(|v| scalar(v, 0)).collect();
+            Values::One(program.eval_with(&row, &mut scratch))
+        }
+        Some(n) => {
+            let mut row = vec![0.0; vars.len()];
+            let values = (0..n)
+                .map(|i| {
+                    for (slot, v) in row.iter_mut().zip(vars.values()) {
+                        *slot = scalar(v, i);
+                    }
+                    program.eval_with(&row, &mut scratch)
+                })
+                .collect();
+            Values::Batch(values)
+        }
+    }
 }
 
 fn scalar(v: &VarValue, i: usize) -> f64 {
@@ -172,14 +267,17 @@ fn scalar(v: &VarValue, i: usize) -> f64 {
 }
 
 /// The common length of the list-valued variables, or `None` when all are numbers.
-fn batch_length(vars: &BTreeMap<String, VarValue>) -> Result<Option<usize>, ToolError> {
+fn batch_length(
+    vars: &BTreeMap<String, VarValue>,
+    pointer: &str,
+) -> Result<Option<usize>, ToolError> {
     let mut len: Option<(usize, &str)> = None;
     for (name, v) in vars {
         if let VarValue::Batch(xs) = v {
             if xs.is_empty() {
                 return Err(
                     ToolError::invalid_input(format!("`{name}` is an empty list"))
-                        .at(&format!("/vars/{name}")),
+                        .at(&format!("{pointer}/{name}")),
                 );
             }
             if xs.len() > MAX_BATCH {
@@ -187,7 +285,7 @@ fn batch_length(vars: &BTreeMap<String, VarValue>) -> Result<Option<usize>, Tool
                     "`{name}` has {} values; at most {MAX_BATCH} are evaluated per call",
                     xs.len()
                 ))
-                .at(&format!("/vars/{name}")));
+                .at(&format!("{pointer}/{name}")));
             }
             match len {
                 Some((n, other)) if n != xs.len() => {
@@ -195,7 +293,7 @@ fn batch_length(vars: &BTreeMap<String, VarValue>) -> Result<Option<usize>, Tool
                         "`{name}` has {} values but `{other}` has {n}: batch lists must have equal lengths",
                         xs.len()
                     ))
-                    .at(&format!("/vars/{name}")));
+                    .at(&format!("{pointer}/{name}")));
                 }
                 None => len = Some((xs.len(), name)),
                 _ => {}

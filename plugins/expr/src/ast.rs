@@ -41,6 +41,9 @@ pub(crate) enum NodeKind {
     Num(f64),
     /// A free variable; its name is the source text of the node's span.
     Var,
+    /// Quoted text; its value is the source text of the span without the
+    /// quotes.
+    Text,
     Unary(UnaryOp, NodeId),
     Binary(BinaryOp, NodeId, NodeId),
     Call(&'static Function, Vec<NodeId>),

@@ -12,6 +12,7 @@ use crate::expr::Expr;
 use crate::functions::{self, Bin, CONSTANTS, Function, Lower, Un, truthy};
 use crate::program::{Op, Program, Reduction};
 use crate::shape::{self, Binding};
+use crate::text::{self, Text};
 
 /// An operand while building: constants stay inline so they can be folded
 /// or become immediates; temporaries index the unoptimized op list.
@@ -355,22 +356,46 @@ pub(crate) fn compile<S: AsRef<str>>(
     expr: &Expr,
     vars: &[S],
     data: &Data,
+    text: &Text,
     fold: bool,
 ) -> Result<Program, ExprError> {
     let names = bind(expr, vars, data)?;
+    for name in text.variables() {
+        if !vars.iter().any(|v| v.as_ref() == name) {
+            return Err(ExprError::unlocated(
+                ErrorKind::UnknownVariable,
+                format!("text variable '{name}' is not one of the variables"),
+            ));
+        }
+    }
     let nodes = expr.nodes();
 
     // Resolve every name first so that the leftmost unknown one is reported.
+    // Text literals become the numbers that stand for them.
     let mut bindings: Vec<Option<Binding>> = vec![None; nodes.len()];
+    let mut text_leaf = vec![false; nodes.len()];
     for (id, node) in nodes.iter().enumerate() {
-        if matches!(node.kind, NodeKind::Var) {
-            let name = expr.text(node.span);
-            match names.index.get(name) {
-                Some(&b) => bindings[id] = Some(b),
-                None => return Err(unknown_variable(expr, node.span, name, vars, data)),
+        match node.kind {
+            NodeKind::Var => {
+                let name = expr.text(node.span);
+                match names.index.get(name) {
+                    Some(&b) => bindings[id] = Some(b),
+                    None => return Err(unknown_variable(expr, node.span, name, vars, data)),
+                }
+                text_leaf[id] = text.is_variable(name);
             }
+            NodeKind::Text => {
+                let literal = expr.literal(node.span);
+                let Some(value) = text.value(literal) else {
+                    return Err(unbound_text(expr, node.span, text));
+                };
+                bindings[id] = Some(Binding::Number(value));
+                text_leaf[id] = true;
+            }
+            _ => {}
         }
     }
+    text::check_usage(expr, &text_leaf)?;
     let lens: Vec<usize> = names.arrays.iter().map(|a| a.len()).collect();
     let shapes = shape::analyse(expr, &bindings, &lens)?;
 
@@ -406,7 +431,7 @@ pub(crate) fn compile<S: AsRef<str>>(
             shape::for_each_child(node, |c| args.push(vals[c as usize]));
             match (&node.kind, bindings[id as usize]) {
                 (NodeKind::Var, Some(Binding::Var(i))) => Val::Var(i),
-                (NodeKind::Var, Some(Binding::Number(x))) => Val::Const(x),
+                (NodeKind::Var | NodeKind::Text, Some(Binding::Number(x))) => Val::Const(x),
                 (NodeKind::Call(f, arg_ids), _) if f.lower.is_reduction() => {
                     let arg = arg_ids.first().copied().unwrap_or(id);
                     if shapes.array[arg as usize].is_none() {
@@ -475,6 +500,7 @@ fn lower_node(
     let arg = |i: usize| args.get(i).copied().unwrap_or(Val::Const(f64::NAN));
     Ok(match &node.kind {
         NodeKind::Num(v) => Val::Const(*v),
+        NodeKind::Text => return Err(unbound_text(expr, node.span, &Text::new())),
         NodeKind::Var => {
             let name = expr.text(node.span);
             return Err(unknown_variable::<&str>(
@@ -739,6 +765,16 @@ fn unknown_variable<S: AsRef<str>>(
     )
 }
 
+fn unbound_text(expr: &Expr, span: Span, text: &Text) -> ExprError {
+    let literal = expr.text(span);
+    let message = if *text == Text::new() {
+        format!("text {literal} cannot be used here: values are numbers")
+    } else {
+        format!("text {literal} has no value bound to it")
+    };
+    ExprError::at(ErrorKind::TextMisuse, message, expr.source(), span)
+}
+
 /// For an array-valued node outside any reduction; the shape analysis
 /// reports these first, so this is a fallback.
 fn unreduced(expr: &Expr, node: &Node) -> ExprError {
@@ -777,8 +813,8 @@ mod tests {
         let e = Expr::parse(src).unwrap();
         let data = Data::new();
         (
-            compile(&e, vars, &data, true).unwrap(),
-            compile(&e, vars, &data, false).unwrap(),
+            compile(&e, vars, &data, &Text::new(), true).unwrap(),
+            compile(&e, vars, &data, &Text::new(), false).unwrap(),
         )
     }
 
@@ -833,7 +869,7 @@ mod tests {
     }
 
     fn with_data(src: &str, vars: &[&str], data: &Data) -> Program {
-        compile(&Expr::parse(src).unwrap(), vars, data, true).unwrap()
+        compile(&Expr::parse(src).unwrap(), vars, data, &Text::new(), true).unwrap()
     }
 
     #[test]

@@ -46,6 +46,11 @@ pub enum ErrorKind {
     ArrayNotReduced,
     /// Data arrays of different lengths combined element by element.
     LengthMismatch,
+    /// Quoted text without its closing quote.
+    UnclosedText,
+    /// Text used other than in a comparison with text, or where the caller
+    /// bound no text (see [`Text`](crate::Text)).
+    TextMisuse,
 }
 
 /// Where an error sits in the source.

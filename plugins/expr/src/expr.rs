@@ -7,6 +7,7 @@ use crate::ast::{Node, NodeId, NodeKind};
 use crate::data::Data;
 use crate::error::{ErrorKind, ExprError, Span};
 use crate::program::Program;
+use crate::text::Text;
 use crate::{compile, lexer, parser};
 
 /// A parsed expression, ready to be compiled against a list of variables.
@@ -74,7 +75,7 @@ impl Expr {
     /// ([`ErrorKind::ReservedName`]), a name listed twice, or a name that is
     /// not an identifier.
     pub fn compile<S: AsRef<str>>(&self, vars: &[S]) -> Result<Program, ExprError> {
-        compile::compile(self, vars, &Data::new(), true)
+        compile::compile(self, vars, &Data::new(), &Text::new(), true)
     }
 
     /// Like [`compile`](Self::compile), with `data` bound as constants:
@@ -104,7 +105,36 @@ impl Expr {
         vars: &[S],
         data: &Data,
     ) -> Result<Program, ExprError> {
-        compile::compile(self, vars, data, true)
+        compile::compile(self, vars, data, &Text::new(), true)
+    }
+
+    /// Like [`compile_with_data`](Self::compile_with_data), with text: the
+    /// variables `text` marks hold numbers standing for text, and each quoted
+    /// literal stands for the number `text` gives it (see [`Text`]).
+    ///
+    /// Errors, besides those of `compile_with_data`: a literal without a
+    /// value, or text used other than in a comparison with text
+    /// ([`ErrorKind::TextMisuse`](crate::ErrorKind::TextMisuse)), and a text
+    /// variable missing from `vars`.
+    pub fn compile_with_text<S: AsRef<str>>(
+        &self,
+        vars: &[S],
+        data: &Data,
+        text: &Text,
+    ) -> Result<Program, ExprError> {
+        compile::compile(self, vars, data, text, true)
+    }
+
+    /// The quoted text literals (without quotes) in order of first
+    /// appearance, without duplicates.
+    pub fn text_literals(&self) -> Vec<&str> {
+        let mut seen = HashSet::new();
+        self.nodes
+            .iter()
+            .filter(|n| matches!(n.kind, NodeKind::Text))
+            .map(|n| self.literal(n.span))
+            .filter(|text| seen.insert(*text))
+            .collect()
     }
 
     pub(crate) fn nodes(&self) -> &[Node] {
@@ -117,6 +147,12 @@ impl Expr {
 
     pub(crate) fn text(&self, span: Span) -> &str {
         self.src.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// The value of a text literal: its source without the quotes, which
+    /// are single bytes.
+    pub(crate) fn literal(&self, span: Span) -> &str {
+        self.src.get(span.start + 1..span.end - 1).unwrap_or("")
     }
 
     fn var_nodes(&self) -> impl Iterator<Item = &Node> {

@@ -7,6 +7,7 @@
 use std::f64::consts::{FRAC_2_SQRT_PI, LN_2, LN_10, PI};
 
 use crate::dist::Dist;
+use crate::polygamma::polygamma;
 
 /// The named constants; binding a variable with one of these names is an
 /// error.
@@ -70,6 +71,7 @@ pub(crate) enum Un {
     Gamma,
     Lgamma,
     Factorial,
+    Digamma,
 }
 
 impl Un {
@@ -120,6 +122,7 @@ impl Un {
             Gamma => libm::tgamma(x),
             Lgamma => libm::lgamma(x),
             Factorial => libm::tgamma(x + 1.0),
+            Digamma => digamma(x),
         }
     }
 
@@ -166,6 +169,7 @@ impl Un {
             Gamma => y * digamma(x),
             Lgamma => digamma(x),
             Factorial => y * digamma(x + 1.0),
+            Digamma => polygamma(1.0, x),
         }
     }
 
@@ -206,6 +210,8 @@ pub(crate) enum Bin {
     Hypot,
     Min,
     Max,
+    /// `polygamma(n, x)`: the order n comes first.
+    Polygamma,
 }
 
 impl Bin {
@@ -266,6 +272,7 @@ impl Bin {
                     a
                 }
             }
+            Polygamma => polygamma(a, b),
         }
     }
 
@@ -316,6 +323,8 @@ impl Bin {
                     (1.0, 0.0)
                 }
             }
+            // The order is a whole number: no derivative in it.
+            Polygamma => (0.0, polygamma(a + 1.0, b)),
         }
     }
 
@@ -540,6 +549,12 @@ pub(crate) static FUNCTIONS: &[Function] = &[
     f1("gamma", "gamma(x)", Un::Gamma),
     f1("lgamma", "lgamma(x) = ln|gamma(x)|", Un::Lgamma),
     f1("factorial", "factorial(n) = gamma(n+1)", Un::Factorial),
+    f1("digamma", "digamma(x) = gamma'(x)/gamma(x)", Un::Digamma),
+    f2(
+        "polygamma",
+        "polygamma(n, x): the n-th derivative of digamma",
+        Bin::Polygamma,
+    ),
     Function {
         name: "clamp",
         signature: "clamp(x, lo, hi)",

@@ -6,6 +6,8 @@ use crate::error::{ErrorKind, ExprError, Span};
 pub(crate) enum Tok {
     Num(f64),
     Ident,
+    /// Quoted text, `"..."` or `'...'`.
+    Text,
     LParen,
     RParen,
     Comma,
@@ -41,6 +43,7 @@ impl Token {
         match self.tok {
             Tok::Num(_) => format!("number '{text}'"),
             Tok::Ident => format!("name '{text}'"),
+            Tok::Text => format!("text {text}"),
             Tok::Eof => "end of input".to_string(),
             _ => format!("'{text}'"),
         }
@@ -72,6 +75,7 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
                     .map_or(b.len(), |n| i + n);
                 (Tok::Ident, end - i)
             }
+            b'"' | b'\'' => (Tok::Text, text(src, i)? - i),
             b'(' => (Tok::LParen, 1),
             b')' => (Tok::RParen, 1),
             b',' => (Tok::Comma, 1),
@@ -139,6 +143,25 @@ fn skip_digits(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// Scans quoted text from its opening quote and returns the offset just past
+/// the closing one. There are no escapes: text holding one kind of quote is
+/// written between the other kind.
+fn text(src: &str, start: usize) -> Result<usize, ExprError> {
+    let quote = src.as_bytes()[start];
+    match src.as_bytes()[start + 1..].iter().position(|&b| b == quote) {
+        Some(n) => Ok(start + n + 2),
+        None => Err(ExprError::at(
+            ErrorKind::UnclosedText,
+            format!(
+                "text starting with {q} is not closed (end it with {q})",
+                q = quote as char
+            ),
+            src,
+            Span::new(start, start + 1),
+        )),
+    }
 }
 
 /// Scans `digits [. digits] [e [+-] digits]` (either digit run may be empty,
@@ -237,6 +260,22 @@ mod tests {
                 Percent, Comma, LParen, RParen, Eof
             ]
         );
+    }
+
+    #[test]
+    fn text_in_either_quote_without_escapes() {
+        let t = tokenize(r#"a == "x 'y'" || b != 'é"'"#).unwrap();
+        let kinds: Vec<Tok> = t.iter().map(|t| t.tok).collect();
+        use Tok::*;
+        assert_eq!(
+            kinds,
+            vec![Ident, EqEq, Text, OrOr, Ident, NotEq, Text, Eof]
+        );
+        assert_eq!((t[2].span.start, t[2].span.end), (5, 12));
+        assert_eq!((t[6].span.start, t[6].span.end), (21, 26));
+        let e = tokenize("x == 'abc").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::UnclosedText);
+        assert_eq!(e.location().unwrap().span, 5..6);
     }
 
     #[test]

@@ -65,6 +65,22 @@
 //! reduction is accumulated element by element, so its memory does not grow
 //! with the number of elements.
 //!
+//! # Text
+//!
+//! Quoted text, `"Paris"` or `'Paris'` (no escapes: write text holding one
+//! kind of quote between the other), is accepted by
+//! [`Expr::compile_with_text`], which also says which variables hold text.
+//! Text can only be compared with text (`city == "Paris"`,
+//! `day >= '2024-01-01'`); the caller stands each string for a number that
+//! keeps their order (see [`Text`]). Elsewhere a literal is an
+//! [`ErrorKind::TextMisuse`] error.
+//!
+//! # Symbolic math
+//!
+//! [`Symbolic`] simplifies an expression, differentiates it exactly to any
+//! order and writes the result back as an expression of this language (to
+//! compile like any other) or as LaTeX.
+//!
 //! Evaluation follows IEEE rules: NaN and infinities are results, not
 //! errors. Parsing and compiling never panic, whatever the input.
 //!
@@ -80,14 +96,19 @@ mod expr;
 mod functions;
 mod lexer;
 mod parser;
+mod polygamma;
 mod program;
 mod shape;
+mod symbolic;
+mod text;
 
 pub use data::Data;
 pub use error::{ErrorKind, ExprError, Location};
 pub use expr::Expr;
 pub use functions::{CONSTANTS, builtin_functions};
 pub use program::{Program, Scratch};
+pub use symbolic::Symbolic;
+pub use text::Text;
 
 /// The deepest nesting of parentheses, calls, unary operators and
 /// exponents accepted; deeper input is an [`ErrorKind::TooDeep`] error

@@ -11,7 +11,7 @@
 //! mul     = unary ( ( "*" | "/" | "%" ) unary )*
 //! unary   = ( "-" | "+" | "!" ) unary | power
 //! power   = primary [ "^" unary ]
-//! primary = number | name | name "(" [ or ( "," or )* ] ")" | "(" or ")"
+//! primary = number | text | name | name "(" [ or ( "," or )* ] ")" | "(" or ")"
 //! ```
 //!
 //! The exponent of `^` is a `unary`, which makes `^` right-associative, lets
@@ -280,6 +280,10 @@ impl Parser<'_> {
             Tok::Num(v) => {
                 self.bump();
                 self.push(NodeKind::Num(v), t.span)
+            }
+            Tok::Text => {
+                self.bump();
+                self.push(NodeKind::Text, t.span)
             }
             Tok::Ident => {
                 self.bump();

@@ -39,7 +39,7 @@ pub(crate) struct Shapes {
 /// Calls `f` on each child of `node`, in argument order.
 pub(crate) fn for_each_child(node: &Node, mut f: impl FnMut(NodeId)) {
     match &node.kind {
-        NodeKind::Num(_) | NodeKind::Var => {}
+        NodeKind::Num(_) | NodeKind::Var | NodeKind::Text => {}
         NodeKind::Unary(_, a) => f(*a),
         NodeKind::Binary(_, l, r) => {
             f(*l);

@@ -281,8 +281,9 @@ fn unexpected_character() {
     assert_eq!(at(&e), (2, 5));
     assert_eq!(e.message(), "unexpected character 'ü'");
     assert_eq!(e.location().unwrap().span, 10..12);
+    // A quote now opens text; the fault is the '@' after 6 characters (7 bytes).
     let e = err("\"é\" + @");
-    assert_eq!(at(&e), (1, 1));
+    assert_eq!(at(&e), (1, 7));
 }
 
 #[test]

@@ -179,6 +179,8 @@ fn every_smooth_function_matches_finite_differences() {
         ("lgamma", (0.2, 20.0)),
         ("lgamma", (-3.9, -3.1)),
         ("factorial", (0.1, 6.0)),
+        ("digamma", (0.3, 8.0)),
+        ("digamma", (-1.9, -1.1)),
         ("min", (-5.0, 5.0)),
         ("max", (-5.0, 5.0)),
         // Without data, a reduction is its single element.
@@ -190,6 +192,8 @@ fn every_smooth_function_matches_finite_differences() {
         ("atan2(x, y)", &["x", "y"], &[(-3.0, 3.0), (0.2, 3.0)]),
         ("atan2(x, y)", &["x", "y"], &[(0.2, 3.0), (-3.0, -0.2)]),
         ("hypot(x, y)", &["x", "y"], &[(-3.0, 3.0), (0.2, 3.0)]),
+        ("polygamma(2, x)", &["x"], &[(0.3, 8.0)]),
+        ("polygamma(1, x)", &["x"], &[(-1.9, -1.1)]),
         ("pow(x, y)", &["x", "y"], &[(0.1, 4.0), (-2.5, 2.5)]),
         ("log(x, y)", &["x", "y"], &[(0.1, 10.0), (1.5, 10.0)]),
         ("min(x, y + 10)", &["x", "y"], &[(-5.0, 5.0), (-5.0, 5.0)]),

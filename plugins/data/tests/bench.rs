@@ -1,0 +1,71 @@
+//! Timing of `describe` on a 1,000,000-row CSV read from a file, natively.
+//! Ignored by default; run with
+//! `cargo test --release -p tool-data --test bench -- --ignored --nocapture`.
+
+#[path = "common/bench_csv.rs"]
+mod bench_csv;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use tool_data::DataTool;
+use toolhost_sdk::{json, testing};
+
+const RUNS: usize = 10;
+
+fn bench_file() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("databench");
+    let path = dir.join("bench.csv");
+    if !path.exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        bench_csv::write(&path, bench_csv::ROWS).unwrap();
+    }
+    path
+}
+
+fn median(mut times: Vec<Duration>) -> f64 {
+    times.sort();
+    times[times.len() / 2].as_secs_f64() * 1e3
+}
+
+fn time(mut f: impl FnMut()) -> f64 {
+    f();
+    median(
+        (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+#[test]
+#[ignore]
+fn describe_a_million_row_csv() {
+    let path = bench_file();
+    let path = path.to_str().unwrap();
+    let bytes = std::fs::metadata(path).unwrap().len();
+
+    let read = time(|| {
+        std::hint::black_box(std::fs::read(path).unwrap());
+    });
+    // head n=1 reads and parses everything, then keeps one row.
+    let load = time(|| {
+        let out =
+            testing::call::<DataTool>(json!({ "path": path, "ops": [{ "op": "head", "n": 1 }] }));
+        std::hint::black_box(out.unwrap());
+    });
+    let describe = time(|| {
+        let out = testing::call::<DataTool>(json!({ "path": path }));
+        std::hint::black_box(out.unwrap());
+    });
+    let out = testing::call::<DataTool>(json!({ "path": path })).unwrap();
+    println!("{}", out.first_text().unwrap());
+    println!(
+        "{} rows, {:.1} MB: medians of {RUNS} runs: read {read:.1} ms, read+parse {load:.1} ms, read+parse+describe {describe:.1} ms",
+        bench_csv::ROWS,
+        bytes as f64 / 1e6
+    );
+}
