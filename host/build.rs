@@ -19,10 +19,12 @@ const BUILTINS: &[(&str, &str)] = &[
     ("plot_sixel", "tool-plot"),
     ("render_math", "tool-render-math"),
     ("stats", "tool-stats"),
+    ("web_fetch", "tool-web-fetch"),
 ];
 /// Components only the tests use: (name, package).
 const FIXTURES: &[(&str, &str)] = &[
     ("hostile", "fixture-hostile"),
+    ("hostile-http", "fixture-hostile-http"),
     ("future-contract", "fixture-future-contract"),
 ];
 
@@ -100,13 +102,14 @@ fn main() {
         ));
     }
     code.push_str("];\n");
-    std::fs::write(out_dir.join("builtins.rs"), code).expect("write builtins.rs");
+    write_replacing(&out_dir.join("builtins.rs"), code.as_bytes());
 
     let fixtures = out_dir.join("fixtures");
     std::fs::create_dir_all(&fixtures).expect("create fixtures dir");
     for (name, package) in FIXTURES {
         let path = copy_component(&built, package, &out_dir);
-        std::fs::copy(&path, fixtures.join(format!("{name}.wasm"))).expect("copy fixture");
+        let bytes = std::fs::read(&path).expect("read fixture");
+        write_replacing(&fixtures.join(format!("{name}.wasm")), &bytes);
     }
     println!(
         "cargo:rustc-env=TOOLHOST_FIXTURES_DIR={}",
@@ -121,9 +124,20 @@ fn env(key: &str) -> String {
 fn copy_component(built: &Path, package: &str, out_dir: &Path) -> PathBuf {
     let file = format!("{}.wasm", package.replace('-', "_"));
     let dest = out_dir.join(&file);
-    std::fs::copy(built.join(&file), &dest)
-        .unwrap_or_else(|e| panic!("copy {} from {}: {e}", file, built.display()));
+    let bytes = std::fs::read(built.join(&file))
+        .unwrap_or_else(|e| panic!("read {} from {}: {e}", file, built.display()));
+    write_replacing(&dest, &bytes);
     dest
+}
+
+/// Write a new file and rename it over `path`, never writing into the existing file: a
+/// target directory seeded with hard links to another checkout's must not change that
+/// checkout's outputs (nor take them over).
+fn write_replacing(path: &Path, bytes: &[u8]) {
+    let fresh = path.with_extension("new");
+    std::fs::write(&fresh, bytes).unwrap_or_else(|e| panic!("write {}: {e}", fresh.display()));
+    std::fs::rename(&fresh, path)
+        .unwrap_or_else(|e| panic!("rename {} to {}: {e}", fresh.display(), path.display()));
 }
 
 /// The outer build's target directory: the ancestor of OUT_DIR that cargo tags with

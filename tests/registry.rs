@@ -87,6 +87,34 @@ fn all_semantic_problems_are_reported_together() {
 }
 
 #[test]
+fn network_limits_and_grants_are_checked_with_their_position() {
+    let (err, _, _r) = load_err(
+        "defaults:\n  limits: {max_response_bytes: 0}\ntools:\n  - name: echo\n    component: builtin:echo\n    limits:\n      max_response_bytes: 2000000000\n    grants:\n      network: [ok.example.com, 'https://x.org/path']\n",
+    );
+    let text = err.to_string();
+    assert_eq!(err.problems.len(), 3, "{text}");
+    assert!(
+        text.contains(":2:32: `max_response_bytes` must be between 1 and 1073741824, not 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            ":7:27: `max_response_bytes` must be between 1 and 1073741824, not 2000000000"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(":9:33: `https://x.org/path` has a path"),
+        "{text}"
+    );
+    let reg = TestRegistry::new(
+        "tools:\n  - name: echo\n    component: builtin:echo\n    limits: {max_response_bytes: 1024}\n",
+    )
+    .load();
+    assert_eq!(reg.get("echo").unwrap().limits.max_response_bytes, 1024);
+}
+
+#[test]
 fn bad_tool_name_and_bad_pin_format_are_refused() {
     let (err, _, _r) =
         load_err("tools:\n  - name: Bad Name\n    component: builtin:echo\n    sha256: abc\n");

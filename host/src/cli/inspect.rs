@@ -150,8 +150,11 @@ fn render(d: &ToolDescription) -> String {
         }
     }
     s.push_str(&format!(
-        "\nLimits: timeout_ms={} memory_mb={} max_output_bytes={}\n",
-        d.limits.timeout_ms, d.limits.memory_mb, d.limits.max_output_bytes
+        "\nLimits: timeout_ms={} memory_mb={} max_output_bytes={} max_response_bytes={}\n",
+        d.limits.timeout_ms,
+        d.limits.memory_mb,
+        d.limits.max_output_bytes,
+        d.limits.max_response_bytes
     ));
     let g = &d.grants;
     if g.dirs.is_empty() && g.env.is_empty() && g.network.is_empty() {

@@ -16,6 +16,7 @@ pub struct LimitsView {
     pub timeout_ms: u64,
     pub memory_mb: u64,
     pub max_output_bytes: u64,
+    pub max_response_bytes: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,6 +61,7 @@ pub fn limits_view(entry: &ToolEntry) -> LimitsView {
         timeout_ms: entry.limits.timeout.as_millis() as u64,
         memory_mb: entry.limits.memory_bytes >> 20,
         max_output_bytes: entry.limits.max_output_bytes,
+        max_response_bytes: entry.limits.max_response_bytes,
     }
 }
 

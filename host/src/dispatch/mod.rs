@@ -245,7 +245,8 @@ impl Dispatcher {
         let component = {
             let inner = self.inner.clone();
             let sha = sha256.clone();
-            tokio::task::spawn_blocking(move || inner.runtime.prepare(&wasm, &sha))
+            let (name, grants) = (entry.name.clone(), entry.grants.clone());
+            tokio::task::spawn_blocking(move || inner.runtime.prepare(&wasm, &sha, &name, &grants))
                 .await
                 .map_err(|e| {
                     ToolError::new(ErrorCode::Internal, format!("compilation task failed: {e}"))

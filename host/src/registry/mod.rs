@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use error::{RegistryError, RegistryProblem};
-pub use network::{HostPattern, NetworkRule};
+pub use network::{HostPattern, NetworkRule, normalise_host};
 pub use parse::{BUILTIN_REGISTRY_YAML, load_file, parse_str};
 
 /// The default registry file name looked for in the current directory.
@@ -135,6 +135,9 @@ pub struct SandboxLimits {
     pub memory_bytes: u64,
     /// Total size of the output items, and of each captured stream.
     pub max_output_bytes: u64,
+    /// Total bytes of HTTP response bodies one call may receive (all requests and
+    /// redirect hops together), counted by the host.
+    pub max_response_bytes: u64,
 }
 
 impl Default for SandboxLimits {
@@ -143,6 +146,7 @@ impl Default for SandboxLimits {
             timeout: Duration::from_secs(10),
             memory_bytes: 256 << 20,
             max_output_bytes: 4 << 20,
+            max_response_bytes: 4 << 20,
         }
     }
 }

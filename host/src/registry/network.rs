@@ -1,7 +1,8 @@
 //! Network grants: which hosts a tool may reach. Parsed and validated here; enforced by the
-//! outbound-HTTP layer.
+//! outbound-HTTP layer (runtime/outbound).
 
 use std::fmt;
+use std::net::IpAddr;
 
 /// `host`, `*.suffix`, optionally with `scheme://` and `:port`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +14,7 @@ pub struct NetworkRule {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostPattern {
-    /// Exactly this host name or IP literal (lowercase).
+    /// Exactly this host name (lowercase) or IP literal (in canonical form, without brackets).
     Exact(String),
     /// Any name ending in `.suffix` (not the bare suffix itself).
     Suffix(String),
@@ -69,8 +70,9 @@ impl NetworkRule {
         let pattern = if let Some(suffix) = host.strip_prefix("*.") {
             check_name(suffix).map_err(|e| format!("`{text}`: {e}; {expected}"))?;
             HostPattern::Suffix(suffix.to_owned())
-        } else if host.parse::<std::net::IpAddr>().is_ok() {
-            HostPattern::Exact(host)
+        } else if let Ok(ip) = host.parse::<IpAddr>() {
+            // Canonical form, so `[0:0::1]` and `[::1]` are one address.
+            HostPattern::Exact(ip.to_string())
         } else {
             check_name(&host).map_err(|e| format!("`{text}`: {e}; {expected}"))?;
             HostPattern::Exact(host)
@@ -84,25 +86,53 @@ impl NetworkRule {
 
     /// Whether a request to `scheme://host:port` falls under this rule.
     pub fn allows(&self, scheme: &str, host: &str, port: u16) -> bool {
-        if self
-            .scheme
+        self.allows_scheme(scheme) && self.allows_port(port) && self.matches_host(host)
+    }
+
+    /// A rule without a scheme allows both http and https.
+    pub fn allows_scheme(&self, scheme: &str) -> bool {
+        self.scheme
             .as_deref()
-            .is_some_and(|s| !s.eq_ignore_ascii_case(scheme))
-        {
-            return false;
-        }
-        if self.port.is_some_and(|p| p != port) {
-            return false;
-        }
-        let host = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_ascii_lowercase();
+            .is_none_or(|s| s.eq_ignore_ascii_case(scheme))
+    }
+
+    /// A rule without a port allows any port.
+    pub fn allows_port(&self, port: u16) -> bool {
+        self.port.is_none_or(|p| p == port)
+    }
+
+    /// Whether `host` (a name, or an IP literal with or without brackets) is the rule's
+    /// host. Names compare without case and without a final dot; IP literals compare as
+    /// addresses; a wildcard matches names only, never an IP literal (`*.0.1` must not
+    /// grant `127.0.0.1`).
+    pub fn matches_host(&self, host: &str) -> bool {
+        let host = normalise_host(host);
+        let literal = host.parse::<IpAddr>().ok();
         match &self.host {
-            HostPattern::Exact(h) => *h == host,
-            HostPattern::Suffix(s) => host.len() > s.len() + 1 && host.ends_with(&format!(".{s}")),
+            HostPattern::Exact(h) => match (literal, h.parse::<IpAddr>().ok()) {
+                (Some(a), Some(b)) => a == b,
+                (None, None) => *h == host,
+                _ => false,
+            },
+            HostPattern::Suffix(s) => {
+                literal.is_none() && host.len() > s.len() + 1 && host.ends_with(&format!(".{s}"))
+            }
         }
     }
+
+    /// The IP address this rule names, when its host is an IP literal.
+    pub fn ip_literal(&self) -> Option<IpAddr> {
+        match &self.host {
+            HostPattern::Exact(h) => h.parse().ok(),
+            HostPattern::Suffix(_) => None,
+        }
+    }
+}
+
+/// Lowercase, without IPv6 brackets and without the final dot of a fully qualified name.
+pub fn normalise_host(host: &str) -> String {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase()
 }
 
 fn split_port(rest: &str) -> Result<(&str, Option<u16>), String> {
@@ -197,5 +227,30 @@ mod tests {
         assert!(!r.allows("https", "badexample.org", 443));
         let r = NetworkRule::parse("https://api.x.com").unwrap();
         assert!(!r.allows("http", "api.x.com", 80));
+    }
+
+    #[test]
+    fn wildcards_never_match_ip_literals() {
+        let r = NetworkRule::parse("*.0.1").unwrap();
+        assert!(!r.allows("http", "127.0.0.1", 80));
+        let r = NetworkRule::parse("*.1").unwrap();
+        assert!(!r.allows("http", "[::1]", 80));
+    }
+
+    #[test]
+    fn ip_literals_compare_as_addresses_and_names_ignore_a_final_dot() {
+        let r = NetworkRule::parse("[0:0::1]:8080").unwrap();
+        assert_eq!(r.to_string(), "[::1]:8080");
+        assert!(r.allows("http", "[::1]", 8080));
+        assert!(!r.allows("http", "[::2]", 8080));
+        assert_eq!(r.ip_literal(), Some("::1".parse().unwrap()));
+        let r = NetworkRule::parse("api.example.com").unwrap();
+        assert!(r.allows("https", "API.Example.com.", 443));
+        assert!(
+            r.allows("http", "api.example.com", 8080),
+            "no port: any port"
+        );
+        assert!(!r.allows("https", "api.example.com.evil.net", 443));
+        assert_eq!(r.ip_literal(), None);
     }
 }

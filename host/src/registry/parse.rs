@@ -59,6 +59,7 @@ struct RawLimits {
     timeout_ms: Option<u64>,
     memory_mb: Option<u64>,
     max_output_bytes: Option<u64>,
+    max_response_bytes: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -318,6 +319,11 @@ impl Checker {
         let max_output = raw.max_output_bytes;
         if let Some(bytes) = self.in_range(at, "max_output_bytes", max_output, MAX_OUTPUT_BYTES) {
             limits.max_output_bytes = bytes;
+        }
+        let max_response = raw.max_response_bytes;
+        if let Some(bytes) = self.in_range(at, "max_response_bytes", max_response, MAX_OUTPUT_BYTES)
+        {
+            limits.max_response_bytes = bytes;
         }
         limits
     }

@@ -92,7 +92,9 @@ fn tools_and_help_explore_the_registry() {
     let out = s.eval("TOOLS().map(|t| t.name)");
     assert_eq!(
         out.value.as_deref(),
-        Some(r#"["bayesopt","calc","data","echo","mcmc","plot_sixel","render_math","stats"]"#)
+        Some(
+            r#"["bayesopt","calc","data","echo","mcmc","plot_sixel","render_math","stats","web_fetch"]"#
+        )
     );
     let help = s.eval(r#"HELP("calc")"#).value.unwrap();
     assert!(

@@ -3,6 +3,7 @@
 
 use wasmtime::Trap;
 
+use super::outbound::Violation;
 use super::sandbox::MemoryLimitExceeded;
 use crate::error::{ErrorCode, ToolError};
 use crate::output::{LogRecord, LogSource};
@@ -21,6 +22,28 @@ pub fn timeout(limits: &SandboxLimits) -> ToolError {
             limits.timeout.as_millis()
         ),
     )
+}
+
+/// A network rule the host enforced during the call.
+pub fn violation(v: Violation, limits: &SandboxLimits) -> ToolError {
+    match v {
+        Violation::Denied { message, details } => {
+            ToolError::new(ErrorCode::Denied, message).with_details(details)
+        }
+        Violation::ResponseTooLarge { limit, url } => ToolError::new(
+            ErrorCode::OutputTooLarge,
+            format!(
+                "the tool received more than {limit} bytes of HTTP response bodies (the \
+                 max_response_bytes limit); the response from {url} was cut off"
+            ),
+        )
+        .with_details(serde_json::json!({ "limit": limit, "url": url })),
+        Violation::Timeout { url } => {
+            let e = timeout(limits);
+            let message = format!("{} (waiting for {url})", e.message);
+            ToolError::new(ErrorCode::Timeout, message)
+        }
+    }
 }
 
 /// Classify a failure of instantiation or of the call itself.

@@ -50,6 +50,30 @@ pub fn check(engine: &Engine, component: &Component) -> Result<(), String> {
     Ok(())
 }
 
+/// A component that imports wasi:http may only run with a network grant; say so before the
+/// linker would report a bare missing import.
+pub fn check_no_network_imports(
+    engine: &Engine,
+    component: &Component,
+    tool: &str,
+) -> Result<(), String> {
+    let ty = component.component_type();
+    let http: Vec<String> = ty
+        .imports(engine)
+        .map(|(name, _)| name.to_owned())
+        .filter(|n| n.starts_with("wasi:http/"))
+        .collect();
+    if http.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "tool `{tool}` imports {} (outbound HTTP) but its registry entry grants no network \
+         hosts (`grants.network` is empty), so it is not given network access; add the hosts \
+         it may reach, e.g. `grants: {{network: [\"https://api.example.com\"]}}`",
+        http.join(", ")
+    ))
+}
+
 /// Same major version, and for 0.x the same minor version (semver's rule for 0.x).
 fn compatible(version: &str) -> bool {
     let parse = |v: &str| -> Option<(u64, u64)> {

@@ -7,6 +7,7 @@ mod capture;
 mod classify;
 mod contract;
 mod engine;
+mod outbound;
 mod sandbox;
 mod ticker;
 
@@ -60,7 +61,10 @@ pub struct RawCallResult {
 pub struct Runtime {
     engine: Engine,
     allocator: Allocator,
+    /// WASI without wasi:http: what every tool gets.
     linker: Linker<CallState>,
+    /// The same plus wasi:http, for tools whose entry grants network hosts.
+    network_linker: Linker<CallState>,
     cache: CompileCache,
     ticker: ticker::EpochTicker,
 }
@@ -72,12 +76,15 @@ impl Runtime {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         ToolPlugin::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
+        let mut network_linker = linker.clone();
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut network_linker)?;
         let cache = CompileCache::new(&engine, cache_dir);
         let ticker = ticker::EpochTicker::start(engine.clone())?;
         Ok(Runtime {
             engine,
             allocator,
             linker,
+            network_linker,
             cache,
             ticker,
         })
@@ -87,8 +94,15 @@ impl Runtime {
         self.allocator
     }
 
-    /// Compile (or load from the cache) and pre-instantiate a component.
-    pub fn prepare(&self, wasm: &[u8], wasm_sha256: &str) -> Result<PreparedComponent, ToolError> {
+    /// Compile (or load from the cache) and pre-instantiate a component for `tool`. Only a
+    /// tool whose grants name network hosts is linked with wasi:http.
+    pub fn prepare(
+        &self,
+        wasm: &[u8],
+        wasm_sha256: &str,
+        tool: &str,
+        grants: &Grants,
+    ) -> Result<PreparedComponent, ToolError> {
         let (component, cache) = self
             .cache
             .load(&self.engine, wasm, wasm_sha256)
@@ -100,7 +114,14 @@ impl Runtime {
             })?;
         contract::check(&self.engine, &component)
             .map_err(|m| ToolError::new(ErrorCode::ContractMismatch, m))?;
-        let pre = self.linker.instantiate_pre(&component).map_err(|e| {
+        let linker = if grants.network.is_empty() {
+            contract::check_no_network_imports(&self.engine, &component, tool)
+                .map_err(|m| ToolError::new(ErrorCode::Denied, m))?;
+            &self.linker
+        } else {
+            &self.network_linker
+        };
+        let pre = linker.instantiate_pre(&component).map_err(|e| {
             ToolError::new(
                 ErrorCode::ContractMismatch,
                 format!("the component needs an import toolhost does not provide: {e:#}"),
@@ -174,12 +195,18 @@ impl Runtime {
     ) -> Result<Ran<R>, ToolError> {
         let limits = *policy.limits;
         let tool = policy.tool.clone();
-        let state = CallState::new(policy.tool, &limits, policy.grants, policy.observer)
-            .map_err(|e| ToolError::new(ErrorCode::Denied, format!("{e:#}")).for_tool(&tool))?;
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(|s| &mut s.limiter);
         // The deadline runs from here, before instantiation: a start-up loop counts too.
         let deadline = Instant::now() + limits.timeout;
+        let state = CallState::new(
+            policy.tool,
+            &limits,
+            policy.grants,
+            policy.observer,
+            deadline,
+        )
+        .map_err(|e| ToolError::new(ErrorCode::Denied, format!("{e:#}")).for_tool(&tool))?;
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limiter);
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(move |_| {
             if Instant::now() >= deadline {
@@ -198,6 +225,14 @@ impl Runtime {
         // (a WASI sleep, say) where no epoch check runs.
         let outcome = tokio::time::timeout_at((deadline + ticker::TICK * 2).into(), work).await;
         let logs = store.data_mut().take_logs();
+        // A rule the host enforced decides the outcome whatever the tool made of the error
+        // it was handed: swallowed, reported as its own error, or a panic.
+        let violation = store.data().network_violation();
+        if let (Some(v), Ok(_)) = (violation, &outcome) {
+            return Err(classify::violation(v, &limits)
+                .for_tool(&tool)
+                .with_logs(logs));
+        }
         match outcome {
             Ok(Ok(result)) => Ok(Ran { result, logs }),
             Ok(Err(e)) => Err(classify::failure(&e, &limits, &logs)

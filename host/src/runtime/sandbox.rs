@@ -1,13 +1,16 @@
 //! Everything one call's Store holds: a WASI context built from the tool's grants (empty
-//! unless granted), the memory limiter, captured stdio and the tool's log records.
+//! unless granted), the outbound-HTTP hooks that enforce its network grants, the memory
+//! limiter, captured stdio and the tool's log records.
 
 use std::sync::Arc;
 use wasmtime::ResourceLimiter;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use super::bindings::{toolhost::tool::host, wit_types};
 use super::capture::CapturedStream;
+use super::outbound::{OutboundHttp, Violation};
 use crate::output::{LogLevel, LogRecord, LogSource};
 use crate::registry::{DirMode, Grants, SandboxLimits};
 
@@ -71,6 +74,8 @@ impl ResourceLimiter for SandboxLimiter {
 pub struct CallState {
     wasi: WasiCtx,
     table: ResourceTable,
+    http: WasiHttpCtx,
+    outbound: OutboundHttp,
     pub limiter: SandboxLimiter,
     pub logs: Vec<LogRecord>,
     logs_dropped: u64,
@@ -86,6 +91,7 @@ impl CallState {
         limits: &SandboxLimits,
         grants: &Grants,
         observer: Option<Arc<dyn CallObserver>>,
+        deadline: std::time::Instant,
     ) -> anyhow::Result<Self> {
         let capture = (limits.max_output_bytes as usize).min(MAX_CAPTURED_STREAM_BYTES);
         let stdout = CapturedStream::new(capture);
@@ -111,9 +117,15 @@ impl CallState {
                     anyhow::anyhow!("cannot open granted directory {}: {e}", dir.host.display())
                 })?;
         }
+        // Raw sockets stay closed even with a network grant: the grant is for HTTP through
+        // the host's hook, where the policy is enforced.
+        let outbound =
+            OutboundHttp::new(&grants.network, limits.max_response_bytes, deadline.into());
         Ok(CallState {
             wasi: wasi.build(),
             table: ResourceTable::new(),
+            http: WasiHttpCtx::new(),
+            outbound,
             limiter: SandboxLimiter {
                 memory_limit: limits.memory_bytes as usize,
             },
@@ -137,10 +149,25 @@ impl CallState {
         }
     }
 
-    /// All records of the call: the tool's log calls, then its stdout and stderr lines,
-    /// then notes about anything dropped.
+    /// The first network rule the host enforced against the tool during the call.
+    pub fn network_violation(&self) -> Option<Violation> {
+        self.outbound.violation()
+    }
+
+    /// All records of the call: the tool's log calls, the host's notes of its requests,
+    /// then its stdout and stderr lines, then notes about anything dropped.
     pub fn take_logs(&mut self) -> Vec<LogRecord> {
         let mut logs = std::mem::take(&mut self.logs);
+        logs.extend(
+            self.outbound
+                .take_notes()
+                .into_iter()
+                .map(|message| LogRecord {
+                    level: LogLevel::Debug,
+                    source: LogSource::Host,
+                    message,
+                }),
+        );
         if self.logs_dropped > 0 {
             logs.push(host_note(format!(
                 "{} further log records were dropped (at most {MAX_LOG_RECORDS} are kept)",
@@ -198,6 +225,16 @@ impl WasiView for CallState {
         WasiCtxView {
             ctx: &mut self.wasi,
             table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for CallState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.outbound,
         }
     }
 }
