@@ -8,40 +8,9 @@ use super::stats::median;
 
 const SEEDS: u64 = 5;
 
-fn iid_gaussian(d: usize) -> (String, Vec<String>) {
-    let names: Vec<String> = (1..=d).map(|i| format!("x{i}")).collect();
-    let squares: Vec<String> = names.iter().map(|n| format!("{n}^2")).collect();
-    (format!("-0.5 * ({})", squares.join(" + ")), names)
-}
-
-/// Correlation 0.9^|i-j| (AR(1)): its precision matrix is tridiagonal.
-fn ar1_gaussian(d: usize, rho: f64) -> (String, Vec<String>) {
-    let names: Vec<String> = (1..=d).map(|i| format!("x{i}")).collect();
-    let diag: Vec<String> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let w = if i == 0 || i == d - 1 {
-                1.0
-            } else {
-                1.0 + rho * rho
-            };
-            format!("{w} * {n}^2")
-        })
-        .collect();
-    let off: Vec<String> = names
-        .windows(2)
-        .map(|w| format!("{} * {}", w[0], w[1]))
-        .collect();
-    let src = format!(
-        "-({} - {} * ({})) / {}",
-        diag.join(" + "),
-        2.0 * rho,
-        off.join(" + "),
-        2.0 * (1.0 - rho * rho)
-    );
-    (src, names)
-}
+#[path = "../../../plugins/mcmc/tests/common/targets.rs"]
+mod targets;
+use targets::{BANANA, ar1_gaussian, iid_gaussian};
 
 fn measure(bench: &Bench, label: &str, density: &str, names: &[String], goal: f64) {
     let mut rates = Vec::new();
@@ -84,11 +53,5 @@ pub fn run(bench: &Bench) {
         12_600.0,
     );
     let names = vec!["x".to_owned(), "y".to_owned()];
-    measure(
-        bench,
-        "(c) 2-d banana",
-        "-((1 - x)^2 + 100 * (y - x^2)^2) / 20",
-        &names,
-        1_500.0,
-    );
+    measure(bench, "(c) 2-d banana", BANANA, &names, 1_500.0);
 }

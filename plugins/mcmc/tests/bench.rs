@@ -27,37 +27,9 @@ impl Init for Random {
     }
 }
 
-fn iid_gaussian(d: usize) -> (String, Vec<String>) {
-    let names: Vec<String> = (1..=d).map(|i| format!("x{i}")).collect();
-    let squares: Vec<String> = names.iter().map(|n| format!("{n}^2")).collect();
-    (format!("-0.5 * ({})", squares.join(" + ")), names)
-}
-
-/// The AR(1) correlation 0.9^|i-j| has a tridiagonal precision matrix.
-fn ar1_gaussian(d: usize, rho: f64) -> (String, Vec<String>) {
-    let names: Vec<String> = (1..=d).map(|i| format!("x{i}")).collect();
-    let mut diag = Vec::new();
-    for (i, n) in names.iter().enumerate() {
-        let w = if i == 0 || i == d - 1 {
-            1.0
-        } else {
-            1.0 + rho * rho
-        };
-        diag.push(format!("{w} * {n}^2"));
-    }
-    let off: Vec<String> = names
-        .windows(2)
-        .map(|w| format!("{} * {}", w[0], w[1]))
-        .collect();
-    let src = format!(
-        "-({} - {} * ({})) / {}",
-        diag.join(" + "),
-        2.0 * rho,
-        off.join(" + "),
-        2.0 * (1.0 - rho * rho)
-    );
-    (src, names)
-}
+#[path = "common/targets.rs"]
+mod targets;
+use targets::{BANANA, ar1_gaussian, iid_gaussian};
 
 fn measure(label: &str, src: &str, names: &[String], goal: f64) {
     let program = toolhost_expr::compile(src, names).unwrap();
@@ -118,10 +90,5 @@ fn ess_per_second_on_the_reference_targets() {
         12_600.0,
     );
     let names = vec!["x".to_owned(), "y".to_owned()];
-    measure(
-        "(c) 2-d banana",
-        "-((1 - x)^2 + 100 * (y - x^2)^2) / 20",
-        &names,
-        1_500.0,
-    );
+    measure("(c) 2-d banana", BANANA, &names, 1_500.0);
 }
