@@ -132,14 +132,7 @@ impl Writer<'_> {
     }
 
     fn sum(&mut self, terms: &[Id]) {
-        let first = terms
-            .iter()
-            .position(|&t| !self.arena.is_negative_term(t))
-            .unwrap_or(0);
-        let order = std::iter::once(first).chain((0..terms.len()).filter(|&i| i != first));
-        for (k, i) in order.enumerate() {
-            let t = terms[i];
-            let negative = self.arena.is_negative_term(t);
+        for (k, (t, negative)) in self.arena.signed_terms(terms).into_iter().enumerate() {
             match (k, negative) {
                 (0, _) => {}
                 (_, true) => self.out.push_str(" - "),

@@ -82,6 +82,19 @@ impl Arena {
             _ => false,
         }
     }
+
+    /// The terms of a sum in writing order, each with whether it is negative: a positive
+    /// term leads where there is one (`1 - x`, not `-x + 1`).
+    pub(crate) fn signed_terms(&self, terms: &[Id]) -> Vec<(Id, bool)> {
+        let first = terms
+            .iter()
+            .position(|&t| !self.is_negative_term(t))
+            .unwrap_or(0);
+        std::iter::once(first)
+            .chain((0..terms.len()).filter(|&i| i != first))
+            .map(|i| (terms[i], self.is_negative_term(terms[i])))
+            .collect()
+    }
 }
 
 /// `id` in the expression language.
@@ -159,16 +172,7 @@ impl Writer<'_> {
     }
 
     fn sum(&mut self, terms: &[Id]) {
-        // Lead with a positive term where there is one: `1 - x`, not
-        // `-x + 1`.
-        let first = terms
-            .iter()
-            .position(|&t| !self.arena.is_negative_term(t))
-            .unwrap_or(0);
-        let order = std::iter::once(first).chain((0..terms.len()).filter(|&i| i != first));
-        for (k, i) in order.enumerate() {
-            let t = terms[i];
-            let negative = self.arena.is_negative_term(t);
+        for (k, (t, negative)) in self.arena.signed_terms(terms).into_iter().enumerate() {
             match (k, negative) {
                 (0, _) => {}
                 (_, true) => self.out.push_str(" - "),
