@@ -518,23 +518,10 @@ fn lower_node(
         },
         NodeKind::Binary(op, _, _) => {
             let (l, r) = (arg(0), arg(1));
-            let f = match op {
-                BinaryOp::Pow => return Ok(b.pow(l, r, id)),
-                BinaryOp::Or => Bin::Or,
-                BinaryOp::And => Bin::And,
-                BinaryOp::Eq => Bin::Eq,
-                BinaryOp::Ne => Bin::Ne,
-                BinaryOp::Lt => Bin::Lt,
-                BinaryOp::Le => Bin::Le,
-                BinaryOp::Gt => Bin::Gt,
-                BinaryOp::Ge => Bin::Ge,
-                BinaryOp::Add => Bin::Add,
-                BinaryOp::Sub => Bin::Sub,
-                BinaryOp::Mul => Bin::Mul,
-                BinaryOp::Div => Bin::Div,
-                BinaryOp::Rem => Bin::Rem,
-            };
-            b.bin(f, l, r, id)
+            if *op == BinaryOp::Pow {
+                return Ok(b.pow(l, r, id));
+            }
+            b.bin(Bin::of(*op), l, r, id)
         }
         NodeKind::Call(f, _) => b.call(f, args, id).ok_or_else(|| {
             // The parser checked arity; this is only a safety net.

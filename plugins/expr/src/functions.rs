@@ -215,6 +215,27 @@ pub(crate) enum Bin {
 }
 
 impl Bin {
+    /// The operation a binary operator of the language stands for.
+    pub(crate) fn of(op: crate::ast::BinaryOp) -> Self {
+        use crate::ast::BinaryOp as B;
+        match op {
+            B::Or => Bin::Or,
+            B::And => Bin::And,
+            B::Eq => Bin::Eq,
+            B::Ne => Bin::Ne,
+            B::Lt => Bin::Lt,
+            B::Le => Bin::Le,
+            B::Gt => Bin::Gt,
+            B::Ge => Bin::Ge,
+            B::Add => Bin::Add,
+            B::Sub => Bin::Sub,
+            B::Mul => Bin::Mul,
+            B::Div => Bin::Div,
+            B::Rem => Bin::Rem,
+            B::Pow => Bin::Pow,
+        }
+    }
+
     #[inline(always)]
     pub fn eval(self, a: f64, b: f64) -> f64 {
         use Bin::*;

@@ -83,20 +83,7 @@ pub(crate) fn convert(
                 arena.mul(&factors)
             }
             NodeKind::Binary(BinaryOp::Pow, a, b) => arena.pow(v(a), v(b)),
-            NodeKind::Binary(op, a, b) => {
-                let f = match op {
-                    BinaryOp::Or => Bin::Or,
-                    BinaryOp::And => Bin::And,
-                    BinaryOp::Eq => Bin::Eq,
-                    BinaryOp::Ne => Bin::Ne,
-                    BinaryOp::Lt => Bin::Lt,
-                    BinaryOp::Le => Bin::Le,
-                    BinaryOp::Gt => Bin::Gt,
-                    BinaryOp::Ge => Bin::Ge,
-                    _ => Bin::Rem,
-                };
-                arena.call(Func::Bin(f), &[v(a), v(b)])
-            }
+            NodeKind::Binary(op, a, b) => arena.call(Func::Bin(Bin::of(*op)), &[v(a), v(b)]),
             NodeKind::Call(function, args) => {
                 let args: Vec<Id> = args.iter().map(v).collect();
                 call(arena, function.lower, &args)
