@@ -11,7 +11,7 @@ mod outbound;
 mod sandbox;
 mod ticker;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Engine, Store, UpdateDeadline};
@@ -63,8 +63,9 @@ pub struct Runtime {
     allocator: Allocator,
     /// WASI without wasi:http: what every tool gets.
     linker: Linker<CallState>,
-    /// The same plus wasi:http, for tools whose entry grants network hosts.
-    network_linker: Linker<CallState>,
+    /// The same plus wasi:http, for tools whose entry grants network hosts; built when the
+    /// first such tool loads, so processes that run none do not pay for it at start-up.
+    network_linker: OnceLock<Linker<CallState>>,
     cache: CompileCache,
     ticker: ticker::EpochTicker,
 }
@@ -76,18 +77,26 @@ impl Runtime {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         ToolPlugin::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
-        let mut network_linker = linker.clone();
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut network_linker)?;
         let cache = CompileCache::new(&engine, cache_dir);
         let ticker = ticker::EpochTicker::start(engine.clone())?;
         Ok(Runtime {
             engine,
             allocator,
             linker,
-            network_linker,
+            network_linker: OnceLock::new(),
             cache,
             ticker,
         })
+    }
+
+    fn network_linker(&self) -> Result<&Linker<CallState>, ToolError> {
+        if let Some(linker) = self.network_linker.get() {
+            return Ok(linker);
+        }
+        let mut linker = self.linker.clone();
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
+            .map_err(|e| ToolError::internal(&anyhow::Error::from(e)))?;
+        Ok(self.network_linker.get_or_init(|| linker))
     }
 
     pub fn allocator(&self) -> Allocator {
@@ -119,7 +128,7 @@ impl Runtime {
                 .map_err(|m| ToolError::new(ErrorCode::Denied, m))?;
             &self.linker
         } else {
-            &self.network_linker
+            self.network_linker()?
         };
         let pre = linker.instantiate_pre(&component).map_err(|e| {
             ToolError::new(
