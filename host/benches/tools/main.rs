@@ -4,12 +4,13 @@
 //!
 //! ```text
 //! cargo bench -p toolhost --bench tools                 # everything
-//! cargo bench -p toolhost --bench tools -- mcmc plot    # some suites
+//! cargo bench -p toolhost --bench tools -- mcmc plot    # some suites (mcmc bayesopt render_math plot data)
 //! ```
 //!
 //! Figures are medians; where a goal is a ratio to another figure, both come from one run.
 
 mod bayesopt;
+mod data;
 mod mcmc;
 mod plot;
 mod render_math;
@@ -43,6 +44,10 @@ const SUITES: &[Suite] = &[
     Suite {
         name: "plot",
         run: plot::run,
+    },
+    Suite {
+        name: "data",
+        run: data::run,
     },
 ];
 
