@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use crate::column::{CellRef, Column, ColumnData, Dictionary, MISSING, Place, Quality};
+use crate::column::{CellRef, Column, ColumnData, Dictionary, MISSING, Quality};
 use crate::input::BadNumbers;
 use crate::number::{self, Cell};
 
@@ -184,6 +184,41 @@ impl NumberBuilder {
         }
     }
 
+    /// Adds a cell that is a number or missing; a cell that is neither is
+    /// not added.
+    #[inline]
+    pub fn push(&mut self, cell: &[u8]) -> Result<(), NotNumber> {
+        match number::classify(cell) {
+            Cell::Number(v, integer) => self.push_value(v, integer),
+            Cell::Missing => self.push_missing(),
+            Cell::NotNumber => return Err(NotNumber),
+        }
+        Ok(())
+    }
+
+    /// Adds the cell `input[start..end]`; like [`push`](Self::push).
+    #[inline(always)]
+    pub fn push_range(&mut self, input: &[u8], start: usize, end: usize) -> Result<(), NotNumber> {
+        let len = end - start;
+        let word = match input.get(start..start + 8) {
+            Some(window) => u64::from_le_bytes(window.try_into().unwrap_or([0; 8])),
+            None => {
+                let mut window = [0u8; 8];
+                let tail = &input[start..];
+                window[..tail.len()].copy_from_slice(tail);
+                u64::from_le_bytes(window)
+            }
+        };
+        match number::short_decimal(word, len) {
+            Some((value, integer)) => {
+                self.push_value(value, integer);
+                Ok(())
+            }
+            None => self.push(&input[start..end]),
+        }
+    }
+
+    #[inline(always)]
     pub fn push_value(&mut self, value: f64, integer: bool) {
         self.values.push(value);
         self.integer &= integer;
@@ -274,7 +309,7 @@ fn pack(cell: &[u8]) -> Option<ShortKey> {
 
 /// One column being read from text cells.
 pub enum ColumnBuilder {
-    Number(NumberBuilder, Declared),
+    Number(NumberBuilder),
     Text(TextBuilder),
 }
 
@@ -282,60 +317,13 @@ impl ColumnBuilder {
     pub fn new(declared: Declared, rows: usize) -> Self {
         match declared {
             Declared::Text => ColumnBuilder::Text(TextBuilder::with_capacity(rows)),
-            _ => ColumnBuilder::Number(NumberBuilder::with_capacity(rows), declared),
-        }
-    }
-
-    /// Adds a cell. `NotNumber` means the cell is not a number in a column
-    /// that is numeric so far (inferred) or must be (declared, with
-    /// `bad_numbers: error`); the cell has not been added.
-    #[inline]
-    pub fn push(&mut self, cell: &[u8], at: Place) -> Result<(), NotNumber> {
-        match self {
-            ColumnBuilder::Number(b, declared) => match number::classify(cell) {
-                Cell::Number(v, integer) => b.push_value(v, integer),
-                Cell::Missing => b.push_missing(),
-                Cell::NotNumber => match declared {
-                    Declared::Number(BadNumbers::Missing) => b.push_invalid(CellRef {
-                        at,
-                        text: String::from_utf8_lossy(cell).into_owned(),
-                    }),
-                    _ => return Err(NotNumber),
-                },
-            },
-            ColumnBuilder::Text(b) => b.push(cell),
-        }
-        Ok(())
-    }
-
-    /// Adds the cell `input[start..end]`; like [`push`](Self::push).
-    #[inline]
-    pub fn push_range(
-        &mut self,
-        input: &[u8],
-        start: usize,
-        end: usize,
-        at: Place,
-    ) -> Result<(), NotNumber> {
-        match self {
-            ColumnBuilder::Text(b) => {
-                b.push_range(input, start, end);
-                Ok(())
-            }
-            _ => self.push(&input[start..end], at),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        match self {
-            ColumnBuilder::Number(b, _) => b.len(),
-            ColumnBuilder::Text(b) => b.len(),
+            _ => ColumnBuilder::Number(NumberBuilder::with_capacity(rows)),
         }
     }
 
     pub fn finish(self, name: String) -> Column {
         match self {
-            ColumnBuilder::Number(b, _) => b.finish(name),
+            ColumnBuilder::Number(b) => b.finish(name),
             ColumnBuilder::Text(b) => b.finish(name),
         }
     }

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::builder::{ColumnBuilder, Declared, NotNumber, TextBuilder};
+use crate::builder::{ColumnBuilder, Declared, TextBuilder};
 use crate::column::{CellRef, Place};
-use crate::csv::{Field, ScanError, Scanner};
+use crate::csv::{Batch, BatchReader, Field, MAX_INPUT, RecordError, ScanError, Scanner};
 use crate::error::DataError;
 use crate::input::{BadNumbers, ColumnType};
 use crate::table::Table;
@@ -65,51 +65,36 @@ pub fn load(bytes: &[u8], options: &CsvOptions) -> Result<Table, DataError> {
         .map(|&d| ColumnBuilder::new(d, estimate))
         .collect();
 
-    let mut scanner = Scanner::new(bytes, options.delimiter, data_start, data_line);
     let width = names.len();
+    let Some(mut reader) = BatchReader::new(bytes, options.delimiter, width, data_start, data_line)
+    else {
+        return Err(DataError::Malformed {
+            at: Place::Line(data_line),
+            column: None,
+            message: format!(
+                "the data is {} bytes; CSV of {} bytes or more is not supported",
+                bytes.len(),
+                MAX_INPUT + 1
+            ),
+        });
+    };
+    let mut batch = Batch::new(width);
+    let reading = Reading {
+        bytes,
+        delimiter: options.delimiter,
+        data: (data_start, data_line),
+        names: &names,
+    };
     loop {
-        let line = match scanner.next_record(&mut fields) {
-            Ok(Some(line)) => line,
-            Ok(None) => break,
-            Err(e) => return Err(malformed(e, &names)),
-        };
-        if fields.len() != width {
-            return Err(ragged(line, fields.len(), &names));
+        reader
+            .next_batch(&mut batch, BATCH_ROWS)
+            .map_err(|e| record_error(e, &names))?;
+        // Column by column: each loop runs one column's kind of cell.
+        for (j, column) in columns.iter_mut().enumerate() {
+            reading.push_column(column, declared[j], j, &batch)?;
         }
-        for (j, (field, column)) in fields.iter().zip(columns.iter_mut()).enumerate() {
-            let pushed = if field.escaped {
-                column.push(&field.text(bytes), Place::Line(line))
-            } else {
-                column.push_range(bytes, field.start, field.end, Place::Line(line))
-            };
-            if let Err(NotNumber) = pushed {
-                let cell = CellRef {
-                    at: Place::Line(line),
-                    text: String::from_utf8_lossy(&field.text(bytes)).into_owned(),
-                };
-                if declared[j] != Declared::Infer {
-                    return Err(DataError::Malformed {
-                        at: Place::Line(line),
-                        column: Some(names[j].clone()),
-                        message: format!(
-                            "{:?} is not a number, but the column is declared `number` (pass \"bad_numbers\": \"missing\" to count such cells as missing instead)",
-                            cell.text
-                        ),
-                    });
-                }
-                *column = reread_as_text(
-                    bytes,
-                    options.delimiter,
-                    (data_start, data_line),
-                    j,
-                    column.len(),
-                    cell,
-                )?;
-                let ColumnBuilder::Text(text) = column else {
-                    unreachable!("reread_as_text builds a text column")
-                };
-                text.push(&field.text(bytes));
-            }
+        if batch.rows() < BATCH_ROWS {
+            break;
         }
     }
     let columns = columns
@@ -118,6 +103,100 @@ pub fn load(bytes: &[u8], options: &CsvOptions) -> Result<Table, DataError> {
         .map(|(b, name)| b.finish(name))
         .collect();
     Ok(Table::new(columns, notes))
+}
+
+/// Rows per batch: enough to make each column's loop long, few enough for
+/// the batch to stay in the cache.
+const BATCH_ROWS: usize = 1024;
+
+/// What pushing a batch's cells needs to know of the whole read.
+struct Reading<'a> {
+    bytes: &'a [u8],
+    delimiter: u8,
+    /// Where the data rows start: byte offset and line.
+    data: (usize, usize),
+    names: &'a [String],
+}
+
+impl Reading<'_> {
+    /// Adds column `j`'s cells of `batch` to `column`; an inferred numeric
+    /// column that meets a non-number becomes text there.
+    fn push_column(
+        &self,
+        column: &mut ColumnBuilder,
+        declared: Declared,
+        j: usize,
+        batch: &Batch,
+    ) -> Result<(), DataError> {
+        let bytes = self.bytes;
+        let rows = batch.rows();
+        let mut r = 0;
+        while r < rows {
+            match column {
+                ColumnBuilder::Text(text) => {
+                    for r in r..rows {
+                        let field = batch.field(r, j);
+                        if field.escaped {
+                            text.push(&field.text(bytes));
+                        } else {
+                            text.push_range(bytes, field.start, field.end);
+                        }
+                    }
+                    return Ok(());
+                }
+                ColumnBuilder::Number(numbers) => {
+                    while r < rows {
+                        let field = batch.field(r, j);
+                        let pushed = if field.escaped {
+                            numbers.push(&field.text(bytes))
+                        } else {
+                            numbers.push_range(bytes, field.start, field.end)
+                        };
+                        if pushed.is_err() {
+                            break;
+                        }
+                        r += 1;
+                    }
+                    if r == rows {
+                        return Ok(());
+                    }
+                    let line = batch.line(r);
+                    let cell = CellRef {
+                        at: Place::Line(line),
+                        text: String::from_utf8_lossy(&batch.field(r, j).text(bytes)).into_owned(),
+                    };
+                    match declared {
+                        Declared::Number(BadNumbers::Missing) => {
+                            numbers.push_invalid(cell);
+                            r += 1;
+                        }
+                        Declared::Infer => {
+                            // The text branch adds this cell and the rest.
+                            *column = reread_as_text(
+                                bytes,
+                                self.delimiter,
+                                self.data,
+                                j,
+                                numbers.len(),
+                                cell,
+                            )?;
+                        }
+                        _ => {
+                            return Err(DataError::Malformed {
+                                at: Place::Line(line),
+                                column: Some(self.names[j].clone()),
+                                message: format!(
+                                    "{:?} is not a number, but the column is declared `number` (pass \"bad_numbers\": \"missing\" to count such cells as missing instead)",
+                                    cell.text
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Rows in the data judged from the first ones, so that a million-row column
@@ -160,6 +239,13 @@ fn reread_as_text(
     }
     text.set_first_non_number(first, rows);
     Ok(ColumnBuilder::Text(text))
+}
+
+fn record_error(e: RecordError, names: &[String]) -> DataError {
+    match e {
+        RecordError::Scan(e) => malformed(e, names),
+        RecordError::Ragged { line, found } => ragged(line, found, names),
+    }
 }
 
 fn malformed(e: ScanError, names: &[String]) -> DataError {

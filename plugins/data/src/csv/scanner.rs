@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use super::masks::bytes_equal;
+
 /// Where one field lies in the input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Field {
@@ -203,19 +205,6 @@ impl<'a> Scanner<'a> {
             }),
         }
     }
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// A mask with the high bit set in every byte of `word` equal to `byte`,
-/// exactly (no carries between bytes), so that the bits after the first
-/// match can be used too.
-#[inline(always)]
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    let x = word ^ (ONES * u64::from(byte));
-    !(((x & LOWS) + LOWS) | x) & HIGHS
 }
 
 /// Where fields end: delimiters and line breaks, found eight bytes at a

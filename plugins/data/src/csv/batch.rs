@@ -1,0 +1,363 @@
+//! Batches of records, found 64 bytes at a time.
+//!
+//! Most CSV has no quotes, and ends its lines with `\n` or `\r\n`. There every
+//! delimiter and line break ends a field, so one mask of a block's delimiters
+//! and line breaks lists its fields without a look at each byte. A record
+//! that holds a quote or a lone `\r` is handed to the careful [`Scanner`],
+//! from its first byte, and the blocks resume after it.
+
+use super::masks::masks;
+use super::scanner::{Field, ScanError, Scanner};
+
+/// Marks an escaped field in the top bit of [`Span::end`].
+const ESCAPED: u32 = 1 << 31;
+
+/// The largest input a batch can address: offsets are kept in 31 bits, so
+/// that a batch of a thousand rows stays small enough for the cache.
+pub const MAX_INPUT: usize = ESCAPED as usize - 1;
+
+/// A [`Field`] in eight bytes.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: u32,
+    /// The end, with [`ESCAPED`] set for a quoted field holding `""`.
+    end: u32,
+}
+
+/// Consecutive records of one table, every one `width` fields wide.
+pub struct Batch {
+    width: usize,
+    /// Row after row.
+    spans: Vec<Span>,
+    /// The 1-based line each row starts on.
+    lines: Vec<usize>,
+}
+
+impl Batch {
+    pub fn new(width: usize) -> Self {
+        Batch {
+            width,
+            spans: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The line row `r` starts on.
+    pub fn line(&self, r: usize) -> usize {
+        self.lines[r]
+    }
+
+    /// Field `j` of row `r`.
+    #[inline(always)]
+    pub fn field(&self, r: usize, j: usize) -> Field {
+        let span = self.spans[r * self.width + j];
+        Field {
+            start: span.start as usize,
+            end: (span.end & !ESCAPED) as usize,
+            escaped: span.end & ESCAPED != 0,
+        }
+    }
+}
+
+/// Why a record could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordError {
+    /// Malformed quotes, as the scanner reports them.
+    Scan(ScanError),
+    /// A record with `found` fields, starting on `line`, where the table is
+    /// narrower or wider.
+    Ragged { line: usize, found: usize },
+}
+
+/// Reads the records of one table in batches.
+pub struct BatchReader<'a> {
+    input: &'a [u8],
+    delimiter: u8,
+    width: usize,
+    /// The start of the next record, and its 1-based line.
+    pos: usize,
+    line: usize,
+    /// The careful scanner's fields.
+    scanned: Vec<Field>,
+}
+
+impl<'a> BatchReader<'a> {
+    /// Reads records of `width` fields from byte `pos`, which is on `line`;
+    /// `None` if the input is larger than [`MAX_INPUT`].
+    pub fn new(
+        input: &'a [u8],
+        delimiter: u8,
+        width: usize,
+        pos: usize,
+        line: usize,
+    ) -> Option<Self> {
+        (input.len() <= MAX_INPUT).then(|| BatchReader {
+            input,
+            delimiter,
+            width,
+            pos,
+            line,
+            scanned: Vec::new(),
+        })
+    }
+
+    /// Replaces `batch` with the next `rows` records, or as many as are
+    /// left. Blank lines hold no record.
+    pub fn next_batch(&mut self, batch: &mut Batch, rows: usize) -> Result<(), RecordError> {
+        batch.spans.clear();
+        batch.lines.clear();
+        let b = self.input;
+        let width = self.width;
+        // The record being read, its line, the field being read within it,
+        // how many of its fields are in the batch, and the next block.
+        let mut record = self.pos;
+        let mut line = self.line;
+        let mut field = record;
+        let mut fields = 0;
+        let mut block = record;
+        while batch.rows() < rows {
+            // The last bytes, fewer than a block, go to the scanner.
+            if let Some(bytes) = b.get(block..block + 64) {
+                let bytes: &[u8; 64] = bytes.try_into().unwrap_or(&[0; 64]);
+                let m = masks(bytes, self.delimiter);
+                let stop = m.careful.trailing_zeros();
+                let mut ends = m.ends & below(stop);
+                while ends != 0 {
+                    let i = ends.trailing_zeros() as usize;
+                    ends &= ends - 1;
+                    let end = block + i;
+                    batch.spans.push(Span {
+                        start: field as u32,
+                        end: end as u32,
+                    });
+                    fields += 1;
+                    field = end + 1;
+                    if m.newlines >> i & 1 == 0 {
+                        continue;
+                    }
+                    let last = batch.spans.last_mut().expect("a span was just pushed");
+                    // `\r` before `\n` is part of the line break.
+                    if end > last.start as usize && b[end - 1] == b'\r' {
+                        last.end -= 1;
+                    }
+                    if fields == 1 && last.start == last.end {
+                        batch.spans.pop();
+                    } else if fields == width {
+                        batch.lines.push(line);
+                    } else {
+                        return Err(RecordError::Ragged {
+                            line,
+                            found: fields,
+                        });
+                    }
+                    line += 1;
+                    fields = 0;
+                    record = field;
+                    if batch.rows() == rows {
+                        break;
+                    }
+                }
+                if batch.rows() == rows {
+                    break;
+                }
+                if stop == 64 {
+                    block += 64;
+                    continue;
+                }
+            }
+            // A quote or a lone `\r` lies in this record, or the input ends
+            // within a block: the scanner reads the record from its start.
+            batch.spans.truncate(batch.spans.len() - fields);
+            fields = 0;
+            match self.careful(record, line, batch)? {
+                Some((next, next_line)) => {
+                    record = next;
+                    line = next_line;
+                    field = next;
+                    block = next;
+                }
+                None => {
+                    record = b.len();
+                    break;
+                }
+            }
+        }
+        self.pos = record;
+        self.line = line;
+        Ok(())
+    }
+
+    /// Reads one record at `record` (on `line`) with the scanner into
+    /// `batch`; returns where the next record starts and its line, or `None`
+    /// when only blank lines are left.
+    #[cold]
+    fn careful(
+        &mut self,
+        record: usize,
+        line: usize,
+        batch: &mut Batch,
+    ) -> Result<Option<(usize, usize)>, RecordError> {
+        let mut scanner = Scanner::new(self.input, self.delimiter, record, line);
+        let Some(start_line) = scanner
+            .next_record(&mut self.scanned)
+            .map_err(RecordError::Scan)?
+        else {
+            return Ok(None);
+        };
+        if self.scanned.len() != self.width {
+            return Err(RecordError::Ragged {
+                line: start_line,
+                found: self.scanned.len(),
+            });
+        }
+        batch.spans.extend(self.scanned.iter().map(|f| Span {
+            start: f.start as u32,
+            end: f.end as u32 | if f.escaped { ESCAPED } else { 0 },
+        }));
+        batch.lines.push(start_line);
+        Ok(Some((scanner.position(), scanner.line())))
+    }
+}
+
+/// The bits below bit `n` (all 64 for `n` = 64).
+#[inline(always)]
+fn below(n: u32) -> u64 {
+    if n >= 64 { u64::MAX } else { (1 << n) - 1 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records and their lines as the scanner alone reads them, or its error.
+    fn scanned(input: &[u8], width: usize) -> Result<Vec<(usize, Vec<Field>)>, RecordError> {
+        let mut scanner = Scanner::new(input, b',', 0, 1);
+        let mut fields = Vec::new();
+        let mut out = Vec::new();
+        while let Some(line) = scanner
+            .next_record(&mut fields)
+            .map_err(RecordError::Scan)?
+        {
+            if fields.len() != width {
+                return Err(RecordError::Ragged {
+                    line,
+                    found: fields.len(),
+                });
+            }
+            out.push((line, fields.clone()));
+        }
+        Ok(out)
+    }
+
+    fn batched(
+        input: &[u8],
+        width: usize,
+        rows: usize,
+    ) -> Result<Vec<(usize, Vec<Field>)>, RecordError> {
+        let mut reader = BatchReader::new(input, b',', width, 0, 1).expect("small input");
+        let mut batch = Batch::new(width);
+        let mut out = Vec::new();
+        loop {
+            reader.next_batch(&mut batch, rows)?;
+            for r in 0..batch.rows() {
+                let fields = (0..width).map(|j| batch.field(r, j)).collect();
+                out.push((batch.line(r), fields));
+            }
+            if batch.rows() < rows {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// A random table: mostly plain cells, some quoted (with delimiters,
+    /// quotes and line breaks inside), `\n`, `\r\n` or lone `\r` line ends,
+    /// blank lines, cells long enough to cross blocks, and now and then a
+    /// row of the wrong width or a stray quote.
+    fn random_csv(seed: u64, width: usize, flaws: bool) -> Vec<u8> {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut out = Vec::new();
+        let rows = 1 + next(60);
+        for _ in 0..rows {
+            let line_end: &[u8] = match next(20) {
+                0 => b"\r",
+                1..=6 => b"\r\n",
+                _ => b"\n",
+            };
+            if next(15) == 0 {
+                out.extend_from_slice(line_end);
+                continue;
+            }
+            let cells = if flaws && next(40) == 0 {
+                width + 1
+            } else {
+                width
+            };
+            for c in 0..cells {
+                if c > 0 {
+                    out.push(b',');
+                }
+                match next(12) {
+                    0 => out.extend_from_slice(b"\"a, \"\"b\"\"\nc\""),
+                    1 => out.extend_from_slice(b"\"plain quoted\""),
+                    2 => out.extend(std::iter::repeat_n(b'x', 40 + next(100) as usize)),
+                    3 => {}
+                    4 if flaws && next(10) == 0 => out.extend_from_slice(b"\"open"),
+                    _ => {
+                        let len = next(9);
+                        out.extend((0..len).map(|_| b"0123456789.-ab"[next(14) as usize]));
+                    }
+                }
+            }
+            out.extend_from_slice(line_end);
+        }
+        out
+    }
+
+    #[test]
+    fn batches_read_exactly_what_the_scanner_reads() {
+        for seed in 0..3000 {
+            let width = 1 + (seed % 7) as usize;
+            let input = random_csv(seed, width, seed % 3 == 0);
+            let expected = scanned(&input, width);
+            for rows in [1, 3, 1000] {
+                let got = batched(&input, width, rows);
+                match (&got, &expected) {
+                    // The scanner alone stops at the first bad record; the
+                    // batches must stop there too, having read what it read.
+                    (Err(a), Err(b)) => assert_eq!(a, b, "seed {seed}"),
+                    _ => assert_eq!(
+                        got,
+                        expected,
+                        "seed {seed}, {}",
+                        String::from_utf8_lossy(&input)
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_batch_resumes_where_the_last_one_stopped() {
+        let input = "a,b\n1,2\n3,4\n\n5,6\r\n\"7\",8\n".repeat(40);
+        let all = batched(input.as_bytes(), 2, 1000).unwrap();
+        assert_eq!(all.len(), 200);
+        assert_eq!(all[199].0, 240, "blank lines count as lines");
+        for rows in [1, 2, 7, 64] {
+            assert_eq!(
+                batched(input.as_bytes(), 2, rows).unwrap(),
+                all,
+                "{rows} rows at a time"
+            );
+        }
+    }
+}
