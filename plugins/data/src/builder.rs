@@ -10,6 +10,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::column::{CellRef, Column, ColumnData, Dictionary, MISSING, Quality};
+use crate::csv::Batch;
 use crate::input::BadNumbers;
 use crate::number::{self, Cell};
 
@@ -128,6 +129,21 @@ impl TextBuilder {
         self.codes.push(MISSING);
     }
 
+    /// Adds column `j` of `batch`'s rows from `from` on. A function of its
+    /// own, so that the compiler gives this loop the registers.
+    #[inline(never)]
+    pub fn push_batch(&mut self, input: &[u8], batch: &Batch, j: usize, from: usize) {
+        self.codes.reserve(batch.rows() - from);
+        for r in from..batch.rows() {
+            let field = batch.field(r, j);
+            if field.escaped {
+                self.push(&field.text(input));
+            } else {
+                self.push_range(input, field.start, field.end);
+            }
+        }
+    }
+
     #[cold]
     fn insert(&mut self, cell: &[u8]) -> u32 {
         if number::is_missing(cell) {
@@ -196,26 +212,39 @@ impl NumberBuilder {
         Ok(())
     }
 
-    /// Adds the cell `input[start..end]`; like [`push`](Self::push).
-    #[inline(always)]
-    pub fn push_range(&mut self, input: &[u8], start: usize, end: usize) -> Result<(), NotNumber> {
-        let len = end - start;
-        let word = match input.get(start..start + 8) {
-            Some(window) => u64::from_le_bytes(window.try_into().unwrap_or([0; 8])),
-            None => {
-                let mut window = [0u8; 8];
-                let tail = &input[start..];
-                window[..tail.len()].copy_from_slice(tail);
-                u64::from_le_bytes(window)
+    /// Adds column `j` of `batch`'s rows from `from` on, up to the first
+    /// cell that is neither a number nor missing; returns that cell's row
+    /// (or the number of rows, if all were added).
+    #[inline(never)]
+    pub fn push_batch(&mut self, input: &[u8], batch: &Batch, j: usize, from: usize) -> usize {
+        // The vector and flag as locals: their headers stay in registers
+        // instead of being reloaded after every store into the vector.
+        let mut values = std::mem::take(&mut self.values);
+        let mut integer = self.integer;
+        values.reserve(batch.rows() - from);
+        let mut stop = batch.rows();
+        for r in from..batch.rows() {
+            let field = batch.field(r, j);
+            if !field.escaped
+                && let Some((value, int)) =
+                    number::short_decimal(window(input, field.start), field.end - field.start)
+            {
+                values.push(value);
+                integer &= int;
+                continue;
             }
-        };
-        match number::short_decimal(word, len) {
-            Some((value, integer)) => {
-                self.push_value(value, integer);
-                Ok(())
+            self.values = values;
+            self.integer = integer;
+            if self.push(&field.text(input)).is_err() {
+                return r;
             }
-            None => self.push(&input[start..end]),
+            values = std::mem::take(&mut self.values);
+            integer = self.integer;
+            stop = batch.rows();
         }
+        self.values = values;
+        self.integer = integer;
+        stop
     }
 
     #[inline(always)]
@@ -253,6 +282,20 @@ impl NumberBuilder {
                 first_invalid: self.first_invalid,
                 ..Quality::default()
             },
+        }
+    }
+}
+
+/// The eight bytes at `start` (zeros past the end of `input`).
+#[inline(always)]
+fn window(input: &[u8], start: usize) -> u64 {
+    match input.get(start..start + 8) {
+        Some(bytes) => u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8])),
+        None => {
+            let mut bytes = [0u8; 8];
+            let tail = &input[start..];
+            bytes[..tail.len()].copy_from_slice(tail);
+            u64::from_le_bytes(bytes)
         }
     }
 }

@@ -8,6 +8,7 @@
 //! decimal numbers, and quartiles by selection rather than sorting.
 
 mod builder;
+mod chunks;
 mod column;
 mod csv;
 mod error;
@@ -98,9 +99,9 @@ pub fn run(input: &Input) -> Result<(serde_json::Value, String), DataError> {
         }
     };
     let start = Instant::now();
-    let source = source::open(input)?;
-    let read = start.elapsed();
-    let table = load(&source, input)?;
+    let mut source = source::open(input)?;
+    let opened = start.elapsed();
+    let table = load(&mut source, input)?;
     let parsed = start.elapsed();
     let loaded = report::Loaded::new(&source, &table);
     drop(source);
@@ -112,9 +113,9 @@ pub fn run(input: &Input) -> Result<(serde_json::Value, String), DataError> {
     toolhost_sdk::log(
         LogLevel::Debug,
         &format!(
-            "read {:.1} ms, parse {:.1} ms, ops {:.1} ms, render {:.1} ms",
-            ms(read),
-            ms(parsed - read),
+            "open {:.1} ms, read and parse {:.1} ms, ops {:.1} ms, render {:.1} ms",
+            ms(opened),
+            ms(parsed - opened),
             ms(ran - parsed),
             ms(start.elapsed() - ran)
         ),
@@ -127,10 +128,10 @@ fn ms(d: std::time::Duration) -> f64 {
 }
 
 /// Reads the source into a table.
-pub fn load(source: &source::Source, input: &Input) -> Result<Table, DataError> {
+pub fn load(source: &mut source::Source, input: &Input) -> Result<Table, DataError> {
     match source.format {
         Format::Csv | Format::Tsv => load_csv::load(
-            &source.bytes,
+            &mut source.chunks,
             &CsvOptions {
                 delimiter: source.delimiter,
                 header: input.header,
@@ -144,9 +145,9 @@ pub fn load(source: &source::Source, input: &Input) -> Result<Table, DataError> 
                 bad_numbers: input.bad_numbers,
             };
             if source.format == Format::Json {
-                load_json::load_array(&source.bytes, &options)
+                load_json::load_array(source.chunks.window(), &options)
             } else {
-                load_json::load_lines(&source.bytes, &options)
+                load_json::load_lines(source.chunks.window(), &options)
             }
         }
     }

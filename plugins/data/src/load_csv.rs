@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use crate::builder::{ColumnBuilder, Declared, TextBuilder};
+use crate::chunks::{Chunks, Reopener};
 use crate::column::{CellRef, Place};
-use crate::csv::{Batch, BatchReader, Field, MAX_INPUT, RecordError, ScanError, Scanner};
+use crate::csv::{Batch, BatchReader, MAX_INPUT, RecordError, ScanError, Scanner};
 use crate::error::DataError;
 use crate::input::{BadNumbers, ColumnType};
 use crate::table::Table;
@@ -16,13 +17,9 @@ pub struct CsvOptions<'a> {
     pub bad_numbers: BadNumbers,
 }
 
-pub fn load(bytes: &[u8], options: &CsvOptions) -> Result<Table, DataError> {
-    let mut scanner = Scanner::new(bytes, options.delimiter, 0, 1);
-    let mut fields: Vec<Field> = Vec::new();
-    let Some(first_line) = scanner
-        .next_record(&mut fields)
-        .map_err(|e| malformed(e, &[]))?
-    else {
+pub fn load(chunks: &mut Chunks, options: &CsvOptions) -> Result<Table, DataError> {
+    let delimiter = options.delimiter;
+    let Some((first, after)) = first_record(chunks, delimiter)? else {
         return Err(DataError::Malformed {
             at: Place::Line(1),
             column: None,
@@ -30,16 +27,14 @@ pub fn load(bytes: &[u8], options: &CsvOptions) -> Result<Table, DataError> {
         });
     };
     let mut notes = Vec::new();
-    let (names, data_start, data_line) = if options.header {
-        let raw: Vec<String> = fields
-            .iter()
-            .map(|f| String::from_utf8_lossy(&f.text(bytes)).trim().to_owned())
-            .collect();
+    let (names, data_line) = if options.header {
+        let raw: Vec<String> = first.iter().map(|f| f.trim().to_owned()).collect();
         let names = crate::table::unique_names(raw, &mut notes);
-        (names, scanner.position(), scanner.line())
+        chunks.advance(after.0)?;
+        (names, after.1)
     } else {
-        let names = (1..=fields.len()).map(|i| format!("column{i}")).collect();
-        (names, 0, first_line)
+        let names = (1..=first.len()).map(|i| format!("column{i}")).collect();
+        (names, 1)
     };
     for name in options.types.keys() {
         if !names.contains(name) {
@@ -51,7 +46,13 @@ pub fn load(bytes: &[u8], options: &CsvOptions) -> Result<Table, DataError> {
         }
     }
 
-    let estimate = estimate_rows(bytes, options.delimiter, data_start, data_line);
+    let data_offset = chunks.offset();
+    let estimate = estimate_rows(
+        chunks.window(),
+        chunks.size().saturating_sub(data_offset),
+        delimiter,
+        data_line,
+    );
     let declared: Vec<Declared> = names
         .iter()
         .map(|n| match options.types.get(n) {
@@ -65,38 +66,19 @@ pub fn load(bytes: &[u8], options: &CsvOptions) -> Result<Table, DataError> {
         .map(|&d| ColumnBuilder::new(d, estimate))
         .collect();
 
-    let width = names.len();
-    let Some(mut reader) = BatchReader::new(bytes, options.delimiter, width, data_start, data_line)
-    else {
-        return Err(DataError::Malformed {
-            at: Place::Line(data_line),
-            column: None,
-            message: format!(
-                "the data is {} bytes; CSV of {} bytes or more is not supported",
-                bytes.len(),
-                MAX_INPUT + 1
-            ),
-        });
-    };
-    let mut batch = Batch::new(width);
     let reading = Reading {
-        bytes,
-        delimiter: options.delimiter,
-        data: (data_start, data_line),
+        reopener: chunks.reopener(),
+        delimiter,
+        data: (data_offset, data_line),
         names: &names,
     };
-    loop {
-        reader
-            .next_batch(&mut batch, BATCH_ROWS)
-            .map_err(|e| record_error(e, &names))?;
+    for_each_batch(chunks, delimiter, data_line, &names, |window, batch| {
         // Column by column: each loop runs one column's kind of cell.
         for (j, column) in columns.iter_mut().enumerate() {
-            reading.push_column(column, declared[j], j, &batch)?;
+            reading.push_column(window, column, declared[j], j, batch)?;
         }
-        if batch.rows() < BATCH_ROWS {
-            break;
-        }
-    }
+        Ok(true)
+    })?;
     let columns = columns
         .into_iter()
         .zip(names)
@@ -105,58 +87,150 @@ pub fn load(bytes: &[u8], options: &CsvOptions) -> Result<Table, DataError> {
     Ok(Table::new(columns, notes))
 }
 
+/// Where a record starts: offset in the window, and line.
+type Position = (usize, usize);
+
+/// The first record's texts, and where the record after it starts; `None`
+/// if there is no record at all.
+fn first_record(
+    chunks: &mut Chunks,
+    delimiter: u8,
+) -> Result<Option<(Vec<String>, Position)>, DataError> {
+    let mut fields = Vec::new();
+    loop {
+        let window = chunks.window();
+        let mut scanner = Scanner::new(window, delimiter, 0, 1);
+        let scanned = scanner.next_record(&mut fields);
+        // The record may go on past a window that is not the whole data.
+        if !chunks.complete()
+            && !matches!(scanned, Ok(Some(_)) if scanner.position() < window.len())
+        {
+            chunks.advance(0)?;
+            continue;
+        }
+        if scanned.map_err(|e| malformed(e, &[]))?.is_none() {
+            return Ok(None);
+        }
+        let texts = fields
+            .iter()
+            .map(|f| String::from_utf8_lossy(&f.text(window)).into_owned())
+            .collect();
+        return Ok(Some((texts, (scanner.position(), scanner.line()))));
+    }
+}
+
+/// Calls `each` with every batch of records from the start of the window
+/// (which is on `line`) to the end of the data, moving the window on as the
+/// batches use it up, until `each` answers `false`. Offsets in a batch are
+/// into the window `each` is given with it.
+fn for_each_batch(
+    chunks: &mut Chunks,
+    delimiter: u8,
+    line: usize,
+    names: &[String],
+    mut each: impl FnMut(&[u8], &Batch) -> Result<bool, DataError>,
+) -> Result<(), DataError> {
+    let width = names.len();
+    let mut batch = Batch::new(width);
+    let mut at = (0, line);
+    loop {
+        let window = chunks.window();
+        let Some(mut reader) = BatchReader::new(window, delimiter, width, at, chunks.complete())
+        else {
+            return Err(DataError::Malformed {
+                at: Place::Line(line),
+                column: None,
+                message: format!(
+                    "the data is {} bytes; CSV of {} bytes or more is not supported",
+                    window.len(),
+                    MAX_INPUT + 1
+                ),
+            });
+        };
+        loop {
+            reader
+                .next_batch(&mut batch, BATCH_ROWS)
+                .map_err(|e| record_error(e, names))?;
+            if !each(window, &batch)? {
+                return Ok(());
+            }
+            if reader.wants_more() {
+                break;
+            }
+            if batch.rows() < BATCH_ROWS {
+                return Ok(());
+            }
+        }
+        let (pos, next_line) = reader.position();
+        chunks.advance(pos)?;
+        at = (0, next_line);
+    }
+}
+
 /// Rows per batch: enough to make each column's loop long, few enough for
 /// the batch to stay in the cache.
 const BATCH_ROWS: usize = 1024;
 
 /// What pushing a batch's cells needs to know of the whole read.
 struct Reading<'a> {
-    bytes: &'a [u8],
+    /// To read the data rows again when a column turns out to be text.
+    reopener: Reopener<'a>,
     delimiter: u8,
     /// Where the data rows start: byte offset and line.
-    data: (usize, usize),
+    data: (u64, usize),
     names: &'a [String],
 }
 
 impl Reading<'_> {
+    /// Column `j` as text for its first `rows` data rows, read again from
+    /// the start: a column inferred numeric until `first` turned out not to
+    /// be.
+    fn reread_as_text(
+        &self,
+        j: usize,
+        rows: usize,
+        first: CellRef,
+    ) -> Result<ColumnBuilder, DataError> {
+        let mut text = TextBuilder::with_capacity(rows.max(1024) * 2);
+        let mut chunks = self.reopener.open(self.data.0)?;
+        if rows > 0 {
+            for_each_batch(
+                &mut chunks,
+                self.delimiter,
+                self.data.1,
+                self.names,
+                |window, batch| {
+                    for r in 0..batch.rows().min(rows - text.len()) {
+                        text.push(&batch.field(r, j).text(window));
+                    }
+                    Ok(text.len() < rows)
+                },
+            )?;
+        }
+        text.set_first_non_number(first, rows);
+        Ok(ColumnBuilder::Text(text))
+    }
+
     /// Adds column `j`'s cells of `batch` to `column`; an inferred numeric
     /// column that meets a non-number becomes text there.
     fn push_column(
         &self,
+        bytes: &[u8],
         column: &mut ColumnBuilder,
         declared: Declared,
         j: usize,
         batch: &Batch,
     ) -> Result<(), DataError> {
-        let bytes = self.bytes;
         let rows = batch.rows();
         let mut r = 0;
         while r < rows {
             match column {
                 ColumnBuilder::Text(text) => {
-                    for r in r..rows {
-                        let field = batch.field(r, j);
-                        if field.escaped {
-                            text.push(&field.text(bytes));
-                        } else {
-                            text.push_range(bytes, field.start, field.end);
-                        }
-                    }
+                    text.push_batch(bytes, batch, j, r);
                     return Ok(());
                 }
                 ColumnBuilder::Number(numbers) => {
-                    while r < rows {
-                        let field = batch.field(r, j);
-                        let pushed = if field.escaped {
-                            numbers.push(&field.text(bytes))
-                        } else {
-                            numbers.push_range(bytes, field.start, field.end)
-                        };
-                        if pushed.is_err() {
-                            break;
-                        }
-                        r += 1;
-                    }
+                    r = numbers.push_batch(bytes, batch, j, r);
                     if r == rows {
                         return Ok(());
                     }
@@ -172,14 +246,7 @@ impl Reading<'_> {
                         }
                         Declared::Infer => {
                             // The text branch adds this cell and the rest.
-                            *column = reread_as_text(
-                                bytes,
-                                self.delimiter,
-                                self.data,
-                                j,
-                                numbers.len(),
-                                cell,
-                            )?;
+                            *column = self.reread_as_text(j, numbers.len(), cell)?;
                         }
                         _ => {
                             return Err(DataError::Malformed {
@@ -199,11 +266,12 @@ impl Reading<'_> {
     }
 }
 
-/// Rows in the data judged from the first ones, so that a million-row column
-/// is allocated once rather than regrown a dozen times.
-fn estimate_rows(bytes: &[u8], delimiter: u8, start: usize, line: usize) -> usize {
+/// Rows in the data judged from the first ones in `window` and the size of
+/// the rest, so that a million-row column is allocated once rather than
+/// regrown a dozen times.
+fn estimate_rows(window: &[u8], size: u64, delimiter: u8, line: usize) -> usize {
     const SAMPLE: usize = 64;
-    let mut scanner = Scanner::new(bytes, delimiter, start, line);
+    let mut scanner = Scanner::new(window, delimiter, 0, line);
     let mut fields = Vec::new();
     let mut sampled = 0;
     while sampled < SAMPLE {
@@ -212,33 +280,9 @@ fn estimate_rows(bytes: &[u8], delimiter: u8, start: usize, line: usize) -> usiz
             _ => return sampled,
         }
     }
-    let per_row = (scanner.position() - start).div_ceil(SAMPLE).max(1);
+    let per_row = scanner.position().div_ceil(SAMPLE).max(1);
     // A little headroom: rows further down may be shorter.
-    (bytes.len() - start) / per_row * 9 / 8 + SAMPLE
-}
-
-/// Column `j` as text for its first `rows` data rows, read again from the
-/// start: a column inferred numeric until `first` turned out not to be.
-fn reread_as_text(
-    bytes: &[u8],
-    delimiter: u8,
-    (start, line): (usize, usize),
-    j: usize,
-    rows: usize,
-    first: CellRef,
-) -> Result<ColumnBuilder, DataError> {
-    let mut text = TextBuilder::with_capacity(rows.max(1024) * 2);
-    let mut scanner = Scanner::new(bytes, delimiter, start, line);
-    let mut fields = Vec::new();
-    while text.len() < rows {
-        match scanner.next_record(&mut fields) {
-            Ok(Some(_)) => text.push(&fields[j].text(bytes)),
-            // The first pass read these records without fault.
-            _ => unreachable!("records read once read again"),
-        }
-    }
-    text.set_first_non_number(first, rows);
-    Ok(ColumnBuilder::Text(text))
+    (size as usize) / per_row * 9 / 8 + SAMPLE
 }
 
 fn record_error(e: RecordError, names: &[String]) -> DataError {

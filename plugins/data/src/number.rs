@@ -167,7 +167,12 @@ pub fn short_decimal(word: u64, len: usize) -> Option<(f64, bool)> {
     let x = (x.wrapping_mul((10 << 8) | 1) >> 8) & 0x00FF_00FF_00FF_00FF;
     let x = (x.wrapping_mul((100 << 16) | 1) >> 16) & 0x0000_FFFF_0000_FFFF;
     let mantissa = x.wrapping_mul((10_000 << 32) | 1) >> 32;
-    let magnitude = mantissa as f64 / POW10[frac];
+    // A division costs more than the rest; integers need none.
+    let magnitude = if frac == 0 {
+        mantissa as f64
+    } else {
+        mantissa as f64 / POW10[frac]
+    };
     Some((if negative { -magnitude } else { magnitude }, dots == 0))
 }
 

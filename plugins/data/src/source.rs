@@ -1,15 +1,14 @@
 //! Where the data comes from (a granted file or inline text) and how it is
 //! written: the format and, for CSV, the delimiter.
 
-use std::borrow::Cow;
-use std::io::Read;
-
+use crate::chunks::Chunks;
 use crate::error::DataError;
 use crate::input::{Format, Input};
 
 /// The bytes of the table and how to read them.
 pub struct Source<'a> {
-    pub bytes: Cow<'a, [u8]>,
+    /// CSV is read through the window as it is parsed; JSON is read whole.
+    pub chunks: Chunks<'a>,
     pub format: Format,
     /// For CSV and TSV.
     pub delimiter: u8,
@@ -17,11 +16,12 @@ pub struct Source<'a> {
     pub origin: String,
 }
 
-/// Reads the data the input names and settles its format and delimiter.
+/// Opens the data the input names and settles its format and delimiter
+/// from its name or its first bytes.
 pub fn open(input: &Input) -> Result<Source<'_>, DataError> {
-    let (bytes, origin) = match (&input.path, &input.text) {
-        (Some(path), None) => (Cow::Owned(read_file(path)?), path.clone()),
-        (None, Some(text)) => (Cow::Borrowed(text.as_bytes()), "text".to_owned()),
+    let (mut chunks, origin) = match (&input.path, &input.text) {
+        (Some(path), None) => (Chunks::file(path, 0)?, path.clone()),
+        (None, Some(text)) => (Chunks::text(text.as_bytes()), "text".to_owned()),
         (Some(_), Some(_)) => {
             return Err(DataError::option(
                 "/text",
@@ -35,82 +35,32 @@ pub fn open(input: &Input) -> Result<Source<'_>, DataError> {
             ));
         }
     };
-    let bytes = strip_bom(bytes);
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if chunks.window().starts_with(BOM) {
+        chunks.advance(BOM.len())?;
+    }
     let format = match input.format {
         Some(f) => f,
         None => input
             .path
             .as_deref()
             .and_then(format_from_extension)
-            .unwrap_or_else(|| format_from_content(&bytes)),
+            .unwrap_or_else(|| format_from_content(chunks.window())),
     };
+    if matches!(format, Format::Json | Format::Jsonl) {
+        chunks.read_all()?;
+    }
     let delimiter = match (&input.delimiter, format) {
         (Some(d), _) => parse_delimiter(d)?,
         (None, Format::Tsv) => b'\t',
-        (None, _) => sniff_delimiter(&bytes),
+        (None, _) => sniff_delimiter(chunks.window()),
     };
     Ok(Source {
-        bytes,
+        chunks,
         format,
         delimiter,
         origin,
     })
-}
-
-/// Reads a whole file. The size is known up front, so one buffer of that
-/// size is filled with as few reads as the host allows: under WASI each read
-/// is a host call, and small chunks cost time.
-fn read_file(path: &str) -> Result<Vec<u8>, DataError> {
-    let fail = |e: std::io::Error| {
-        DataError::Read {
-        path: path.to_owned(),
-        reason: match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                "no such file (files must be in a directory the host grants to this tool, under the path the host mounts it at, e.g. /data)".to_owned()
-            }
-            std::io::ErrorKind::PermissionDenied => {
-                "permission denied (the directory is not granted to this tool)".to_owned()
-            }
-            _ => e.to_string(),
-        },
-    }
-    };
-    let mut file = std::fs::File::open(path).map_err(fail)?;
-    let metadata = file.metadata().map_err(fail)?;
-    let size = metadata.len();
-    if metadata.is_dir() {
-        return Err(DataError::Read {
-            path: path.to_owned(),
-            reason: "it is a directory, not a file".to_owned(),
-        });
-    }
-    let size = usize::try_from(size).map_err(|_| DataError::Read {
-        path: path.to_owned(),
-        reason: "the file is too large to load".to_owned(),
-    })?;
-    let mut bytes = Vec::new();
-    bytes
-        .try_reserve_exact(size + 1)
-        .map_err(|_| DataError::Read {
-            path: path.to_owned(),
-            reason: format!("the file ({size} bytes) does not fit in this tool's memory limit"),
-        })?;
-    file.read_to_end(&mut bytes).map_err(fail)?;
-    Ok(bytes)
-}
-
-fn strip_bom(bytes: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    if !bytes.starts_with(BOM) {
-        return bytes;
-    }
-    match bytes {
-        Cow::Borrowed(b) => Cow::Borrowed(&b[BOM.len()..]),
-        Cow::Owned(mut v) => {
-            v.drain(..BOM.len());
-            Cow::Owned(v)
-        }
-    }
 }
 
 fn format_from_extension(path: &str) -> Option<Format> {

@@ -186,3 +186,51 @@ fn files_are_read_from_a_path_with_the_format_from_the_extension() {
     let out = run(json!({ "path": jsonl.to_str().unwrap() })).0;
     assert_eq!(out["source"]["rows"], 2);
 }
+
+/// A file over twice the reading window (4 MiB): records cross window
+/// boundaries, quoted cells with line breaks among them, and a column that is
+/// numeric for most of the file turns text near its end, so the loader must
+/// read the file again from the start for that column. The file must give
+/// exactly what the same text gives inline.
+#[test]
+fn a_file_larger_than_the_window_reads_like_the_same_text_inline() {
+    let rows = 330_000;
+    let mut text = String::from("id,label,code,value\n");
+    for i in 0..rows {
+        let label = match i % 7 {
+            0 => "\"with, comma\"".to_owned(),
+            1 => format!("\"two\nlines {i}\""),
+            _ => format!("label{}", i % 1000),
+        };
+        // Numbers until ten rows from the end, then a word: the column is text.
+        let code = if i == rows - 10 {
+            "late".to_owned()
+        } else {
+            format!("{:03}", i % 500)
+        };
+        let end = if i % 3 == 0 { "\r\n" } else { "\n" };
+        text.push_str(&format!("{i},{label},{code},{}.{}{end}", i % 97, i % 10));
+    }
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("data-large");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("large.csv");
+    std::fs::write(&path, &text).unwrap();
+    assert!(text.len() > 2 * (4 << 20), "{} bytes", text.len());
+
+    let ops = json!([{ "op": "tail", "n": 20 }]);
+    let (from_file, _) = run(json!({ "path": path.to_str().unwrap(), "ops": ops, "max_rows": 50 }));
+    let (inline, _) = run(json!({ "text": text, "ops": ops, "max_rows": 50 }));
+    assert_eq!(table(&from_file), table(&inline));
+    let (_, last) = table(&from_file);
+    assert_eq!(last.len(), 20);
+    assert_eq!(last[19][0], json!((rows - 1) as f64));
+    // The code column kept its spelling from the first row on, read again.
+    assert_eq!(last[10][2], json!("late"));
+    assert_eq!(last[19][2], json!(format!("{:03}", (rows - 1) % 500)));
+    let (head, _) =
+        run(json!({ "path": path.to_str().unwrap(), "ops": [{ "op": "head", "n": 2 }] }));
+    assert_eq!(table(&head).1[0][2], json!("000"));
+    assert_eq!(table(&head).1[1][1], json!("two\nlines 1"));
+    let (summary, _) = run(json!({ "path": path.to_str().unwrap() }));
+    assert_eq!(described(&summary, "id")["count"], json!(rows));
+}

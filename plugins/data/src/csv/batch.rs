@@ -83,17 +83,32 @@ pub struct BatchReader<'a> {
     line: usize,
     /// The careful scanner's fields.
     scanned: Vec<Field>,
+    /// `input` holds the rest of the data; otherwise more may follow it.
+    complete: bool,
+    /// The last batch stopped at a record the input holds only part of.
+    wants_more: bool,
+}
+
+/// What the scanner made of one record.
+enum Careful {
+    /// Read: the next record starts at this offset and line.
+    Read(usize, usize),
+    /// Only blank lines are left.
+    End,
+    /// The record may go on past the input, which is not complete.
+    Cut,
 }
 
 impl<'a> BatchReader<'a> {
     /// Reads records of `width` fields from byte `pos`, which is on `line`;
-    /// `None` if the input is larger than [`MAX_INPUT`].
+    /// `complete` says that `input` runs to the end of the data. `None` if
+    /// the input is larger than [`MAX_INPUT`].
     pub fn new(
         input: &'a [u8],
         delimiter: u8,
         width: usize,
-        pos: usize,
-        line: usize,
+        (pos, line): (usize, usize),
+        complete: bool,
     ) -> Option<Self> {
         (input.len() <= MAX_INPUT).then(|| BatchReader {
             input,
@@ -102,14 +117,30 @@ impl<'a> BatchReader<'a> {
             pos,
             line,
             scanned: Vec::new(),
+            complete,
+            wants_more: false,
         })
     }
 
+    /// Where the next record starts: its offset and line.
+    pub fn position(&self) -> (usize, usize) {
+        (self.pos, self.line)
+    }
+
+    /// Whether the last batch stopped short at the end of an incomplete
+    /// input: the caller should read on and start a reader where this one
+    /// stopped.
+    pub fn wants_more(&self) -> bool {
+        self.wants_more
+    }
+
     /// Replaces `batch` with the next `rows` records, or as many as are
-    /// left. Blank lines hold no record.
+    /// left (or, see [`wants_more`](Self::wants_more), as many as the input
+    /// holds whole). Blank lines hold no record.
     pub fn next_batch(&mut self, batch: &mut Batch, rows: usize) -> Result<(), RecordError> {
         batch.spans.clear();
         batch.lines.clear();
+        self.wants_more = false;
         let b = self.input;
         let width = self.width;
         // The record being read, its line, the field being read within it,
@@ -174,14 +205,18 @@ impl<'a> BatchReader<'a> {
             batch.spans.truncate(batch.spans.len() - fields);
             fields = 0;
             match self.careful(record, line, batch)? {
-                Some((next, next_line)) => {
+                Careful::Read(next, next_line) => {
                     record = next;
                     line = next_line;
                     field = next;
                     block = next;
                 }
-                None => {
+                Careful::End => {
                     record = b.len();
+                    break;
+                }
+                Careful::Cut => {
+                    self.wants_more = true;
                     break;
                 }
             }
@@ -192,21 +227,25 @@ impl<'a> BatchReader<'a> {
     }
 
     /// Reads one record at `record` (on `line`) with the scanner into
-    /// `batch`; returns where the next record starts and its line, or `None`
-    /// when only blank lines are left.
+    /// `batch`.
     #[cold]
     fn careful(
         &mut self,
         record: usize,
         line: usize,
         batch: &mut Batch,
-    ) -> Result<Option<(usize, usize)>, RecordError> {
+    ) -> Result<Careful, RecordError> {
         let mut scanner = Scanner::new(self.input, self.delimiter, record, line);
-        let Some(start_line) = scanner
-            .next_record(&mut self.scanned)
-            .map_err(RecordError::Scan)?
-        else {
-            return Ok(None);
+        let scanned = scanner.next_record(&mut self.scanned);
+        // A record that reaches the end of an incomplete input may go on
+        // after it (an open quote, or `\r` whose `\n` is still unread).
+        if !self.complete
+            && !matches!(scanned, Ok(Some(_)) if scanner.position() < self.input.len())
+        {
+            return Ok(Careful::Cut);
+        }
+        let Some(start_line) = scanned.map_err(RecordError::Scan)? else {
+            return Ok(Careful::End);
         };
         if self.scanned.len() != self.width {
             return Err(RecordError::Ragged {
@@ -219,7 +258,7 @@ impl<'a> BatchReader<'a> {
             end: f.end as u32 | if f.escaped { ESCAPED } else { 0 },
         }));
         batch.lines.push(start_line);
-        Ok(Some((scanner.position(), scanner.line())))
+        Ok(Careful::Read(scanner.position(), scanner.line()))
     }
 }
 
@@ -258,7 +297,7 @@ mod tests {
         width: usize,
         rows: usize,
     ) -> Result<Vec<(usize, Vec<Field>)>, RecordError> {
-        let mut reader = BatchReader::new(input, b',', width, 0, 1).expect("small input");
+        let mut reader = BatchReader::new(input, b',', width, (0, 1), true).expect("small input");
         let mut batch = Batch::new(width);
         let mut out = Vec::new();
         loop {
@@ -270,6 +309,55 @@ mod tests {
             if batch.rows() < rows {
                 return Ok(out);
             }
+        }
+    }
+
+    /// Like [`batched`], but through windows of the input that move on as
+    /// the loader moves them: each new window starts at the first unread
+    /// record and is `step` bytes, or twice what was left, long.
+    fn windowed(
+        input: &[u8],
+        width: usize,
+        rows: usize,
+        step: usize,
+    ) -> Result<Vec<(usize, Vec<Field>)>, RecordError> {
+        let (mut offset, mut line) = (0, 1);
+        let mut end = step.min(input.len());
+        let mut out = Vec::new();
+        let mut batch = Batch::new(width);
+        loop {
+            let complete = end == input.len();
+            let window = &input[offset..end];
+            let mut reader =
+                BatchReader::new(window, b',', width, (0, line), complete).expect("small input");
+            loop {
+                reader.next_batch(&mut batch, rows)?;
+                for r in 0..batch.rows() {
+                    let fields = (0..width)
+                        .map(|j| {
+                            let f = batch.field(r, j);
+                            Field {
+                                start: f.start + offset,
+                                end: f.end + offset,
+                                escaped: f.escaped,
+                            }
+                        })
+                        .collect();
+                    out.push((batch.line(r), fields));
+                }
+                if reader.wants_more() {
+                    break;
+                }
+                if batch.rows() < rows {
+                    return Ok(out);
+                }
+            }
+            assert!(!complete, "a complete input never wants more");
+            let (pos, next_line) = reader.position();
+            let left = window.len() - pos;
+            offset += pos;
+            line = next_line;
+            end = (offset + step.max(2 * left)).min(input.len());
         }
     }
 
@@ -329,8 +417,20 @@ mod tests {
             let width = 1 + (seed % 7) as usize;
             let input = random_csv(seed, width, seed % 3 == 0);
             let expected = scanned(&input, width);
-            for rows in [1, 3, 1000] {
-                let got = batched(&input, width, rows);
+            for (rows, step) in [
+                (1, 0),
+                (3, 0),
+                (1000, 0),
+                (1000, 1),
+                (3, 50),
+                (1000, 64),
+                (7, 200),
+            ] {
+                let got = if step == 0 {
+                    batched(&input, width, rows)
+                } else {
+                    windowed(&input, width, rows, step)
+                };
                 match (&got, &expected) {
                     // The scanner alone stops at the first bad record; the
                     // batches must stop there too, having read what it read.
