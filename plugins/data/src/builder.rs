@@ -32,6 +32,8 @@ pub struct NotNumber;
 #[derive(Default)]
 pub struct NumberBuilder {
     values: Vec<f64>,
+    /// Scratch: the scale of each short decimal of a batch.
+    scales: Vec<u8>,
     integer: bool,
     invalid: usize,
     first_invalid: Option<CellRef>,
@@ -39,6 +41,13 @@ pub struct NumberBuilder {
 
 pub struct TextBuilder {
     codes: Vec<u32>,
+    interner: Interner,
+    first_non_number: Option<CellRef>,
+    rows_before_text: usize,
+}
+
+/// The distinct values of a text column and the code of each.
+struct Interner {
     values: Vec<Box<str>>,
     /// Raw cell bytes to code; missing spellings map to `MISSING`, so each
     /// distinct spelling is classified once. Cells of up to 15 bytes (most
@@ -50,78 +59,35 @@ pub struct TextBuilder {
     /// distinct values is interned without touching the hash map.
     recent: Box<[(ShortKey, u32); RECENT]>,
     not_utf8: usize,
-    first_non_number: Option<CellRef>,
-    rows_before_text: usize,
 }
 
 impl TextBuilder {
     pub fn with_capacity(rows: usize) -> Self {
         TextBuilder {
             codes: Vec::with_capacity(rows),
-            values: Vec::new(),
-            short: FxHashMap::default(),
-            long: FxHashMap::default(),
-            // No packed key is zero: the length byte of a key is never 0
-            // unless the cell is empty, whose code fills unused entries.
-            recent: Box::new([([0, 0], EMPTY_UNSET); RECENT]),
-            not_utf8: 0,
+            interner: Interner {
+                values: Vec::new(),
+                short: FxHashMap::default(),
+                long: FxHashMap::default(),
+                // No packed key is zero: the length byte of a key is never 0
+                // unless the cell is empty, whose code fills unused entries.
+                recent: Box::new([([0, 0], EMPTY_UNSET); RECENT]),
+                not_utf8: 0,
+            },
             first_non_number: None,
             rows_before_text: 0,
         }
     }
 
-    /// Adds the cell `input[start..end]`; reading the whole 16 bytes around
-    /// it at once when they are there to read.
-    #[inline]
-    pub fn push_range(&mut self, input: &[u8], start: usize, end: usize) {
-        let len = end - start;
-        match input.get(start..start + 16) {
-            Some(window) if len <= 15 => {
-                let word =
-                    |i: usize| u64::from_le_bytes(window[i..i + 8].try_into().unwrap_or([0; 8]));
-                let key = short_key(word(0), word(8), len);
-                self.push_short(key, &input[start..end]);
-            }
-            _ => self.push(&input[start..end]),
-        }
+    /// Adds the cell `input[start..end]`.
+    #[cfg(test)]
+    fn push_range(&mut self, input: &[u8], start: usize, end: usize) {
+        let code = self.interner.code_of_range(input, start, end);
+        self.codes.push(code);
     }
 
-    #[inline]
     pub fn push(&mut self, cell: &[u8]) {
-        match pack(cell) {
-            Some(key) => self.push_short(key, cell),
-            None => {
-                let code = match self.long.get(cell) {
-                    Some(&c) => c,
-                    None => {
-                        let c = self.insert(cell);
-                        self.long.insert(cell.into(), c);
-                        c
-                    }
-                };
-                self.codes.push(code);
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn push_short(&mut self, key: ShortKey, cell: &[u8]) {
-        let slot = recent_slot(key);
-        let (cached, code) = self.recent[slot];
-        let code = if cached == key && code != EMPTY_UNSET {
-            code
-        } else {
-            let code = match self.short.get(&key) {
-                Some(&c) => c,
-                None => {
-                    let c = self.insert(cell);
-                    self.short.insert(key, c);
-                    c
-                }
-            };
-            self.recent[slot] = (key, code);
-            code
-        };
+        let code = self.interner.code(cell);
         self.codes.push(code);
     }
 
@@ -133,31 +99,18 @@ impl TextBuilder {
     /// own, so that the compiler gives this loop the registers.
     #[inline(never)]
     pub fn push_batch(&mut self, input: &[u8], batch: &Batch, j: usize, from: usize) {
-        self.codes.reserve(batch.rows() - from);
-        for r in from..batch.rows() {
+        let start = self.codes.len();
+        // Written by index into room made first: no capacity check per cell.
+        self.codes.resize(start + batch.rows() - from, MISSING);
+        let codes = &mut self.codes[start..];
+        let interner = &mut self.interner;
+        for (code, r) in codes.iter_mut().zip(from..batch.rows()) {
             let field = batch.field(r, j);
-            if field.escaped {
-                self.push(&field.text(input));
+            *code = if field.escaped {
+                interner.code(&field.text(input))
             } else {
-                self.push_range(input, field.start, field.end);
-            }
-        }
-    }
-
-    #[cold]
-    fn insert(&mut self, cell: &[u8]) -> u32 {
-        if number::is_missing(cell) {
-            MISSING
-        } else {
-            let text = match std::str::from_utf8(cell) {
-                Ok(s) => s.into(),
-                Err(_) => {
-                    self.not_utf8 += 1;
-                    String::from_utf8_lossy(cell).into()
-                }
+                interner.code_of_range(input, field.start, field.end)
             };
-            self.values.push(text);
-            (self.values.len() - 1) as u32
         }
     }
 
@@ -178,15 +131,83 @@ impl TextBuilder {
             data: ColumnData::Text {
                 codes: self.codes,
                 dict: Rc::new(Dictionary {
-                    values: self.values,
+                    values: self.interner.values,
                 }),
             },
             quality: Quality {
                 first_non_number: self.first_non_number,
                 rows_before_text: self.rows_before_text,
-                not_utf8: self.not_utf8,
+                not_utf8: self.interner.not_utf8,
                 ..Quality::default()
             },
+        }
+    }
+}
+
+impl Interner {
+    /// The code of the cell `input[start..end]`, reading the whole 16 bytes
+    /// around it at once when they are there to read.
+    #[inline(always)]
+    fn code_of_range(&mut self, input: &[u8], start: usize, end: usize) -> u32 {
+        let len = end - start;
+        match input.get(start..start + 16) {
+            Some(window) if len <= 15 => {
+                let word =
+                    |i: usize| u64::from_le_bytes(window[i..i + 8].try_into().unwrap_or([0; 8]));
+                let key = short_key(word(0), word(8), len);
+                self.short_code(key, &input[start..end])
+            }
+            _ => self.code(&input[start..end]),
+        }
+    }
+
+    fn code(&mut self, cell: &[u8]) -> u32 {
+        match pack(cell) {
+            Some(key) => self.short_code(key, cell),
+            None => match self.long.get(cell) {
+                Some(&c) => c,
+                None => {
+                    let c = self.insert(cell);
+                    self.long.insert(cell.into(), c);
+                    c
+                }
+            },
+        }
+    }
+
+    #[inline(always)]
+    fn short_code(&mut self, key: ShortKey, cell: &[u8]) -> u32 {
+        let slot = recent_slot(key);
+        let (cached, code) = self.recent[slot];
+        if cached == key && code != EMPTY_UNSET {
+            return code;
+        }
+        let code = match self.short.get(&key) {
+            Some(&c) => c,
+            None => {
+                let c = self.insert(cell);
+                self.short.insert(key, c);
+                c
+            }
+        };
+        self.recent[slot] = (key, code);
+        code
+    }
+
+    #[cold]
+    fn insert(&mut self, cell: &[u8]) -> u32 {
+        if number::is_missing(cell) {
+            MISSING
+        } else {
+            let text = match std::str::from_utf8(cell) {
+                Ok(s) => s.into(),
+                Err(_) => {
+                    self.not_utf8 += 1;
+                    String::from_utf8_lossy(cell).into()
+                }
+            };
+            self.values.push(text);
+            (self.values.len() - 1) as u32
         }
     }
 }
@@ -217,34 +238,54 @@ impl NumberBuilder {
     /// (or the number of rows, if all were added).
     #[inline(never)]
     pub fn push_batch(&mut self, input: &[u8], batch: &Batch, j: usize, from: usize) -> usize {
-        // The vector and flag as locals: their headers stay in registers
-        // instead of being reloaded after every store into the vector.
-        let mut values = std::mem::take(&mut self.values);
-        let mut integer = self.integer;
-        values.reserve(batch.rows() - from);
-        let mut stop = batch.rows();
-        for r in from..batch.rows() {
-            let field = batch.field(r, j);
-            if !field.escaped
-                && let Some((value, int)) =
-                    number::short_decimal(window(input, field.start), field.end - field.start)
-            {
-                values.push(value);
-                integer &= int;
-                continue;
+        let rows = batch.rows();
+        let mut r = from;
+        while r < rows {
+            r = self.push_short(input, batch, j, r);
+            if r == rows {
+                break;
             }
-            self.values = values;
-            self.integer = integer;
-            if self.push(&field.text(input)).is_err() {
+            // Anything but a short decimal: the general reader decides.
+            if self.push(&batch.field(r, j).text(input)).is_err() {
                 return r;
             }
-            values = std::mem::take(&mut self.values);
-            integer = self.integer;
-            stop = batch.rows();
+            r += 1;
         }
-        self.values = values;
-        self.integer = integer;
-        stop
+        rows
+    }
+
+    /// Adds the short decimals of column `j` from row `from` on; returns
+    /// the first row that is not one.
+    #[inline(always)]
+    fn push_short(&mut self, input: &[u8], batch: &Batch, j: usize, from: usize) -> usize {
+        let rows = batch.rows();
+        let start = self.values.len();
+        // Written by index into room made first: no capacity check per cell.
+        self.values.resize(start + rows - from, 0.0);
+        self.scales.resize(rows - from, 0);
+        let values = &mut self.values[start..];
+        let scales = &mut self.scales[..];
+        let mut integer = true;
+        let mut n = 0;
+        for r in from..rows {
+            let field = batch.field(r, j);
+            let parsed = if field.escaped {
+                None
+            } else {
+                number::short_decimal(window(input, field.start), field.end - field.start)
+            };
+            let Some(d) = parsed else { break };
+            values[n] = d.digits;
+            scales[n] = d.scale;
+            integer &= d.integer;
+            n += 1;
+        }
+        for (v, &s) in values[..n].iter_mut().zip(&scales[..n]) {
+            *v = number::scale(*v, s);
+        }
+        self.values.truncate(start + n);
+        self.integer &= integer;
+        from + n
     }
 
     #[inline(always)]

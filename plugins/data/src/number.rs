@@ -121,9 +121,11 @@ const MASKS: [u64; 9] = [
 ///
 /// Branch-free over the digits: a cell's length varies from row to row, and
 /// a loop that stops at the dot or the end mispredicts on nearly every cell.
-/// The value is exact by the same argument as [`fast_decimal`]'s.
+/// The division that scales the digits is left to the caller: in a loop of
+/// its own, divisions overlap instead of stalling the parse. The value is
+/// exact by the same argument as [`fast_decimal`]'s.
 #[inline(always)]
-pub fn short_decimal(word: u64, len: usize) -> Option<(f64, bool)> {
+pub fn short_decimal(word: u64, len: usize) -> Option<ShortDecimal> {
     if len > 8 {
         return None;
     }
@@ -166,14 +168,40 @@ pub fn short_decimal(word: u64, len: usize) -> Option<(f64, bool)> {
     let x = x << (8 * (8 - digits));
     let x = (x.wrapping_mul((10 << 8) | 1) >> 8) & 0x00FF_00FF_00FF_00FF;
     let x = (x.wrapping_mul((100 << 16) | 1) >> 16) & 0x0000_FFFF_0000_FFFF;
-    let mantissa = x.wrapping_mul((10_000 << 32) | 1) >> 32;
-    // A division costs more than the rest; integers need none.
-    let magnitude = if frac == 0 {
-        mantissa as f64
-    } else {
-        mantissa as f64 / POW10[frac]
-    };
-    Some((if negative { -magnitude } else { magnitude }, dots == 0))
+    let mantissa = (x.wrapping_mul((10_000 << 32) | 1) >> 32) as f64;
+    Some(ShortDecimal {
+        digits: if negative { -mantissa } else { mantissa },
+        scale: frac as u8,
+        integer: dots == 0,
+    })
+}
+
+/// A short decimal before its scaling: the value is `digits / 10^scale`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ShortDecimal {
+    /// The digits as an integer, with the sign: exact in an f64.
+    pub digits: f64,
+    /// Digits after the dot (at most 7).
+    pub scale: u8,
+    /// Written without a dot.
+    pub integer: bool,
+}
+
+#[cfg(test)]
+impl ShortDecimal {
+    /// The correctly rounded value: one division of exact operands.
+    #[inline(always)]
+    pub fn value(self) -> f64 {
+        scale(self.digits, self.scale)
+    }
+}
+
+/// `digits / 10^scale`, correctly rounded for the exact operands of a
+/// [`ShortDecimal`]; dividing by 10^0 = 1 is exact, so integers need no
+/// branch.
+#[inline(always)]
+pub fn scale(digits: f64, scale: u8) -> f64 {
+    digits / POW10[scale as usize]
 }
 
 fn slow(s: &[u8]) -> Option<f64> {
@@ -252,7 +280,8 @@ mod tests {
             let cell: Vec<u8> = (0..len)
                 .map(|i| alphabet[((state >> (8 + 5 * i)) % alphabet.len() as u64) as usize])
                 .collect();
-            if let Some((v, integer)) = short_decimal(word(&cell), cell.len()) {
+            if let Some(d) = short_decimal(word(&cell), cell.len()) {
+                let (v, integer) = (d.value(), d.integer);
                 assert_eq!(
                     classify(&cell),
                     Cell::Number(v, integer),
@@ -274,11 +303,8 @@ mod tests {
             (".5", 0.5, false),
             ("5.", 5.0, false),
         ] {
-            assert_eq!(
-                short_decimal(word(s.as_bytes()), s.len()),
-                Some((v, integer)),
-                "{s}"
-            );
+            let d = short_decimal(word(s.as_bytes()), s.len()).unwrap();
+            assert_eq!((d.value(), d.integer), (v, integer), "{s}");
         }
         for s in [
             "",

@@ -27,7 +27,7 @@ struct Span {
 /// Consecutive records of one table, every one `width` fields wide.
 pub struct Batch {
     width: usize,
-    /// Row after row.
+    /// Row after row; entries past the batch's rows are left over.
     spans: Vec<Span>,
     /// The 1-based line each row starts on.
     lines: Vec<usize>,
@@ -91,8 +91,9 @@ pub struct BatchReader<'a> {
 
 /// What the scanner made of one record.
 enum Careful {
-    /// Read: the next record starts at this offset and line.
-    Read(usize, usize),
+    /// Read: the next record starts at this offset and line; the record
+    /// read started on the third.
+    Read(usize, usize, usize),
     /// Only blank lines are left.
     End,
     /// The record may go on past the input, which is not complete.
@@ -138,11 +139,20 @@ impl<'a> BatchReader<'a> {
     /// left (or, see [`wants_more`](Self::wants_more), as many as the input
     /// holds whole). Blank lines hold no record.
     pub fn next_batch(&mut self, batch: &mut Batch, rows: usize) -> Result<(), RecordError> {
-        batch.spans.clear();
-        batch.lines.clear();
         self.wants_more = false;
         let b = self.input;
         let width = self.width;
+        // Spans are written by index into room made once (a record never
+        // gets more than `width` before it is done or handed on), which
+        // spares a capacity check per field; rows past `lines` are stale.
+        let room = rows * width + width;
+        if batch.spans.len() < room {
+            batch.spans.resize(room, Span { start: 0, end: 0 });
+        }
+        let spans = &mut batch.spans[..];
+        let lines = &mut batch.lines;
+        lines.clear();
+        let mut n = 0;
         // The record being read, its line, the field being read within it,
         // how many of its fields are in the batch, and the next block.
         let mut record = self.pos;
@@ -150,35 +160,43 @@ impl<'a> BatchReader<'a> {
         let mut field = record;
         let mut fields = 0;
         let mut block = record;
-        while batch.rows() < rows {
+        while lines.len() < rows {
             // The last bytes, fewer than a block, go to the scanner.
             if let Some(bytes) = b.get(block..block + 64) {
                 let bytes: &[u8; 64] = bytes.try_into().unwrap_or(&[0; 64]);
                 let m = masks(bytes, self.delimiter);
                 let stop = m.careful.trailing_zeros();
                 let mut ends = m.ends & below(stop);
+                let mut wide = false;
                 while ends != 0 {
                     let i = ends.trailing_zeros() as usize;
                     ends &= ends - 1;
                     let end = block + i;
-                    batch.spans.push(Span {
+                    spans[n] = Span {
                         start: field as u32,
                         end: end as u32,
-                    });
+                    };
+                    n += 1;
                     fields += 1;
                     field = end + 1;
                     if m.newlines >> i & 1 == 0 {
+                        if fields == width {
+                            // More fields than the header: the scanner
+                            // counts them for the message.
+                            wide = true;
+                            break;
+                        }
                         continue;
                     }
-                    let last = batch.spans.last_mut().expect("a span was just pushed");
+                    let last = &mut spans[n - 1];
                     // `\r` before `\n` is part of the line break.
                     if end > last.start as usize && b[end - 1] == b'\r' {
                         last.end -= 1;
                     }
                     if fields == 1 && last.start == last.end {
-                        batch.spans.pop();
+                        n -= 1;
                     } else if fields == width {
-                        batch.lines.push(line);
+                        lines.push(line);
                     } else {
                         return Err(RecordError::Ragged {
                             line,
@@ -188,24 +206,27 @@ impl<'a> BatchReader<'a> {
                     line += 1;
                     fields = 0;
                     record = field;
-                    if batch.rows() == rows {
+                    if lines.len() == rows {
                         break;
                     }
                 }
-                if batch.rows() == rows {
+                if lines.len() == rows {
                     break;
                 }
-                if stop == 64 {
+                if stop == 64 && !wide {
                     block += 64;
                     continue;
                 }
             }
-            // A quote or a lone `\r` lies in this record, or the input ends
-            // within a block: the scanner reads the record from its start.
-            batch.spans.truncate(batch.spans.len() - fields);
+            // A quote or a lone `\r` lies in this record, it is too wide, or
+            // the input ends within a block: the scanner reads the record
+            // from its start.
+            n -= fields;
             fields = 0;
-            match self.careful(record, line, batch)? {
-                Careful::Read(next, next_line) => {
+            match self.careful(record, line, &mut spans[n..n + width])? {
+                Careful::Read(next, next_line, start_line) => {
+                    n += width;
+                    lines.push(start_line);
                     record = next;
                     line = next_line;
                     field = next;
@@ -227,13 +248,13 @@ impl<'a> BatchReader<'a> {
     }
 
     /// Reads one record at `record` (on `line`) with the scanner into
-    /// `batch`.
+    /// `out`, which has room for one record.
     #[cold]
     fn careful(
         &mut self,
         record: usize,
         line: usize,
-        batch: &mut Batch,
+        out: &mut [Span],
     ) -> Result<Careful, RecordError> {
         let mut scanner = Scanner::new(self.input, self.delimiter, record, line);
         let scanned = scanner.next_record(&mut self.scanned);
@@ -253,12 +274,17 @@ impl<'a> BatchReader<'a> {
                 found: self.scanned.len(),
             });
         }
-        batch.spans.extend(self.scanned.iter().map(|f| Span {
-            start: f.start as u32,
-            end: f.end as u32 | if f.escaped { ESCAPED } else { 0 },
-        }));
-        batch.lines.push(start_line);
-        Ok(Careful::Read(scanner.position(), scanner.line()))
+        for (span, f) in out.iter_mut().zip(&self.scanned) {
+            *span = Span {
+                start: f.start as u32,
+                end: f.end as u32 | if f.escaped { ESCAPED } else { 0 },
+            };
+        }
+        Ok(Careful::Read(
+            scanner.position(),
+            scanner.line(),
+            start_line,
+        ))
     }
 }
 

@@ -95,15 +95,7 @@ fn summarise(column: Column, top: usize) -> Summary {
             }
         }
         ColumnData::Text { codes, dict } => {
-            let mut counts = vec![0usize; dict.values.len()];
-            let mut missing = 0;
-            for &c in &codes {
-                if c == MISSING {
-                    missing += 1;
-                } else {
-                    counts[c as usize] += 1;
-                }
-            }
+            let (counts, missing) = count_codes(&codes, dict.values.len());
             let used: Vec<u32> = (0..counts.len() as u32)
                 .filter(|&c| counts[c as usize] > 0)
                 .collect();
@@ -140,6 +132,37 @@ fn summarise(column: Column, top: usize) -> Summary {
             }
         }
     }
+}
+
+/// How many cells hold each of `n` codes, and how many are missing. Four
+/// tallies, summed at the end: a column of few values would otherwise add
+/// to one counter over and over, each addition waiting for the last.
+fn count_codes(codes: &[u32], n: usize) -> (Vec<usize>, usize) {
+    // Missing cells (`MISSING`, above every code) are counted in the extra
+    // slot `n`.
+    debug_assert!(n < MISSING as usize);
+    let slot = |c: u32| (c as usize).min(n);
+    let mut tallies = [
+        vec![0u32; n + 1],
+        vec![0u32; n + 1],
+        vec![0u32; n + 1],
+        vec![0u32; n + 1],
+    ];
+    let mut quads = codes.chunks_exact(4);
+    for q in &mut quads {
+        tallies[0][slot(q[0])] += 1;
+        tallies[1][slot(q[1])] += 1;
+        tallies[2][slot(q[2])] += 1;
+        tallies[3][slot(q[3])] += 1;
+    }
+    for &c in quads.remainder() {
+        tallies[0][slot(c)] += 1;
+    }
+    let mut counts: Vec<usize> = (0..=n)
+        .map(|i| tallies.iter().map(|t| t[i] as usize).sum())
+        .collect();
+    let missing = counts.pop().unwrap_or(0);
+    (counts, missing)
 }
 
 fn opt(v: Option<f64>) -> Value {
@@ -253,4 +276,25 @@ pub fn to_text(summaries: &[Summary]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_counted_with_missing_cells_apart() {
+        let m = MISSING;
+        for len in 0..13 {
+            let codes: Vec<u32> = [2, m, 0, 2, 2, 1, m, 0, 2, 1, 2, m, 0][..len].to_vec();
+            let mut expected = vec![0usize; 3];
+            for &c in &codes {
+                if c != m {
+                    expected[c as usize] += 1;
+                }
+            }
+            let missing = codes.iter().filter(|&&c| c == m).count();
+            assert_eq!(count_codes(&codes, 3), (expected, missing), "{len} codes");
+        }
+    }
 }
