@@ -1,7 +1,8 @@
 //! `toolhost bench`: the host's own overheads, measured the way users meet them.
 //! - per call: a trivial tool (`echo`) called back to back on one thread, a fresh sandbox
 //!   each time; p50/p99 latency and calls per second;
-//! - cold process: `toolhost run calc` as a whole new process with a warm compile cache.
+//! - cold process: `toolhost run` as a whole new process with a warm compile cache: `calc`
+//!   on 2+2, or the tool and input given.
 
 use clap::Args;
 use serde_json::json;
@@ -18,9 +19,10 @@ pub struct BenchArgs {
     /// Whole-process runs for the cold-start measurement (0 skips it).
     #[arg(long, default_value_t = 30)]
     processes: usize,
-    /// Tool for the per-call measurement (needs an input `{"text": ...}` or give --input).
-    #[arg(long, default_value = "echo")]
-    tool: String,
+    /// Tool for both measurements (needs an input `{"text": ...}` or give --input). Without
+    /// it, the per-call measurement calls `echo` and the cold-start one runs `calc` on 2+2.
+    #[arg(long)]
+    tool: Option<String>,
     /// Input for the per-call measurement: JSON, `@FILE` to read it from a file, or `-` for
     /// standard input (inputs too long for a command line, such as a 10,000-point plot).
     #[arg(long, default_value = r#"{"text":"hi"}"#)]
@@ -51,6 +53,7 @@ fn micros(d: Duration) -> f64 {
 }
 
 pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> ExitCode {
+    let tool = args.tool.as_deref().unwrap_or("echo");
     let input = match read_input(&args.input) {
         Ok(v) => v,
         Err(e) => {
@@ -59,7 +62,7 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
         }
     };
     for _ in 0..args.warmup.max(1) {
-        if let Err(e) = dispatcher.call(&args.tool, input.clone()).await {
+        if let Err(e) = dispatcher.call(tool, input.clone()).await {
             return report_error(cli, &e);
         }
     }
@@ -67,7 +70,7 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
     let started = Instant::now();
     for _ in 0..args.calls {
         let t = Instant::now();
-        if let Err(e) = dispatcher.call(&args.tool, input.clone()).await {
+        if let Err(e) = dispatcher.call(tool, input.clone()).await {
             return report_error(cli, &e);
         }
         latencies.push(t.elapsed());
@@ -75,7 +78,7 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
     let total = started.elapsed();
     latencies.sort();
     let per_call = json!({
-        "tool": args.tool,
+        "tool": tool,
         "calls": args.calls,
         "p50_us": micros(percentile(&latencies, 0.50)),
         "p99_us": micros(percentile(&latencies, 0.99)),
@@ -84,7 +87,10 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
     });
 
     let cold = if args.processes > 0 {
-        cold_process(cli, args.processes)
+        match &args.tool {
+            Some(tool) => cold_process(cli, args.processes, tool, &input),
+            None => cold_process(cli, args.processes, "calc", &json!({ "expr": "2+2" })),
+        }
     } else {
         Ok(json!(null))
     };
@@ -101,7 +107,7 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
         println!(
             "per call ({} x {}, fresh sandbox each, {} allocator):\n  p50 {:.1} µs   p99 {:.1} µs   {:.0} calls/s on one thread",
             per_call["calls"],
-            args.tool,
+            tool,
             per_call["allocator"].as_str().unwrap_or(""),
             per_call["p50_us"].as_f64().unwrap_or(0.0),
             per_call["p99_us"].as_f64().unwrap_or(0.0),
@@ -109,7 +115,8 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
         );
         if !cold.is_null() {
             println!(
-                "cold process (`toolhost run calc`, warm compile cache, {} runs):\n  median {:.1} ms   p90 {:.1} ms   min {:.1} ms",
+                "cold process (`toolhost run {}`, warm compile cache, {} runs):\n  median {:.1} ms   p90 {:.1} ms   min {:.1} ms",
+                cold["tool"].as_str().unwrap_or(""),
                 cold["runs"],
                 cold["median_ms"].as_f64().unwrap_or(0.0),
                 cold["p90_ms"].as_f64().unwrap_or(0.0),
@@ -120,10 +127,18 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
     ExitCode::Ok
 }
 
-/// Time whole `toolhost run calc` processes. The first run fills the compile cache.
-fn cold_process(cli: &Cli, runs: usize) -> std::io::Result<serde_json::Value> {
+/// Time whole `toolhost run TOOL` processes, the input on stdin. The first run fills the
+/// compile cache.
+fn cold_process(
+    cli: &Cli,
+    runs: usize,
+    tool: &str,
+    input: &serde_json::Value,
+) -> std::io::Result<serde_json::Value> {
+    use std::io::Write;
     let exe = std::env::current_exe()?;
-    let command = || {
+    let input = input.to_string();
+    let run = || -> std::io::Result<std::process::ExitStatus> {
         let mut c = std::process::Command::new(&exe);
         if let Some(r) = &cli.registry {
             c.arg("--registry").arg(r);
@@ -131,25 +146,33 @@ fn cold_process(cli: &Cli, runs: usize) -> std::io::Result<serde_json::Value> {
         if let Some(d) = &cli.cache_dir {
             c.arg("--cache-dir").arg(d);
         }
-        c.args(["run", "calc", r#"{"expr":"2+2"}"#]);
+        c.args(["run", tool, "-"]);
+        c.stdin(std::process::Stdio::piped());
         c.stdout(std::process::Stdio::null());
-        c
+        let mut child = c.spawn()?;
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(input.as_bytes())?;
+        child.wait()
     };
-    let status = command().status()?;
+    let status = run()?;
     if !status.success() {
         return Err(std::io::Error::other(format!(
-            "`toolhost run calc` failed: {status}"
+            "`toolhost run {tool}` failed: {status}"
         )));
     }
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t = Instant::now();
-        command().status()?;
+        run()?;
         times.push(t.elapsed());
     }
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     Ok(json!({
+        "tool": tool,
         "runs": runs,
         "median_ms": ms(percentile(&times, 0.5)),
         "p90_ms": ms(percentile(&times, 0.9)),
