@@ -24,11 +24,6 @@ pub enum Declared {
     Text,
 }
 
-/// A cell that is not a number where one is required, or where the column
-/// was numeric so far.
-#[derive(Debug)]
-pub struct NotNumber;
-
 #[derive(Default)]
 pub struct NumberBuilder {
     values: Vec<f64>,
@@ -221,43 +216,11 @@ impl NumberBuilder {
         }
     }
 
-    /// Adds a cell that is a number or missing; a cell that is neither is
-    /// not added.
-    #[inline]
-    pub fn push(&mut self, cell: &[u8]) -> Result<(), NotNumber> {
-        match number::classify(cell) {
-            Cell::Number(v, integer) => self.push_value(v, integer),
-            Cell::Missing => self.push_missing(),
-            Cell::NotNumber => return Err(NotNumber),
-        }
-        Ok(())
-    }
-
     /// Adds column `j` of `batch`'s rows from `from` on, up to the first
     /// cell that is neither a number nor missing; returns that cell's row
     /// (or the number of rows, if all were added).
     #[inline(never)]
     pub fn push_batch(&mut self, input: &[u8], batch: &Batch, j: usize, from: usize) -> usize {
-        let rows = batch.rows();
-        let mut r = from;
-        while r < rows {
-            r = self.push_short(input, batch, j, r);
-            if r == rows {
-                break;
-            }
-            // Anything but a short decimal: the general reader decides.
-            if self.push(&batch.field(r, j).text(input)).is_err() {
-                return r;
-            }
-            r += 1;
-        }
-        rows
-    }
-
-    /// Adds the short decimals of column `j` from row `from` on; returns
-    /// the first row that is not one.
-    #[inline(always)]
-    fn push_short(&mut self, input: &[u8], batch: &Batch, j: usize, from: usize) -> usize {
         let rows = batch.rows();
         let start = self.values.len();
         // Written by index into room made first: no capacity check per cell.
@@ -266,26 +229,43 @@ impl NumberBuilder {
         let values = &mut self.values[start..];
         let scales = &mut self.scales[..];
         let mut integer = true;
-        let mut n = 0;
-        for r in from..rows {
+        let mut stop = rows;
+        for (k, r) in (from..rows).enumerate() {
             let field = batch.field(r, j);
-            let parsed = if field.escaped {
+            let short = if field.escaped {
                 None
             } else {
                 number::short_decimal(window(input, field.start), field.end - field.start)
             };
-            let Some(d) = parsed else { break };
-            values[n] = d.digits;
-            scales[n] = d.scale;
-            integer &= d.integer;
-            n += 1;
+            if let Some(d) = short {
+                values[k] = d.digits;
+                scales[k] = d.scale;
+                integer &= d.integer;
+                continue;
+            }
+            // Anything else (missing, long, exponents) the general reader decides.
+            scales[k] = 0;
+            match number::classify(&field.text(input)) {
+                Cell::Number(v, int) => {
+                    values[k] = v;
+                    integer &= int;
+                }
+                Cell::Missing => values[k] = f64::NAN,
+                Cell::NotNumber => {
+                    stop = r;
+                    break;
+                }
+            }
         }
+        let n = stop - from;
+        // The divisions in a loop of their own, where they overlap; a scale
+        // of 0 divides by 1, which changes nothing.
         for (v, &s) in values[..n].iter_mut().zip(&scales[..n]) {
             *v = number::scale(*v, s);
         }
         self.values.truncate(start + n);
         self.integer &= integer;
-        from + n
+        stop
     }
 
     #[inline(always)]

@@ -1,5 +1,7 @@
-//! The benchmark table: a deterministic CSV of mixed columns, like a sales
-//! export. Shared by `tests/bench.rs` and `examples/bench_csv.rs`.
+//! The benchmark tables: deterministic CSVs of mixed columns, like a sales
+//! export, in two sizes: 44.5 MB (with a date and longer values) and the
+//! issue's 29 MB. Shared by `tests/bench.rs`, `examples/bench_csv.rs` and the
+//! host's sandbox bench.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -39,6 +41,42 @@ pub fn write(path: &Path, rows: usize) -> std::io::Result<()> {
             out.write_all(b",")?;
         } else {
             write!(out, "{:.1},", rng.uniform() * 30.0)?;
+        }
+        if rng.uniform() < 0.02 {
+            out.write_all(b",")?;
+        } else {
+            write!(out, "{:.1},", 1.0 + rng.uniform() * 4.0)?;
+        }
+        out.write_all(if rng.uniform() < 0.3 { b"y\n" } else { b"n\n" })?;
+    }
+    out.flush()
+}
+
+/// Writes `rows` rows of the benchmark shape, 10 mixed columns in
+/// about 29 bytes a row: integers, one-decimal numbers (two with a few
+/// missing cells), short text categories and a yes/no flag.
+pub fn write_compact(path: &Path, rows: usize) -> std::io::Result<()> {
+    const CATEGORIES: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
+    const REGIONS: [&str; 4] = ["N", "S", "E", "W"];
+    let mut rng = Rng::stream(SEED, 1);
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    writeln!(
+        out,
+        "store,category,region,hour,qty,units,price,discount,rating,member"
+    )?;
+    for _ in 0..rows {
+        let pick = |rng: &mut Rng, n: usize| (rng.next_u64() % n as u64) as usize;
+        write!(out, "S{},", pick(&mut rng, 40) + 1)?;
+        write!(out, "{},", CATEGORIES[pick(&mut rng, CATEGORIES.len())])?;
+        write!(out, "{},", REGIONS[pick(&mut rng, REGIONS.len())])?;
+        write!(out, "{},", pick(&mut rng, 24))?;
+        write!(out, "{},", pick(&mut rng, 9) + 1)?;
+        write!(out, "{},", pick(&mut rng, 200))?;
+        write!(out, "{:.1},", (rng.normal() * 12.0 + 40.0).abs())?;
+        if rng.uniform() < 0.05 {
+            out.write_all(b",")?;
+        } else {
+            write!(out, "{},", pick(&mut rng, 31))?;
         }
         if rng.uniform() < 0.02 {
             out.write_all(b",")?;
