@@ -10,7 +10,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::column::{CellRef, Column, ColumnData, Dictionary, MISSING, Quality};
-use crate::csv::Batch;
+use crate::csv::{Batch, MASKS};
 use crate::input::BadNumbers;
 use crate::number::{self, Cell};
 
@@ -329,19 +329,6 @@ const EMPTY_UNSET: u32 = u32::MAX - 1;
 /// Up to 15 bytes of a cell and its length, in two words: 64-bit
 /// arithmetic is native on every target, 128-bit is not in wasm.
 type ShortKey = [u64; 2];
-
-/// `MASKS[n]` keeps the low `n` bytes of a word.
-const MASKS: [u64; 9] = [
-    0,
-    0xFF,
-    0xFFFF,
-    0xFF_FFFF,
-    0xFFFF_FFFF,
-    0xFF_FFFF_FFFF,
-    0xFFFF_FFFF_FFFF,
-    0xFF_FFFF_FFFF_FFFF,
-    u64::MAX,
-];
 
 /// The key of a cell of `len` ≤ 15 bytes whose first 16 bytes (and what
 /// follows) are `lo` and `hi`: the cell's bytes, zeros after them, and the

@@ -100,20 +100,7 @@ fn fast_decimal(s: &[u8]) -> Option<Cell> {
     Some(Cell::Number(value, !dot))
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// `MASKS[n]` keeps the low `n` bytes of a word.
-const MASKS: [u64; 9] = [
-    0,
-    0xFF,
-    0xFFFF,
-    0xFF_FFFF,
-    0xFFFF_FFFF,
-    0xFF_FFFF_FFFF,
-    0xFFFF_FFFF_FFFF,
-    0xFF_FFFF_FFFF_FFFF,
-    u64::MAX,
-];
+use crate::csv::{MASKS, ONES};
 
 /// A cell of `len` bytes whose first eight bytes (and whatever follows) are
 /// `word`, read as `[-]digits[.digits]` of at most eight characters in all;

@@ -26,7 +26,22 @@ impl BlockMasks {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
+/// A one in every byte of a word.
+pub const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// `MASKS[n]` keeps the low `n` bytes of a word.
+pub const MASKS: [u64; 9] = [
+    0,
+    0xFF,
+    0xFFFF,
+    0xFF_FFFF,
+    0xFFFF_FFFF,
+    0xFF_FFFF_FFFF,
+    0xFFFF_FFFF_FFFF,
+    0xFF_FFFF_FFFF_FFFF,
+    u64::MAX,
+];
+
 const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 

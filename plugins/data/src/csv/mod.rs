@@ -8,5 +8,5 @@ mod masks;
 mod scanner;
 
 pub use batch::{Batch, BatchReader, MAX_INPUT, RecordError};
-pub use masks::bytes_equal;
+pub use masks::{MASKS, ONES, bytes_equal};
 pub use scanner::{ScanError, Scanner};
