@@ -20,7 +20,7 @@ mod ops;
 mod render;
 mod report;
 mod source;
-mod stats;
+pub mod stats;
 mod table;
 
 pub use error::DataError;

@@ -1,8 +1,10 @@
-//! Timing of `describe` on the two 1,000,000-row CSVs read from a file, natively.
-//! Ignored by default; run with
-//! `cargo test --release -p tool-data --test bench -- --ignored --nocapture`.
+//! `describe` of the two 1,000,000-row CSVs read from a file, natively:
+//! medians of reading the file, reading and parsing it, and describing it.
+//! The sandbox's figure is `cargo bench -p toolhost --bench tools -- data`.
+//!
+//! `cargo bench -p tool-data --bench describe`
 
-#[path = "common/bench_csv.rs"]
+#[path = "../tests/common/bench_csv.rs"]
 mod bench_csv;
 
 use std::path::PathBuf;
@@ -43,9 +45,7 @@ fn time(mut f: impl FnMut()) -> f64 {
     )
 }
 
-#[test]
-#[ignore]
-fn describe_a_million_row_csv() {
+fn main() {
     let files: [(&str, Writer); 2] = [
         ("bench.csv", bench_csv::write),
         ("compact.csv", bench_csv::write_compact),
