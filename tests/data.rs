@@ -118,3 +118,53 @@ async fn a_ragged_row_in_a_file_is_named_by_its_line() {
         "{message}"
     );
 }
+
+/// A file larger than the window the tool keeps, in a directory below the granted one:
+/// it is read ahead piece by piece, the window is released behind the reader, and a
+/// column that turns out to be text on the last line is read again from its first row.
+/// Every row must count once, with every spelling.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_larger_than_the_window_is_read_whole_and_reread_from_its_start() {
+    const ROWS: usize = 500_000;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let mut csv = String::from("id,price,code\n");
+    for i in 0..ROWS - 1 {
+        csv.push_str(&format!("{i},{}.{:02},{:03}\n", i % 1000, i % 97, i % 50));
+    }
+    csv.push_str(&format!("{},1.00,late!\n", ROWS - 1));
+    assert!(
+        csv.len() > 8 << 20,
+        "the file should be larger than two windows"
+    );
+    std::fs::write(dir.path().join("sub/big.csv"), &csv).unwrap();
+    let d = data_registry(dir.path()).dispatcher();
+    let out = d
+        .call(
+            "data",
+            json!({ "path": "/data/sub/big.csv", "ops": [{ "op": "describe", "top": 60 }] }),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("data failed: {e}"));
+    let described = &out.first_json().unwrap()["describe"];
+    let id = &described[0];
+    assert_eq!(id["type"], "integer");
+    assert_eq!(id["count"], ROWS);
+    assert_eq!(id["mean"], (ROWS - 1) as f64 / 2.0);
+    assert_eq!(id["max"], (ROWS - 1) as f64);
+    assert_eq!(described[1]["type"], "number");
+    assert_eq!(described[1]["count"], ROWS);
+    // Read as text from the start, keeping the numbers' spelling ("007").
+    let code = &described[2];
+    assert_eq!(code["type"], "text");
+    assert_eq!(code["unique"], 51);
+    let top = code["top"].as_array().unwrap();
+    let count = |value: &str| {
+        top.iter()
+            .find(|t| t["value"] == value)
+            .map(|t| t["count"].as_u64().unwrap())
+    };
+    assert_eq!(count("007"), Some((ROWS / 50) as u64));
+    assert_eq!(count("049"), Some((ROWS / 50 - 1) as u64));
+    assert_eq!(count("late!"), Some(1));
+}

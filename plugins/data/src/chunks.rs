@@ -1,23 +1,30 @@
 //! The bytes of a table as a window that moves through them: all of inline
-//! text at once, or a file read a chunk at a time.
+//! text at once, or a file read a piece at a time.
 //!
 //! Reading a large CSV file whole costs more than parsing it: under WASI the
 //! host fills a buffer of the file's size and copies it into the sandbox's
 //! memory, and each of those buffers is fresh pages that fault one by one. A
-//! window of a few MiB is reused from chunk to chunk instead, and stays in
-//! the cache while it is parsed.
+//! window of a few hundred KiB to a few MiB is reused instead, topped up
+//! between batches from a [`Feed`] (which in the sandbox reads ahead while
+//! the batches are parsed), and stays in the cache while it is parsed.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Seek, SeekFrom};
 
 use crate::error::DataError;
+use crate::feed::{Arrival, Feed};
 
-/// Bytes read from a file per refill (more when a record is longer).
-const CHUNK: usize = 4 << 20;
+/// Bytes [`Chunks::advance`] reads at least, when it must wait for them.
+const FILL: usize = 256 << 10;
+/// Read-ahead kept in the window beyond the reader's position.
+const AHEAD: usize = 1 << 20;
+/// Bytes the reader passes before [`Chunks::step`] releases them: what is
+/// left is moved to the front, so seldom and little.
+const RELEASE: usize = 4 << 20;
 
 enum Origin<'a> {
     Text(&'a [u8]),
-    File { file: File, path: String },
+    File { feed: Feed, path: String },
 }
 
 pub struct Chunks<'a> {
@@ -60,7 +67,7 @@ impl<'a> Chunks<'a> {
         }
         let mut chunks = Chunks {
             origin: Origin::File {
-                file,
+                feed: Feed::new(file, path, offset),
                 path: path.to_owned(),
             },
             buf: Vec::new(),
@@ -103,38 +110,52 @@ impl<'a> Chunks<'a> {
         self.size
     }
 
-    /// Releases the window's first `consumed` bytes and reads on: at least a
-    /// chunk, and at least twice what is left, so that a record longer than
-    /// a chunk is soon whole in the window.
+    /// Releases the window's first `consumed` bytes and reads on, waiting
+    /// if need be: at least [`FILL`] bytes, and at least twice what is left,
+    /// so that a record longer than the window is soon whole in it.
     pub fn advance(&mut self, consumed: usize) -> Result<(), DataError> {
         self.offset += consumed as u64;
-        let Origin::File { file, path } = &mut self.origin else {
+        let Origin::File { feed, path } = &mut self.origin else {
             return Ok(());
         };
         self.buf.drain(..consumed);
-        let want = CHUNK.max(2 * self.buf.len());
-        if self.buf.capacity() < want {
-            self.buf.reserve_exact(want - self.buf.len());
-        }
-        while self.buf.len() < want {
-            let filled = self.buf.len();
-            // Reads straight into the spare capacity, a host call each.
-            let n = file
-                .by_ref()
-                .take((want - filled) as u64)
-                .read_to_end(&mut self.buf)
-                .map_err(|e| read_error(path, e))?;
-            if n == 0 {
+        let want = FILL.max(2 * self.buf.len());
+        self.buf.reserve(want.saturating_sub(self.buf.len()));
+        while !self.complete && self.buf.len() < want {
+            if feed.wait(&mut self.buf).map_err(|e| read_error(path, e))? == 0 {
                 self.complete = true;
-                break;
             }
         }
         Ok(())
     }
 
+    /// Between batches, with the reader at `pos` in the window: releases
+    /// what it has passed once that is a lot, and appends what has arrived
+    /// without waiting for more. Returns the reader's position in the
+    /// window afterwards.
+    pub fn step(&mut self, pos: usize) -> Result<usize, DataError> {
+        let Origin::File { feed, path } = &mut self.origin else {
+            return Ok(pos);
+        };
+        let pos = if pos >= RELEASE {
+            self.buf.drain(..pos);
+            self.offset += pos as u64;
+            0
+        } else {
+            pos
+        };
+        if !self.complete
+            && self.buf.len() - pos < AHEAD
+            && feed.poll(&mut self.buf).map_err(|e| read_error(path, e))? == Arrival::End
+        {
+            self.complete = true;
+        }
+        Ok(pos)
+    }
+
     /// Reads the rest of the data into the window.
     pub fn read_all(&mut self) -> Result<(), DataError> {
-        if let Origin::File { file, path } = &mut self.origin {
+        if let Origin::File { feed, path } = &mut self.origin {
             let rest = self.size.saturating_sub(self.offset) as usize;
             self.buf
                 .try_reserve_exact(rest.saturating_sub(self.buf.len()) + 1)
@@ -145,9 +166,11 @@ impl<'a> Chunks<'a> {
                         self.size
                     ),
                 })?;
-            file.read_to_end(&mut self.buf)
-                .map_err(|e| read_error(path, e))?;
-            self.complete = true;
+            while !self.complete {
+                if feed.wait(&mut self.buf).map_err(|e| read_error(path, e))? == 0 {
+                    self.complete = true;
+                }
+            }
         }
         Ok(())
     }
@@ -191,13 +214,18 @@ fn read_error(path: &str, e: std::io::Error) -> DataError {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_file_is_read_through_a_moving_window() {
+    fn temp_file(name: &str, data: &[u8]) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("chunks-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("data.txt");
-        let data: Vec<u8> = (0..3 * CHUNK + 123).map(|i| (i % 251) as u8).collect();
-        std::fs::write(&path, &data).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, data).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_file_is_read_through_a_moving_window() {
+        let data: Vec<u8> = (0..3 * FILL + 123).map(|i| (i % 251) as u8).collect();
+        let path = temp_file("advance.txt", &data);
         let path = path.to_str().unwrap();
 
         let mut chunks = Chunks::file(path, 0).unwrap();
@@ -217,12 +245,52 @@ mod tests {
         }
         assert_eq!(seen, data);
 
-        let mut again = chunks.reopener().open(CHUNK as u64 + 5).unwrap();
-        assert_eq!(again.window()[0], data[CHUNK + 5]);
+        let mut again = chunks.reopener().open(FILL as u64 + 5).unwrap();
+        assert_eq!(again.window()[0], data[FILL + 5]);
         again.read_all().unwrap();
         assert!(again.complete());
-        assert_eq!(again.window(), &data[CHUNK + 5..]);
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(again.window(), &data[FILL + 5..]);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    /// A reader that takes batches of varying size and steps between them
+    /// sees every byte once, in order, while the window is released and
+    /// topped up behind and ahead of it.
+    #[test]
+    fn stepping_between_batches_tops_up_and_releases() {
+        let data: Vec<u8> = (0..2 * RELEASE + 3 * AHEAD + 77)
+            .map(|i| (i * 7 % 253) as u8)
+            .collect();
+        let path = temp_file("step.txt", &data);
+        let path = path.to_str().unwrap();
+        let mut chunks = Chunks::file(path, 0).unwrap();
+        let mut seen = Vec::new();
+        let mut pos = 0;
+        let mut batch = 1;
+        let mut released = 0;
+        loop {
+            let window = chunks.window();
+            let end = (pos + batch).min(window.len());
+            seen.extend_from_slice(&window[pos..end]);
+            batch = batch * 3 % 100_003 + 1;
+            if end == window.len() {
+                if chunks.complete() {
+                    break;
+                }
+                // The window ran out: as a reader that wants more does.
+                chunks.advance(end).unwrap();
+                pos = 0;
+                continue;
+            }
+            let before = chunks.offset();
+            pos = chunks.step(end).unwrap();
+            released += usize::from(chunks.offset() > before);
+            assert_eq!(chunks.offset() + pos as u64, before + end as u64);
+        }
+        assert_eq!(seen.len(), data.len());
+        assert!(seen == data, "bytes out of order");
+        assert!(released >= 2, "the window was released {released} times");
+        std::fs::remove_file(path).unwrap();
     }
 
     #[test]

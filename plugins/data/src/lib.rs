@@ -2,21 +2,25 @@
 //! file) and run a short pipeline on it: describe, filter, select, sort,
 //! head/tail, group_by, value_counts, correlation.
 //!
-//! Everything but `export_tool!` is plain Rust, tested natively. The reading
-//! is built for large files: one read of the whole file, a byte-level CSV
-//! scanner, columnar storage with text interned, a fast path for parsing
-//! decimal numbers, and quartiles by selection rather than sorting.
+//! Everything but `export_tool!` and the sandbox's read-ahead is plain Rust,
+//! tested natively. The reading is built for large files: a file read through
+//! a moving window (read ahead in the sandbox), a CSV reader that finds fields
+//! 64 bytes at a time, columnar storage with text interned, a fast path for
+//! short decimals, and quartiles from windows a sample brackets.
 
 mod builder;
 mod chunks;
 mod column;
 mod csv;
 mod error;
+mod feed;
 mod input;
 mod load_csv;
 mod load_json;
 mod number;
 mod ops;
+#[cfg(target_arch = "wasm32")]
+mod read_ahead;
 mod render;
 mod report;
 mod source;

@@ -134,36 +134,34 @@ fn for_each_batch(
     let mut batch = Batch::new(width);
     let mut at = (0, line);
     loop {
+        // A reader per batch: between batches the window may grow or move.
         let window = chunks.window();
         let Some(mut reader) = BatchReader::new(window, delimiter, width, at, chunks.complete())
         else {
             return Err(DataError::Malformed {
-                at: Place::Line(line),
+                at: Place::Line(at.1),
                 column: None,
                 message: format!(
-                    "the data is {} bytes; CSV of {} bytes or more is not supported",
-                    window.len(),
-                    MAX_INPUT + 1
+                    "{} bytes of CSV would have to be held at once (inline text that large, or a record that long); at most {MAX_INPUT} are supported",
+                    window.len()
                 ),
             });
         };
-        loop {
-            reader
-                .next_batch(&mut batch, BATCH_ROWS)
-                .map_err(|e| record_error(e, names))?;
-            if !each(window, &batch)? {
-                return Ok(());
-            }
-            if reader.wants_more() {
-                break;
-            }
-            if batch.rows() < BATCH_ROWS {
-                return Ok(());
-            }
+        reader
+            .next_batch(&mut batch, BATCH_ROWS)
+            .map_err(|e| record_error(e, names))?;
+        if !each(window, &batch)? {
+            return Ok(());
         }
         let (pos, next_line) = reader.position();
-        chunks.advance(pos)?;
-        at = (0, next_line);
+        if reader.wants_more() {
+            chunks.advance(pos)?;
+            at = (0, next_line);
+        } else if batch.rows() < BATCH_ROWS {
+            return Ok(());
+        } else {
+            at = (chunks.step(pos)?, next_line);
+        }
     }
 }
 
