@@ -492,3 +492,41 @@ async fn invalid_arguments_name_the_json_pointer_before_the_tool_runs() {
         err.message
     );
 }
+
+/// The host keeps a finished call's memory pages and wipes them for the next call instead
+/// of handing them back to the kernel. Whatever a call wrote there must be gone for the
+/// next one: a call stashes a secret in 48 MiB, and the next, in the same slot, grows its
+/// memory past that much and searches all of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_cannot_read_what_the_last_one_left_in_memory() {
+    let d = hostile("{timeout_ms: 20000, memory_mb: 128}", "{}").dispatcher();
+    // Spelled at run time, so that the component's data cannot hold it.
+    let secret = format!("secret-{}-{}", std::process::id(), "left behind");
+    for _ in 0..2 {
+        let out = d
+            .call(
+                "hostile",
+                json!({ "action": "stash", "secret": secret, "megabytes": 48 }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(out.first_json().unwrap()["stashed"], 48 << 20);
+        let out = d
+            .call(
+                "hostile",
+                json!({ "action": "snoop", "secret": secret, "megabytes": 64 }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(out.first_json().unwrap()["found"], false);
+    }
+    // The search finds what its own call left.
+    let out = d
+        .call(
+            "hostile",
+            json!({ "action": "snoop", "secret": secret, "megabytes": 8, "plant": true }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.first_json().unwrap()["found"], true);
+}
