@@ -245,7 +245,7 @@ impl NumberBuilder {
             }
             // Anything else (missing, long, exponents) the general reader decides.
             scales[k] = 0;
-            match number::classify(&field.text(input)) {
+            match classify_field(input, field) {
                 Cell::Number(v, int) => {
                     values[k] = v;
                     integer &= int;
@@ -259,9 +259,12 @@ impl NumberBuilder {
         }
         let n = stop - from;
         // The divisions in a loop of their own, where they overlap; a scale
-        // of 0 divides by 1, which changes nothing.
-        for (v, &s) in values[..n].iter_mut().zip(&scales[..n]) {
-            *v = number::scale(*v, s);
+        // of 0 divides by 1, which changes nothing, and a batch of integers
+        // needs none.
+        if !integer {
+            for (v, &s) in values[..n].iter_mut().zip(&scales[..n]) {
+                *v = number::scale(*v, s);
+            }
         }
         self.values.truncate(start + n);
         self.integer &= integer;
@@ -305,6 +308,15 @@ impl NumberBuilder {
             },
         }
     }
+}
+
+/// What the general reader makes of a cell. Out of the loop, and given the
+/// field by value: a field borrowed in the loop would be stored to memory
+/// for every cell.
+#[cold]
+#[inline(never)]
+fn classify_field(input: &[u8], field: crate::csv::Field) -> Cell {
+    number::classify(&field.text(input))
 }
 
 /// The eight bytes at `start` (zeros past the end of `input`).

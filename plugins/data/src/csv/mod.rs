@@ -9,4 +9,4 @@ mod scanner;
 
 pub use batch::{Batch, BatchReader, MAX_INPUT, RecordError};
 pub use masks::{MASKS, ONES, bytes_equal};
-pub use scanner::{ScanError, Scanner};
+pub use scanner::{Field, ScanError, Scanner};
