@@ -298,6 +298,7 @@ async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> AgentReport {
     let mut messages = vec![
         Message::system(prompt::system_prompt(
             &tools,
+            &run.dispatcher.registry().scripts,
             config.require_exploration,
             config.max_depth > depth,
         )),

@@ -1,9 +1,12 @@
-//! The system prompt: the protocol and the tools, from the same descriptions as the CLI.
+//! The system prompt: the protocol, the tools and the registry's scripts, from the same
+//! descriptions as the CLI.
 
 use crate::dispatch::ToolDescription;
+use crate::registry::ScriptEntry;
 
 pub fn system_prompt(
     tools: &[ToolDescription],
+    scripts: &[ScriptEntry],
     require_exploration: bool,
     llm_query: bool,
 ) -> String {
@@ -18,6 +21,9 @@ pub fn system_prompt(
          - TOOLS() lists the tools; HELP(name) shows a tool's input schema and examples.\n\
          - FINAL(value) ends the task with your answer. Call it in code, never in prose.\n",
     );
+    if !scripts.is_empty() {
+        p.push_str("- SCRIPT(name, #{...}) runs one of the scripts listed below (reusable REPL code that may call tools) with those arguments and returns its value.\n");
+    }
     if llm_query {
         p.push_str("- llm_query(prompt) asks a language model a sub-question and returns its text; llm_batch([prompts]) asks several at once.\n");
     }
@@ -34,6 +40,22 @@ pub fn system_prompt(
             t.description.trim_end(),
             serde_json::to_string(&t.input_schema).unwrap_or_default()
         ));
+    }
+    if !scripts.is_empty() {
+        p.push_str("\nScripts (call with SCRIPT):\n");
+        for s in scripts {
+            p.push_str(&format!("\n## {}\n{}\n", s.name, s.description.trim_end()));
+            match &s.params {
+                Some(params) if params.is_empty() => p.push_str("Arguments: none\n"),
+                Some(params) => {
+                    p.push_str("Arguments:\n");
+                    for param in params {
+                        p.push_str(&format!("- {}: {}\n", param.name, param.description));
+                    }
+                }
+                None => {}
+            }
+        }
     }
     p
 }
@@ -75,6 +97,47 @@ fn truncate_middle(text: &str, budget: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::ScriptParam;
+
+    fn script(name: &str, params: Option<Vec<(&str, &str)>>) -> ScriptEntry {
+        ScriptEntry {
+            name: name.to_owned(),
+            file: format!("{name}.rhai").into(),
+            description: format!("What {name} does."),
+            params: params.map(|ps| {
+                ps.into_iter()
+                    .map(|(n, d)| ScriptParam {
+                        name: n.to_owned(),
+                        description: d.to_owned(),
+                    })
+                    .collect()
+            }),
+            position: None,
+        }
+    }
+
+    #[test]
+    fn the_prompt_lists_the_scripts_with_their_arguments() {
+        let scripts = [
+            script("sumsq", Some(vec![("xs", "the numbers")])),
+            script("tidy", Some(vec![])),
+            script("free", None),
+        ];
+        let p = system_prompt(&[], &scripts, false, false);
+        assert!(p.contains("- SCRIPT(name, #{...})"), "{p}");
+        assert!(
+            p.contains("## sumsq\nWhat sumsq does.\nArguments:\n- xs: the numbers\n"),
+            "{p}"
+        );
+        assert!(
+            p.contains("## tidy\nWhat tidy does.\nArguments: none\n"),
+            "{p}"
+        );
+        assert!(p.contains("## free\nWhat free does.\n"), "{p}");
+        // Without scripts, SCRIPT is not offered at all.
+        let bare = system_prompt(&[], &[], false, false);
+        assert!(!bare.contains("SCRIPT"), "{bare}");
+    }
 
     #[test]
     fn long_output_is_cut_in_the_middle_and_says_so() {
