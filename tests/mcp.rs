@@ -233,6 +233,74 @@ async fn over_stdio_list_call_image_failures_progress_and_cancellation() {
     client.cancel().await.unwrap();
 }
 
+/// The registry's scripts are tools too: listed as `script_NAME` with their documented
+/// arguments as the schema, run as `SCRIPT` runs them, their failures results with isError.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scripts_are_listed_and_called_as_tools() {
+    let reg = TestRegistry::new(
+        "tools:\n  - name: calc\n    component: builtin:calc\nscripts:\n  - name: product\n    file: product.rhai\n    description: The product of a and b, by calc.\n    params:\n      a: a number\n      b: another\n  - name: oops\n    file: oops.rhai\n    description: Always fails.\n",
+    );
+    std::fs::write(
+        reg.dir.path().join("product.rhai"),
+        "let r = TOOL(\"calc\", #{expr: `${ARGS.a} * ${ARGS.b}`});\nprint(\"multiplied\");\n#{product: r.value}\n",
+    )
+    .unwrap();
+    std::fs::write(reg.dir.path().join("oops.rhai"), "throw \"no luck\";\n").unwrap();
+    let client = stdio_client(&reg, &[]).await;
+
+    let tools = client.list_all_tools().await.unwrap();
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names, ["calc", "script_product", "script_oops"]);
+    let product = &tools[1];
+    assert!(
+        product
+            .description
+            .as_deref()
+            .unwrap()
+            .starts_with("The product of a and b, by calc.")
+    );
+    assert_eq!(
+        Value::Object((*product.input_schema).clone()),
+        json!({
+            "type": "object",
+            "properties": { "a": { "description": "a number" }, "b": { "description": "another" } },
+            "additionalProperties": false,
+        })
+    );
+
+    let result = client
+        .call_tool(call("script_product", json!({ "a": 6, "b": 7 })))
+        .await
+        .unwrap();
+    assert_eq!(result.is_error, Some(false));
+    assert_eq!(result.structured_content, Some(json!({ "product": 42.0 })));
+    assert!(
+        text_of(&result).starts_with("multiplied\n"),
+        "{}",
+        text_of(&result)
+    );
+
+    // An argument the script does not take is the client's mistake.
+    let err = client
+        .call_tool(call("script_product", json!({ "a": 6, "c": 7 })))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no parameter `c`"), "{err}");
+
+    let failed = client
+        .call_tool(call("script_oops", json!({})))
+        .await
+        .unwrap();
+    assert_eq!(failed.is_error, Some(true));
+    assert!(
+        text_of(&failed).starts_with("[script_error]"),
+        "{}",
+        text_of(&failed)
+    );
+    assert!(text_of(&failed).contains("no luck"), "{}", text_of(&failed));
+    client.cancel().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_reloads_the_registry_and_notifies_list_changed() {
     let reg = TestRegistry::new("tools:\n  - name: echo\n    component: builtin:echo\n");

@@ -1,5 +1,6 @@
-//! The MCP request handler: tools/list and tools/call over the dispatcher, progress
-//! notifications, cancellation, and tools/list_changed after a registry reload.
+//! The MCP request handler: tools/list and tools/call over the dispatcher (the registry's
+//! scripts included, as `script_NAME`), progress notifications, cancellation, and
+//! tools/list_changed after a registry reload.
 
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -11,7 +12,7 @@ use rmcp::service::{NotificationContext, Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::sync::mpsc;
 
-use super::convert;
+use super::{convert, scripts};
 use crate::dispatch::Dispatcher;
 use crate::error::ErrorCode;
 use crate::output::LogRecord;
@@ -86,7 +87,8 @@ impl ServerHandler for ToolhostMcp {
         .with_server_info(Implementation::new("toolhost", env!("CARGO_PKG_VERSION")))
         .with_instructions(
             "Computational tools that run in a sandbox. Each tool's inputSchema says what it \
-                 takes; failures come back as results with isError and a stable error code.",
+                 takes; failures come back as results with isError and a stable error code. \
+                 Tools named script_NAME are the registry's scripts: code that calls the tools.",
         )
     }
 
@@ -95,13 +97,26 @@ impl ServerHandler for ToolhostMcp {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
+        let dispatcher = self.dispatcher();
         let mut tools = Vec::new();
-        for (name, described) in self.dispatcher().describe_all().await {
+        for (name, described) in dispatcher.describe_all().await {
             match described {
                 Ok(d) => tools.push(convert::tool(&d)),
                 // A tool that cannot load is left out rather than failing the whole list;
                 // calling it by name reports why.
                 Err(e) => eprintln!("toolhost: tool '{name}' is unavailable: {e}"),
+            }
+        }
+        for entry in &dispatcher.registry().scripts {
+            let name = scripts::mcp_name(&entry.name);
+            // A tool of that name wins; the script stays reachable from the REPL.
+            if dispatcher.registry().get(&name).is_some() {
+                eprintln!(
+                    "toolhost: script '{}' is not listed over MCP: a tool is named '{name}'",
+                    entry.name
+                );
+            } else {
+                tools.push(scripts::tool(entry));
             }
         }
         Ok(ListToolsResult {
@@ -117,11 +132,25 @@ impl ServerHandler for ToolhostMcp {
     ) -> Result<CallToolResponse, ErrorData> {
         let dispatcher = self.dispatcher();
         let name = request.name.to_string();
+        let args = serde_json::Value::Object(request.arguments.unwrap_or_default());
         if dispatcher.registry().get(&name).is_none() {
+            if let Some(script) = scripts::script_name(&name)
+                && dispatcher.registry().script(script).is_some()
+            {
+                let script = script.to_owned();
+                // A script's own limits bound it; a cancelled one finishes on its thread,
+                // unseen.
+                return tokio::select! {
+                    result = scripts::call(dispatcher, &script, args) => result.map(Into::into),
+                    _ = context.ct.cancelled() => Err(ErrorData::internal_error(
+                        format!("the call to '{name}' was cancelled by the client"),
+                        None,
+                    )),
+                };
+            }
             let e = crate::error::ToolError::not_found(&name, &dispatcher.registry().names());
             return Err(ErrorData::invalid_params(e.message, None));
         }
-        let args = serde_json::Value::Object(request.arguments.unwrap_or_default());
 
         let (observer, forwarding) = match context.meta.get_progress_token() {
             Some(token) => {

@@ -3,6 +3,7 @@
 
 mod convert;
 mod handler;
+mod scripts;
 mod watch;
 
 use std::net::SocketAddr;
