@@ -293,29 +293,6 @@ fn schema_and_examples_are_valid() {
     }
 }
 
-/// Release timing: `cargo test --release -- --ignored --nocapture bench`.
-#[test]
-#[ignore]
-fn bench_line_10k_points() {
-    let (x, y) = sine(10_000);
-    let input = json!({
-        "kind": "line", "width": 800, "height": 600, "title": "sin(x)",
-        "x_label": "x", "y_label": "y",
-        "series": [{ "label": "sin", "x": x, "y": y }],
-    });
-    let parsed: Input = serde_json::from_value(input).unwrap();
-    let runs = 30;
-    let mut bytes = 0;
-    let t = std::time::Instant::now();
-    for _ in 0..runs {
-        bytes = render_plot(&parsed).unwrap().sixel.unwrap().len();
-    }
-    let ms = t.elapsed().as_secs_f64() * 1000.0 / runs as f64;
-    println!(
-        "plot: {ms:.2} ms per 800x600 10k-point line plot (draw + sixel), sixel {bytes} bytes"
-    );
-}
-
 /// Writes sample PNGs to /tmp for a look: `cargo test -- --ignored write_samples`.
 #[test]
 #[ignore]

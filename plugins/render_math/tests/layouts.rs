@@ -1,20 +1,18 @@
 //! Exact 2-D layouts, whole multi-line strings. Every expected layout was checked by eye:
 //! baselines line up (fraction bars, `=`, big operators and matrices on one axis row),
 //! binary operators and relations are spaced and signs are not, no line has trailing
-//! spaces. The same formulas are timed by `time_layouts` (ignored by default):
+//! spaces. The same formulas (`CASES`) are timed by the `typeset` bench:
 //!
 //! ```text
-//! cargo test --release --target-dir /tmp/render-math-target --test layouts -- --ignored --nocapture
+//! cargo bench -p tool-render-math --bench typeset
 //! ```
 
-use std::hint::black_box;
-use std::time::Instant;
 use tool_render_math::{Formula, render_unicode};
 
 macro_rules! layouts {
     ($($name:ident: $latex:expr, $display:expr => [$($line:expr),* $(,)?];)*) => {
-        /// Every formula of this file, with its style.
-        const CASES: &[(&str, bool)] = &[$(($latex, $display)),*];
+        /// Every formula of this file, with its style; `benches/typeset.rs` times them.
+        pub const CASES: &[(&str, bool)] = &[$(($latex, $display)),*];
 
         $(
             #[test]
@@ -247,38 +245,4 @@ fn no_line_has_trailing_spaces_and_widths_are_consistent() {
             assert!(columns <= block.width(), "{latex}: {line:?}");
         }
     }
-}
-
-/// Times the whole set natively; the goal inside the sandbox is 50 µs per expression.
-#[test]
-#[ignore]
-fn time_layouts() {
-    let rounds = 2_000;
-    let mut cells = 0;
-    for (latex, display) in CASES {
-        cells += render_unicode(latex, *display).unwrap().len();
-    }
-    let start = Instant::now();
-    for _ in 0..rounds {
-        for (latex, display) in CASES {
-            let f = Formula::parse(black_box(latex), *display).unwrap();
-            black_box(f.layout().unwrap().to_text());
-        }
-    }
-    let per = start.elapsed().as_secs_f64() * 1e6 / (rounds * CASES.len()) as f64;
-    let start = Instant::now();
-    for _ in 0..rounds {
-        for (latex, display) in CASES {
-            let f = Formula::parse(black_box(latex), *display).unwrap();
-            black_box(f.layout().unwrap().to_text());
-            black_box(f.oneline());
-            black_box(f.mathml());
-        }
-    }
-    let all = start.elapsed().as_secs_f64() * 1e6 / (rounds * CASES.len()) as f64;
-    println!(
-        "{} expressions ({cells} bytes of layout): {per:.2} µs per expression for the 2-D \
-         form, {all:.2} µs for all three forms",
-        CASES.len()
-    );
 }

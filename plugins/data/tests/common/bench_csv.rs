@@ -1,6 +1,6 @@
 //! The benchmark tables: deterministic CSVs of mixed columns, like a sales
 //! export, in two sizes: 44.5 MB (with a date and longer values) and the
-//! issue's 29 MB. Shared by `tests/bench.rs`, `examples/bench_csv.rs` and the
+//! issue's 29 MB. Shared by `benches/describe.rs`, `examples/bench_csv.rs` and the
 //! host's sandbox bench.
 
 use std::io::{BufWriter, Write};

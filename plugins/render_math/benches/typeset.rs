@@ -1,0 +1,49 @@
+//! The exact-layout formulas of `tests/layouts.rs`, natively: µs per expression
+//! for the 2-D form, and for all three forms (2-D, one-line, MathML). The goal
+//! inside the sandbox is 50 µs per expression:
+//! `cargo bench -p toolhost --bench tools -- render_math`.
+//!
+//! `cargo bench -p tool-render-math --bench typeset`
+
+// The formulas with their expected layouts; the layout tests themselves, which use
+// the rest of the file's imports, are not compiled here.
+#[allow(unused_imports)]
+#[path = "../tests/layouts.rs"]
+mod layouts;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use layouts::CASES;
+use tool_render_math::{Formula, render_unicode};
+
+fn main() {
+    let rounds = 2_000;
+    let mut cells = 0;
+    for (latex, display) in CASES {
+        cells += render_unicode(latex, *display).unwrap().len();
+    }
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for (latex, display) in CASES {
+            let f = Formula::parse(black_box(latex), *display).unwrap();
+            black_box(f.layout().unwrap().to_text());
+        }
+    }
+    let per = start.elapsed().as_secs_f64() * 1e6 / (rounds * CASES.len()) as f64;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for (latex, display) in CASES {
+            let f = Formula::parse(black_box(latex), *display).unwrap();
+            black_box(f.layout().unwrap().to_text());
+            black_box(f.oneline());
+            black_box(f.mathml());
+        }
+    }
+    let all = start.elapsed().as_secs_f64() * 1e6 / (rounds * CASES.len()) as f64;
+    println!(
+        "{} expressions ({cells} bytes of layout): {per:.2} µs per expression for the 2-D \
+         form, {all:.2} µs for all three forms",
+        CASES.len()
+    );
+}
