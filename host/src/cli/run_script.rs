@@ -33,21 +33,14 @@ pub async fn run_script(cli: &Cli, dispatcher: Dispatcher, args: &RunScriptArgs)
     if let Err(e) = resolve_script(dispatcher.registry(), &args.name, &input) {
         return report_error(cli, &e);
     }
-    let name = args.name.clone();
-    let echo = !cli.json;
     let started = std::time::Instant::now();
-    let handle = tokio::runtime::Handle::current();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let _enter = handle.enter();
-        let options = ReplOptions {
-            echo_output: echo,
-            ..ReplOptions::default()
-        };
-        let mut session = ReplSession::new(dispatcher, tokio::runtime::Handle::current(), options);
-        session.run_script(&name, input)
-    })
-    .await;
-    let Ok(outcome) = outcome else {
+    let options = ReplOptions {
+        echo_output: !cli.json,
+        ..ReplOptions::default()
+    };
+    let outcome =
+        ReplSession::run_script_apart(dispatcher, options, args.name.clone(), input).await;
+    let Some(outcome) = outcome else {
         eprintln!("toolhost: the script's thread failed");
         return ExitCode::Host;
     };

@@ -7,7 +7,9 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool};
 use serde_json::{Value, json};
 
+use super::convert;
 use crate::dispatch::Dispatcher;
+use crate::output::{Content, ToolOutput};
 use crate::registry::ScriptEntry;
 use crate::repl::{ImageMode, ReplOptions, ReplSession, resolve_script};
 
@@ -57,23 +59,16 @@ pub async fn call(
     if let Err(e) = resolve_script(dispatcher.registry(), name, &args) {
         return Err(ErrorData::invalid_params(e.message, None));
     }
-    let name = name.to_owned();
-    let handle = tokio::runtime::Handle::current();
-    // The REPL engine blocks: it runs on a thread of its own, calling tools through the
-    // runtime as the CLI's run-script does.
-    let outcome = tokio::task::spawn_blocking(move || {
-        let _enter = handle.enter();
-        let options = ReplOptions {
-            // Never on stdout, which may be the MCP transport.
-            images: ImageMode::Save(None),
-            echo_output: false,
-            ..ReplOptions::default()
-        };
-        let mut session = ReplSession::new(dispatcher, tokio::runtime::Handle::current(), options);
-        session.run_script(&name, args)
-    })
-    .await
-    .map_err(|e| ErrorData::internal_error(format!("the script's thread failed: {e}"), None))?;
+    let options = ReplOptions {
+        // Never on stdout, which may be the MCP transport.
+        images: ImageMode::Save(None),
+        echo_output: false,
+        ..ReplOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let outcome = ReplSession::run_script_apart(dispatcher, options, name.to_owned(), args)
+        .await
+        .ok_or_else(|| ErrorData::internal_error("the script's thread failed", None))?;
     let printed = outcome.output.trim_end();
     Ok(match outcome.error {
         Some(message) => {
@@ -87,18 +82,21 @@ pub async fn call(
             result
         }
         None => {
-            let value = outcome.final_value.unwrap_or(Value::Null);
-            let mut blocks = Vec::new();
+            // Shown as a tool's output is: what it printed, then the value as JSON.
+            let mut content = Vec::new();
             if !printed.is_empty() {
-                blocks.push(ContentBlock::text(printed.to_owned()));
+                content.push(Content::Text {
+                    text: printed.to_owned(),
+                });
             }
-            blocks.push(ContentBlock::text(value.to_string()));
-            let mut result = CallToolResult::success(blocks);
-            result.structured_content = Some(match value {
-                Value::Object(_) => value,
-                other => json!({ "value": other }),
+            content.push(Content::Json {
+                json: outcome.final_value.unwrap_or(Value::Null),
             });
-            result
+            convert::success(&ToolOutput {
+                content,
+                logs: Vec::new(),
+                duration: started.elapsed(),
+            })
         }
     })
 }

@@ -142,6 +142,25 @@ impl ReplSession {
         self.finish_input(result.map(|v| (!v.is_unit()).then(|| convert::display(&v))))
     }
 
+    /// Run the registry script `name` with `args` in a fresh session on a blocking thread
+    /// of its own (the engine blocks while tools run on the current runtime), as
+    /// `toolhost run-script` and the MCP server do. `None` if that thread failed.
+    pub async fn run_script_apart(
+        dispatcher: Dispatcher,
+        options: ReplOptions,
+        name: String,
+        args: Value,
+    ) -> Option<EvalOutcome> {
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let _enter = handle.enter();
+            let runtime = tokio::runtime::Handle::current();
+            ReplSession::new(dispatcher, runtime, options).run_script(&name, args)
+        })
+        .await
+        .ok()
+    }
+
     /// Run the registry script `name` with `args` (an object) as one input, with the same
     /// limits as any input. The script's result is `final_value`, as JSON.
     pub fn run_script(&mut self, name: &str, args: Value) -> EvalOutcome {
