@@ -10,7 +10,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::column::{CellRef, Column, ColumnData, Dictionary, MISSING, Quality};
-use crate::csv::{Batch, MASKS};
+use crate::csv::{Batch, Field, MASKS};
 use crate::input::BadNumbers;
 use crate::number::{self, Cell};
 
@@ -315,7 +315,7 @@ impl NumberBuilder {
 /// for every cell.
 #[cold]
 #[inline(never)]
-fn classify_field(input: &[u8], field: crate::csv::Field) -> Cell {
+fn classify_field(input: &[u8], field: Field) -> Cell {
     number::classify(&field.text(input))
 }
 

@@ -4,6 +4,8 @@
 //! shapes (`42`, `-3.75`) take a fast path that is exact by construction; the
 //! rest goes to the standard library's correctly rounded parser.
 
+use crate::csv::{MASKS, ONES};
+
 /// A cell read as a number.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Cell {
@@ -99,8 +101,6 @@ fn fast_decimal(s: &[u8]) -> Option<Cell> {
     let value = if negative { -magnitude } else { magnitude };
     Some(Cell::Number(value, !dot))
 }
-
-use crate::csv::{MASKS, ONES};
 
 /// A cell of `len` bytes whose first eight bytes (and whatever follows) are
 /// `word`, read as `[-]digits[.digits]` of at most eight characters in all;

@@ -12,6 +12,18 @@ pub struct NumberSummary {
     pub quartiles: [f64; 3],
 }
 
+impl NumberSummary {
+    /// The summary of a column with no number: nothing counted, NaN for the rest.
+    pub const EMPTY: NumberSummary = NumberSummary {
+        count: 0,
+        mean: None,
+        sd: None,
+        min: f64::NAN,
+        max: f64::NAN,
+        quartiles: [f64::NAN; 3],
+    };
+}
+
 const QS: [f64; 3] = [0.25, 0.5, 0.75];
 
 /// Summarises `values`, NaN being missing, in two passes without sorting.
@@ -35,14 +47,7 @@ pub fn summarise(values: &[f64]) -> NumberSummary {
     let first = scan(values, &guess.windows, room);
     let n = first.n;
     if n == 0 {
-        return NumberSummary {
-            count: 0,
-            mean: None,
-            sd: None,
-            min: f64::NAN,
-            max: f64::NAN,
-            quartiles: [f64::NAN; 3],
-        };
+        return NumberSummary::EMPTY;
     }
     let mean = first.sum / n as f64;
     let (ranks, spots) = ranks_for(n, &QS);
@@ -1013,14 +1018,7 @@ mod tests {
         let present: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
         let n = present.len();
         if n == 0 {
-            return NumberSummary {
-                count: 0,
-                mean: None,
-                sd: None,
-                min: f64::NAN,
-                max: f64::NAN,
-                quartiles: [f64::NAN; 3],
-            };
+            return NumberSummary::EMPTY;
         }
         let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
         for &v in &present {
