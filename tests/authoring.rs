@@ -15,8 +15,9 @@ use std::time::{Instant, SystemTime};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("host/ sits in the repository")
+        .ancestors()
+        .nth(2)
+        .expect("crates/toolhost sits two levels below the repository root")
         .to_path_buf()
 }
 

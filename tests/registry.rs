@@ -216,7 +216,7 @@ async fn compile_cache_is_reused_and_a_corrupt_entry_is_recompiled() {
 
 #[test]
 fn the_repository_registry_is_valid() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tool_registry.yaml");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tool_registry.yaml");
     let reg = registry::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
     assert!(reg.get("calc").is_some() && reg.get("echo").is_some());
 }

@@ -7,7 +7,7 @@ use toolhost::registry::{self, ToolRegistry};
 use toolhost::{Dispatcher, DispatcherOptions};
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("TOOLHOST_FIXTURES_DIR")).join(format!("{name}.wasm"))
+    Path::new(toolhost::core::TEST_FIXTURES_DIR).join(format!("{name}.wasm"))
 }
 
 /// A temp dir holding `tool_registry.yaml` with `yaml` (where `{hostile}` is replaced by

@@ -1,0 +1,346 @@
+//! The one API every front end uses: look tools up, describe them, call them.
+//! Front ends never see wasmtime; the runtime never sees a front end.
+
+mod describe;
+mod observer;
+mod validate;
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::{OnceCell, Semaphore};
+
+pub use describe::{Example, GrantsView, LimitsView, ToolDescription};
+pub use observer::CallObserver;
+
+use crate::builtins;
+use crate::error::{ErrorCode, ToolError};
+use crate::output::ToolOutput;
+use crate::registry::{ComponentSource, ToolEntry, ToolRegistry};
+use crate::runtime::{CacheOutcome, CallPolicy, PreparedComponent, Runtime};
+
+/// How a dispatcher is set up.
+#[derive(Debug, Clone)]
+pub struct DispatcherOptions {
+    /// Where compiled components are cached; `None` disables the cache.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for DispatcherOptions {
+    fn default() -> Self {
+        DispatcherOptions::from_flags(None, false)
+    }
+}
+
+impl DispatcherOptions {
+    /// From the command line's `--cache-dir DIR` and `--no-cache`: the default cache
+    /// directory is `$TOOLHOST_CACHE_DIR`, else the user cache directory.
+    pub fn from_flags(cache_dir: Option<PathBuf>, no_cache: bool) -> Self {
+        DispatcherOptions {
+            cache_dir: if no_cache {
+                None
+            } else {
+                cache_dir.or_else(crate::runtime::CompileCache::default_dir)
+            },
+        }
+    }
+}
+
+struct LoadedTool {
+    entry: ToolEntry,
+    component: PreparedComponent,
+    description: ToolDescription,
+    validator: jsonschema::Validator,
+}
+
+/// Loads tools on first use and runs calls; cheap to clone and share across tasks.
+#[derive(Clone)]
+pub struct Dispatcher {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    registry: ToolRegistry,
+    runtime: Runtime,
+    tools: Mutex<HashMap<String, Arc<OnceCell<Arc<LoadedTool>>>>>,
+    permits: Semaphore,
+}
+
+/// The result of checking one tool (`toolhost check`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolCheck {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ToolError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// `hit`, `compiled`, `replaced: why`, or `disabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<String>,
+    pub load_ms: f64,
+}
+
+impl Dispatcher {
+    pub fn new(registry: ToolRegistry, options: DispatcherOptions) -> Result<Self, ToolError> {
+        let runtime = Runtime::new(options.cache_dir).map_err(|e| ToolError::internal(&e))?;
+        Ok(Dispatcher {
+            inner: Arc::new(Inner {
+                registry,
+                runtime,
+                tools: Mutex::new(HashMap::new()),
+                permits: Semaphore::new(crate::runtime::MAX_CONCURRENT_INSTANCES as usize),
+            }),
+        })
+    }
+
+    pub fn registry(&self) -> &ToolRegistry {
+        &self.inner.registry
+    }
+
+    pub fn allocator(&self) -> crate::runtime::Allocator {
+        self.inner.runtime.allocator()
+    }
+
+    /// Run `tool` on `args` in a fresh sandbox.
+    pub async fn call(&self, tool: &str, args: Value) -> Result<ToolOutput, ToolError> {
+        self.call_observed(tool, args, None).await
+    }
+
+    /// As [`Dispatcher::call`], reporting the tool's logs and progress as they happen.
+    pub async fn call_observed(
+        &self,
+        tool: &str,
+        args: Value,
+        observer: Option<Arc<dyn CallObserver>>,
+    ) -> Result<ToolOutput, ToolError> {
+        let loaded = self.load(tool).await?;
+        validate::check(&loaded.validator, tool, &args)?;
+        let _permit =
+            self.inner.permits.acquire().await.map_err(|_| {
+                ToolError::new(ErrorCode::Internal, "the dispatcher is shutting down")
+            })?;
+        let started = Instant::now();
+        let policy = CallPolicy {
+            tool: Arc::from(tool),
+            limits: &loaded.entry.limits,
+            grants: &loaded.entry.grants,
+            events: observer.map(observer::events),
+        };
+        let raw = self
+            .inner
+            .runtime
+            .call(&loaded.component, policy, &args.to_string())
+            .await?;
+        let content = raw
+            .result
+            .map_err(|e| e.for_tool(tool).with_logs(raw.logs.clone()))?;
+        Ok(ToolOutput {
+            content,
+            logs: raw.logs,
+            duration: started.elapsed(),
+        })
+    }
+
+    /// Describe one tool (loading it if needed).
+    pub async fn describe(&self, tool: &str) -> Result<ToolDescription, ToolError> {
+        Ok(self.load(tool).await?.description.clone())
+    }
+
+    /// Describe every tool, in registry order; a tool that fails to load gives its error.
+    pub async fn describe_all(&self) -> Vec<(String, Result<ToolDescription, ToolError>)> {
+        let names: Vec<String> = self
+            .inner
+            .registry
+            .names()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let loads = names.iter().map(|n| self.describe(n));
+        let results = futures::future::join_all(loads).await;
+        names.into_iter().zip(results).collect()
+    }
+
+    /// Load every tool and check its examples against its schema.
+    pub async fn check(&self) -> Vec<ToolCheck> {
+        let mut checks = Vec::new();
+        for name in self.inner.registry.names() {
+            let started = Instant::now();
+            let loaded = self.load(name).await;
+            let load_ms = started.elapsed().as_secs_f64() * 1e3;
+            let check = match loaded {
+                Ok(tool) => {
+                    let bad_example = tool.description.examples.iter().find_map(|ex| {
+                        validate::check(&tool.validator, name, &ex.input)
+                            .err()
+                            .map(|e| (ex.description.clone(), e))
+                    });
+                    ToolCheck {
+                        name: name.to_owned(),
+                        error: bad_example.map(|(d, e)| {
+                            ToolError::new(
+                                ErrorCode::ContractMismatch,
+                                format!(
+                                    "example '{d}' does not match the input schema: {}",
+                                    e.message
+                                ),
+                            )
+                            .for_tool(name)
+                        }),
+                        version: Some(tool.description.version.clone()),
+                        cache: Some(cache_text(&tool.component.cache)),
+                        load_ms,
+                    }
+                }
+                Err(e) => ToolCheck {
+                    name: name.to_owned(),
+                    error: Some(e),
+                    version: None,
+                    cache: None,
+                    load_ms,
+                },
+            };
+            checks.push(check);
+        }
+        checks
+    }
+
+    async fn load(&self, tool: &str) -> Result<Arc<LoadedTool>, ToolError> {
+        let Some(entry) = self.inner.registry.get(tool) else {
+            return Err(ToolError::not_found(tool, &self.inner.registry.names()));
+        };
+        let cell = self
+            .inner
+            .tools
+            .lock()
+            .expect("tool table lock")
+            .entry(tool.to_owned())
+            .or_default()
+            .clone();
+        cell.get_or_try_init(|| self.load_entry(entry.clone()))
+            .await
+            .cloned()
+            .map_err(|e| e.for_tool(tool))
+    }
+
+    async fn load_entry(&self, entry: ToolEntry) -> Result<Arc<LoadedTool>, ToolError> {
+        let (wasm, sha256) = component_bytes(&entry)?;
+        if let Some(pin) = &entry.sha256
+            && *pin != sha256
+        {
+            let at = self
+                .inner
+                .registry
+                .describe_location(entry.positions.sha256);
+            return Err(ToolError::new(
+                ErrorCode::PinMismatch,
+                format!(
+                    "component {} has sha256 {sha256}, but the registry pins {pin} ({at}); \
+                     the tool is refused. If the new component is trusted, update the pin.",
+                    entry.component
+                ),
+            )
+            .with_details(serde_json::json!({ "expected": pin, "actual": sha256 })));
+        }
+        // Compiling is CPU-bound and can take a second; keep it off the async workers.
+        let component = {
+            let inner = self.inner.clone();
+            let sha = sha256.clone();
+            let (name, grants) = (entry.name.clone(), entry.grants.clone());
+            tokio::task::spawn_blocking(move || inner.runtime.prepare(&wasm, &sha, &name, &grants))
+                .await
+                .map_err(|e| {
+                    ToolError::new(ErrorCode::Internal, format!("compilation task failed: {e}"))
+                })??
+        };
+        let runtime = &self.inner.runtime;
+        let policy = CallPolicy {
+            tool: Arc::from(entry.name.as_str()),
+            limits: &entry.limits,
+            grants: &entry.grants,
+            events: None,
+        };
+        let raw = runtime.describe(&component, policy).await?;
+        let bad_schema = |what: &str, e: String| {
+            ToolError::new(
+                ErrorCode::ContractMismatch,
+                format!("the tool's {what} is not valid: {e}"),
+            )
+        };
+        let input_schema: Value = serde_json::from_str(&raw.input_schema)
+            .map_err(|e| bad_schema("input schema", e.to_string()))?;
+        let validator =
+            validate::compile(&input_schema).map_err(|e| bad_schema("input schema", e))?;
+        let output_schema = raw
+            .output_schema
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| bad_schema("output schema", e.to_string()))?;
+        let examples = raw
+            .examples
+            .into_iter()
+            .map(|(description, input)| {
+                let input = serde_json::from_str(&input)
+                    .map_err(|e| bad_schema("example", e.to_string()))?;
+                Ok(Example { description, input })
+            })
+            .collect::<Result<Vec<_>, ToolError>>()?;
+        let description = ToolDescription {
+            name: entry.name.clone(),
+            version: raw.version,
+            description: entry.description.clone().unwrap_or(raw.description),
+            input_schema,
+            output_schema,
+            examples,
+            component: entry.component.to_string(),
+            sha256,
+            limits: describe::limits_view(&entry),
+            grants: describe::grants_view(&entry),
+        };
+        Ok(Arc::new(LoadedTool {
+            entry,
+            component,
+            description,
+            validator,
+        }))
+    }
+}
+
+fn component_bytes(
+    entry: &ToolEntry,
+) -> Result<(std::borrow::Cow<'static, [u8]>, String), ToolError> {
+    match &entry.component {
+        ComponentSource::Builtin(name) => {
+            let b = builtins::get(name).ok_or_else(|| {
+                ToolError::new(
+                    ErrorCode::Registry,
+                    format!("no built-in component `{name}`"),
+                )
+            })?;
+            Ok((b.wasm.into(), b.sha256.to_owned()))
+        }
+        ComponentSource::File(path) => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                ToolError::new(
+                    ErrorCode::Registry,
+                    format!("cannot read component {}: {e}", path.display()),
+                )
+            })?;
+            let sha = hex::encode(Sha256::digest(&bytes));
+            Ok((bytes.into(), sha))
+        }
+    }
+}
+
+fn cache_text(outcome: &CacheOutcome) -> String {
+    match outcome {
+        CacheOutcome::Hit => "hit".into(),
+        CacheOutcome::Compiled => "compiled".into(),
+        CacheOutcome::Replaced(why) => format!("replaced ({why})"),
+        CacheOutcome::Disabled => "disabled".into(),
+    }
+}

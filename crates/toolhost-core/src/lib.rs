@@ -1,0 +1,27 @@
+//! toolhost's core: run computational tools, written as WebAssembly components, in a
+//! sandbox.
+//!
+//! The layers, in the one direction they depend on each other:
+//! - [`registry`]: `tool_registry.yaml` parsed into typed, validated entries;
+//! - `runtime`: the wasmtime engine, compile cache and per-call sandbox (private: no
+//!   wasmtime type appears in this crate's public API);
+//! - [`dispatch`]: the API every front end uses ([`Dispatcher::call`]).
+
+pub mod builtins;
+pub mod dispatch;
+pub mod error;
+pub mod output;
+pub mod registry;
+mod runtime;
+pub mod suggest;
+
+pub use dispatch::{CallObserver, Dispatcher, DispatcherOptions, ToolDescription};
+pub use error::{ErrorCode, ToolError};
+pub use output::{Content, LogLevel, LogRecord, LogSource, ToolOutput};
+pub use registry::ToolRegistry;
+pub use runtime::{Allocator, CONTRACT_VERSION};
+
+/// Where the build put the test-only components (hostile fixtures); for the workspace's
+/// end-to-end tests.
+#[doc(hidden)]
+pub const TEST_FIXTURES_DIR: &str = env!("TOOLHOST_FIXTURES_DIR");

@@ -1,0 +1,417 @@
+//! YAML → validated [`ToolRegistry`]. serde_yaml reports syntax, type and unknown-key
+//! errors with their position; the checks after parsing locate their node through
+//! [`YamlPositions`]. All problems are reported together.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+mod scripts;
+
+use super::locate::{Seg, YamlPositions};
+use super::{
+    ComponentSource, DirGrant, DirMode, EntryPositions, Grants, NetworkRule, Position,
+    RegistryError, RegistryProblem, SandboxLimits, ToolEntry, ToolRegistry,
+};
+
+/// The registry used when no file is given or found: every built-in tool.
+pub const BUILTIN_REGISTRY_YAML: &str = include_str!("../../../../tool_registry.yaml");
+
+const MAX_TIMEOUT_MS: u64 = 3_600_000;
+const MAX_MEMORY_MB: u64 = 4096;
+const MAX_OUTPUT_BYTES: u64 = 1 << 30;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegistry {
+    version: Option<u32>,
+    #[serde(default)]
+    defaults: RawDefaults,
+    tools: Vec<RawTool>,
+    #[serde(default)]
+    scripts: Vec<scripts::RawScript>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTool {
+    name: String,
+    component: String,
+    sha256: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
+    grants: RawGrants,
+}
+
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    timeout_ms: Option<u64>,
+    memory_mb: Option<u64>,
+    max_output_bytes: Option<u64>,
+    max_response_bytes: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawGrants {
+    #[serde(default)]
+    dirs: Vec<RawDir>,
+    #[serde(default)]
+    env: Vec<String>,
+    #[serde(default)]
+    network: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDir {
+    host: String,
+    guest: Option<String>,
+    #[serde(default = "read_only")]
+    mode: DirMode,
+}
+
+fn read_only() -> DirMode {
+    DirMode::ReadOnly
+}
+
+/// Read and validate a registry file. Relative component and directory paths are resolved
+/// against the file's directory.
+pub fn load_file(path: &Path) -> Result<ToolRegistry, RegistryError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        RegistryError::single(
+            Some(path.to_owned()),
+            None,
+            format!("cannot read the registry: {e}"),
+        )
+    })?;
+    parse_str(&text, Some(path))
+}
+
+/// Validate registry text. `file` names it in messages and anchors relative paths; `None`
+/// means the built-in registry, whose tools may only be built-ins.
+pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, RegistryError> {
+    let owned_file = file.map(Path::to_path_buf);
+    let raw: RawRegistry = serde_yaml::from_str(text).map_err(|e| {
+        let position = e.location().map(|l| Position {
+            line: l.line(),
+            column: l.column(),
+        });
+        RegistryError::single(owned_file.clone(), position, yaml_message(&e, text))
+    })?;
+    let base_dir = file
+        .and_then(Path::parent)
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        })
+        .unwrap_or(Path::new("."));
+    let mut checker = Checker {
+        file: owned_file.clone(),
+        positions: YamlPositions::parse(text),
+        problems: Vec::new(),
+    };
+    if let Some(v) = raw.version.filter(|v| *v != 1) {
+        checker.problem(
+            &[Seg::Key("version")],
+            format!("unsupported registry version {v}; this toolhost reads version 1"),
+        );
+    }
+    let defaults = checker.limits(
+        SandboxLimits::default(),
+        raw.defaults.limits,
+        &[Seg::Key("defaults"), Seg::Key("limits")],
+    );
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut tools = Vec::new();
+    for (i, raw_tool) in raw.tools.into_iter().enumerate() {
+        let at = |key: &'static str| [Seg::Key("tools"), Seg::Index(i), Seg::Key(key)];
+        if !valid_tool_name(&raw_tool.name) {
+            checker.problem(
+                &at("name"),
+                format!(
+                    "invalid tool name `{}`: expected lowercase letters, digits, `_` or `-`, \
+                     starting with a letter",
+                    raw_tool.name
+                ),
+            );
+        }
+        if let Some(first) = seen.insert(raw_tool.name.clone(), i) {
+            let first_at = checker.position(&[Seg::Key("tools"), Seg::Index(first)]);
+            checker.problem(
+                &at("name"),
+                format!(
+                    "duplicate tool name `{}` (first defined at line {})",
+                    raw_tool.name,
+                    first_at.map(|p| p.line).unwrap_or(0)
+                ),
+            );
+        }
+        let component = checker.component(
+            &raw_tool.component,
+            base_dir,
+            file.is_some(),
+            &at("component"),
+        );
+        let sha256 = raw_tool.sha256.as_deref().and_then(|pin| {
+            let pin = pin
+                .strip_prefix("sha256:")
+                .unwrap_or(pin)
+                .to_ascii_lowercase();
+            if pin.len() == 64 && pin.chars().all(|c| c.is_ascii_hexdigit()) {
+                Some(pin)
+            } else {
+                checker.problem(
+                    &at("sha256"),
+                    "invalid sha256 pin: expected 64 hexadecimal digits".to_owned(),
+                );
+                None
+            }
+        });
+        let limits = checker.limits(defaults, raw_tool.limits, &at("limits"));
+        let grants = checker.grants(raw_tool.grants, base_dir, i);
+        let positions = EntryPositions {
+            entry: checker.position(&[Seg::Key("tools"), Seg::Index(i)]),
+            component: checker.position(&at("component")),
+            sha256: checker.position(&at("sha256")),
+        };
+        if let Some(component) = component {
+            tools.push(ToolEntry {
+                name: raw_tool.name,
+                component,
+                sha256,
+                description: raw_tool.description,
+                limits,
+                grants,
+                positions,
+            });
+        }
+    }
+    let scripts = checker.scripts(raw.scripts, base_dir, file.is_some());
+    if checker.problems.is_empty() {
+        Ok(ToolRegistry {
+            file: owned_file,
+            tools,
+            scripts,
+        })
+    } else {
+        Err(RegistryError {
+            problems: checker.problems,
+        })
+    }
+}
+
+/// serde_yaml appends "at line L column C"; the position is reported separately.
+fn yaml_message(e: &serde_yaml::Error, text: &str) -> String {
+    if text.trim().is_empty() {
+        return "the registry is empty: expected a mapping with a `tools` list".to_owned();
+    }
+    let message = e.to_string();
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message,
+    };
+    // serde reports the path it was in as "tools[0].limits: ...": keep that, it helps.
+    message
+}
+
+fn valid_tool_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        && name.len() <= 64
+}
+
+struct Checker {
+    file: Option<PathBuf>,
+    positions: YamlPositions,
+    problems: Vec<RegistryProblem>,
+}
+
+impl Checker {
+    fn position(&self, path: &[Seg]) -> Option<Position> {
+        self.positions.value(path)
+    }
+
+    fn problem(&mut self, path: &[Seg], message: String) {
+        let position = self.position(path);
+        self.problems.push(RegistryProblem {
+            file: self.file.clone(),
+            position,
+            message,
+        });
+    }
+
+    fn component(
+        &mut self,
+        text: &str,
+        base_dir: &Path,
+        from_file: bool,
+        at: &[Seg],
+    ) -> Option<ComponentSource> {
+        if let Some(name) = text.strip_prefix("builtin:") {
+            let known = crate::builtins::names();
+            if known.contains(&name) {
+                return Some(ComponentSource::Builtin(name.to_owned()));
+            }
+            let hint = crate::suggest::closest(name, known.iter().copied())
+                .map(|s| format!(" (did you mean `builtin:{s}`?)"))
+                .unwrap_or_default();
+            self.problem(
+                at,
+                format!(
+                    "unknown built-in component `{text}`{hint}; built-ins are: {}",
+                    known.join(", ")
+                ),
+            );
+            return None;
+        }
+        if !from_file {
+            self.problem(
+                at,
+                format!("the built-in registry can only name built-ins, not `{text}`"),
+            );
+            return None;
+        }
+        let path = base_dir.join(text);
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => Some(ComponentSource::File(path)),
+            Ok(_) => {
+                self.problem(at, format!("component `{}` is not a file", path.display()));
+                None
+            }
+            Err(e) => {
+                self.problem(
+                    at,
+                    format!(
+                        "component file `{}` cannot be read: {e} (paths are relative to the registry file; \
+                         built-ins are written `builtin:NAME`)",
+                        path.display()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn limits(&mut self, base: SandboxLimits, raw: RawLimits, at: &[Seg]) -> SandboxLimits {
+        let mut limits = base;
+        if let Some(ms) = self.in_range(at, "timeout_ms", raw.timeout_ms, MAX_TIMEOUT_MS) {
+            limits.timeout = Duration::from_millis(ms);
+        }
+        if let Some(mb) = self.in_range(at, "memory_mb", raw.memory_mb, MAX_MEMORY_MB) {
+            limits.memory_bytes = mb << 20;
+        }
+        let max_output = raw.max_output_bytes;
+        if let Some(bytes) = self.in_range(at, "max_output_bytes", max_output, MAX_OUTPUT_BYTES) {
+            limits.max_output_bytes = bytes;
+        }
+        let max_response = raw.max_response_bytes;
+        if let Some(bytes) = self.in_range(at, "max_response_bytes", max_response, MAX_OUTPUT_BYTES)
+        {
+            limits.max_response_bytes = bytes;
+        }
+        limits
+    }
+
+    /// `value` if it is set and within 1..=max; otherwise records why not.
+    fn in_range(
+        &mut self,
+        at: &[Seg],
+        key: &'static str,
+        value: Option<u64>,
+        max: u64,
+    ) -> Option<u64> {
+        let value = value?;
+        if (1..=max).contains(&value) {
+            return Some(value);
+        }
+        let mut path = at.to_vec();
+        path.push(Seg::Key(key));
+        self.problem(
+            &path,
+            format!("`{key}` must be between 1 and {max}, not {value}"),
+        );
+        None
+    }
+
+    fn grants(&mut self, raw: RawGrants, base_dir: &Path, tool: usize) -> Grants {
+        let at = |key: &'static str, i: usize| {
+            [
+                Seg::Key("tools"),
+                Seg::Index(tool),
+                Seg::Key("grants"),
+                Seg::Key(key),
+                Seg::Index(i),
+            ]
+        };
+        let mut grants = Grants::default();
+        for (i, dir) in raw.dirs.into_iter().enumerate() {
+            let host = base_dir.join(&dir.host);
+            let host = match std::fs::canonicalize(&host) {
+                Ok(p) if p.is_dir() => p,
+                Ok(p) => {
+                    self.problem(
+                        &at("dirs", i),
+                        format!("granted path `{}` is not a directory", p.display()),
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    self.problem(
+                        &at("dirs", i),
+                        format!(
+                            "granted directory `{}` cannot be opened: {e}",
+                            host.display()
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let guest = dir.guest.unwrap_or_else(|| dir.host.clone());
+            if !guest.starts_with('/') {
+                self.problem(
+                    &at("dirs", i),
+                    format!("`guest` must be an absolute path such as `/data`, not `{guest}`"),
+                );
+                continue;
+            }
+            grants.dirs.push(DirGrant {
+                host,
+                guest,
+                mode: dir.mode,
+            });
+        }
+        for (i, name) in raw.env.into_iter().enumerate() {
+            if name.is_empty() || name.contains('=') || name.contains('\0') {
+                self.problem(
+                    &at("env", i),
+                    format!("`{name}` is not an environment variable name"),
+                );
+            } else {
+                grants.env.push(name);
+            }
+        }
+        for (i, rule) in raw.network.into_iter().enumerate() {
+            match NetworkRule::parse(&rule) {
+                Ok(r) => grants.network.push(r),
+                Err(e) => self.problem(&at("network", i), e),
+            }
+        }
+        grants
+    }
+}

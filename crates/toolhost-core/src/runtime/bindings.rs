@@ -1,0 +1,10 @@
+//! Host-side bindings of the `tool-plugin` world (wit/tool.wit).
+
+wasmtime::component::bindgen!({
+    path: "../../wit",
+    world: "tool-plugin",
+    exports: { default: async },
+});
+
+pub use self::exports::toolhost::tool::tool as tool_export;
+pub use self::toolhost::tool::types as wit_types;

@@ -1,0 +1,233 @@
+//! Per-call state: everything one call's Store holds: a WASI context built from the tool's grants (empty
+//! unless granted), the outbound-HTTP hooks that enforce its network grants, the memory
+//! limiter, captured stdio and the tool's log records.
+
+use std::sync::Arc;
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+
+use super::bindings::{toolhost::tool::host, wit_types};
+use super::capture::CapturedStream;
+use super::limits::SandboxLimiter;
+use super::outbound::{OutboundHttp, Violation};
+use crate::output::{LogLevel, LogRecord, LogSource};
+
+/// What a running tool reports as it happens: its log records and progress.
+pub enum CallEvent<'a> {
+    Log(&'a LogRecord),
+    Progress {
+        done: u64,
+        total: u64,
+        message: &'a str,
+    },
+}
+
+/// Receives a call's events with the tool's name; the dispatcher adapts its observers.
+pub type CallEvents = Arc<dyn Fn(&str, CallEvent<'_>) + Send + Sync>;
+use crate::registry::{DirMode, Grants, SandboxLimits};
+
+/// Log records kept per call; a chatty tool cannot grow the host's memory without bound.
+const MAX_LOG_RECORDS: usize = 1000;
+const MAX_LOG_MESSAGE_BYTES: usize = 8 * 1024;
+/// Bytes kept per captured stream (also capped by the tool's `max_output_bytes`).
+const MAX_CAPTURED_STREAM_BYTES: usize = 256 * 1024;
+
+pub struct CallState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    http: WasiHttpCtx,
+    outbound: OutboundHttp,
+    pub limiter: SandboxLimiter,
+    pub logs: Vec<LogRecord>,
+    logs_dropped: u64,
+    pub stdout: CapturedStream,
+    pub stderr: CapturedStream,
+    tool: Arc<str>,
+    events: Option<CallEvents>,
+}
+
+impl CallState {
+    pub fn new(
+        tool: Arc<str>,
+        limits: &SandboxLimits,
+        grants: &Grants,
+        events: Option<CallEvents>,
+        deadline: std::time::Instant,
+    ) -> anyhow::Result<Self> {
+        let capture = (limits.max_output_bytes as usize).min(MAX_CAPTURED_STREAM_BYTES);
+        let stdout = CapturedStream::new(capture);
+        let stderr = CapturedStream::new(capture);
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false);
+        for name in &grants.env {
+            if let Ok(value) = std::env::var(name) {
+                wasi.env(name, value);
+            }
+        }
+        for dir in &grants.dirs {
+            let perms = match dir.mode {
+                DirMode::ReadOnly => FsPerms::ReadOnly,
+                DirMode::ReadWrite => FsPerms::ReadWrite,
+            };
+            wasi.preopened_dir(&dir.host, &dir.guest, perms)
+                .map_err(|e| {
+                    anyhow::anyhow!("cannot open granted directory {}: {e}", dir.host.display())
+                })?;
+        }
+        // Raw sockets stay closed even with a network grant: the grant is for HTTP through
+        // the host's hook, where the policy is enforced.
+        let outbound =
+            OutboundHttp::new(&grants.network, limits.max_response_bytes, deadline.into());
+        Ok(CallState {
+            wasi: wasi.build(),
+            table: ResourceTable::new(),
+            http: WasiHttpCtx::new(),
+            outbound,
+            limiter: SandboxLimiter::new(limits.memory_bytes as usize),
+            logs: Vec::new(),
+            logs_dropped: 0,
+            stdout,
+            stderr,
+            tool,
+            events,
+        })
+    }
+
+    fn record(&mut self, record: LogRecord) {
+        if let Some(events) = &self.events {
+            events(&self.tool, CallEvent::Log(&record));
+        }
+        if self.logs.len() < MAX_LOG_RECORDS {
+            self.logs.push(record);
+        } else {
+            self.logs_dropped += 1;
+        }
+    }
+
+    /// The first network rule the host enforced against the tool during the call.
+    pub fn network_violation(&self) -> Option<Violation> {
+        self.outbound.violation()
+    }
+
+    /// All records of the call: the tool's log calls, the host's notes of its requests,
+    /// then its stdout and stderr lines, then notes about anything dropped.
+    pub fn take_logs(&mut self) -> Vec<LogRecord> {
+        let mut logs = std::mem::take(&mut self.logs);
+        logs.extend(
+            self.outbound
+                .take_notes()
+                .into_iter()
+                .map(|message| LogRecord {
+                    level: LogLevel::Debug,
+                    source: LogSource::Host,
+                    message,
+                }),
+        );
+        if self.logs_dropped > 0 {
+            logs.push(host_note(format!(
+                "{} further log records were dropped (at most {MAX_LOG_RECORDS} are kept)",
+                self.logs_dropped
+            )));
+        }
+        for (stream, source, level) in [
+            (&self.stdout, LogSource::Stdout, LogLevel::Info),
+            (&self.stderr, LogSource::Stderr, LogLevel::Warn),
+        ] {
+            let (bytes, dropped) = stream.take();
+            let text = String::from_utf8_lossy(&bytes);
+            logs.extend(text.lines().map(|line| LogRecord {
+                level,
+                source,
+                message: line.to_owned(),
+            }));
+            if dropped > 0 {
+                logs.push(host_note(format!(
+                    "{dropped} further bytes of {} were dropped",
+                    if source == LogSource::Stdout {
+                        "stdout"
+                    } else {
+                        "stderr"
+                    }
+                )));
+            }
+        }
+        logs
+    }
+}
+
+fn host_note(message: String) -> LogRecord {
+    LogRecord {
+        level: LogLevel::Warn,
+        source: LogSource::Host,
+        message,
+    }
+}
+
+fn truncate(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut cut = max;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push_str(" [truncated]");
+    }
+    s
+}
+
+impl WasiView for CallState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for CallState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.outbound,
+        }
+    }
+}
+
+impl wit_types::Host for CallState {}
+
+impl host::Host for CallState {
+    fn log(&mut self, level: wit_types::LogLevel, message: String) {
+        let level = match level {
+            wit_types::LogLevel::Trace => LogLevel::Trace,
+            wit_types::LogLevel::Debug => LogLevel::Debug,
+            wit_types::LogLevel::Info => LogLevel::Info,
+            wit_types::LogLevel::Warn => LogLevel::Warn,
+            wit_types::LogLevel::Error => LogLevel::Error,
+        };
+        self.record(LogRecord {
+            level,
+            source: LogSource::Log,
+            message: truncate(message, MAX_LOG_MESSAGE_BYTES),
+        });
+    }
+
+    fn progress(&mut self, done: u64, total: u64, message: String) {
+        if let Some(events) = &self.events {
+            let message = truncate(message, MAX_LOG_MESSAGE_BYTES);
+            events(
+                &self.tool,
+                CallEvent::Progress {
+                    done,
+                    total,
+                    message: &message,
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The `toolhost` command line. Everything goes through [`Dispatcher`]; nothing here knows
+//! about wasmtime.
+
+mod agent;
+mod bench;
+mod build;
+mod check;
+mod exit;
+mod inspect;
+mod mcp;
+mod new;
+mod progress;
+mod repl;
+mod run;
+mod run_script;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use crate::dispatch::{Dispatcher, DispatcherOptions};
+use crate::error::ToolError;
+use crate::registry::{self, RegistryError, ToolRegistry};
+pub use exit::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  toolhost list
+  toolhost describe calc
+  toolhost run calc '{\"expr\": \"2^10 + sqrt(2)\"}'
+  toolhost run calc --arg expr='x^2 + 1' --arg vars='{\"x\": 3}'
+  echo '{\"text\": \"hi\"}' | toolhost run echo -
+  toolhost check tool_registry.yaml
+  toolhost bench
+  toolhost mcp                      # MCP over stdio; --http [ADDR] for Streamable HTTP
+  toolhost repl -e 'TOOL(\"calc\", #{expr: \"6*7\"}).value'
+  toolhost script analysis.rhai
+  toolhost run-script summarize '{\"xs\": [1, 2, 3]}'   # a script listed in the registry
+  toolhost new word_count           # scaffold a tool crate; --register REGISTRY builds and adds it
+  toolhost build word_count         # component for wasm32-wasip2: path, sha256, registry entry
+  toolhost agent --base-url http://127.0.0.1:8080/v1 \"integrate x^2 from 0 to 3\"
+
+Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
+            3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
+            output_too_large, denied; a script failed; `build`: the crate did not compile).";
+
+#[derive(Parser, Debug)]
+#[command(name = "toolhost", version, about = "Run computational tools, written as WebAssembly components, in a sandbox", after_help = EXAMPLES)]
+pub struct Cli {
+    /// Registry file [default: ./tool_registry.yaml if present, else the built-in registry].
+    #[arg(long, global = true, value_name = "PATH")]
+    registry: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Directory for compiled components [default: $TOOLHOST_CACHE_DIR or the user cache dir].
+    #[arg(long, global = true, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Compile components in memory only.
+    #[arg(long, global = true)]
+    no_cache: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the tools: name, version, summary.
+    List,
+    /// Show a tool's description, input schema, examples, limits and grants.
+    Describe { tool: String },
+    /// Run a tool once.
+    Run(run::RunArgs),
+    /// Validate a registry and load every component in it.
+    Check {
+        /// Registry to check [default: as for --registry].
+        registry: Option<PathBuf>,
+    },
+    /// Measure per-call overhead and cold-start time.
+    Bench(bench::BenchArgs),
+    /// Serve the tools to MCP clients over stdio (or Streamable HTTP with --http).
+    Mcp(mcp::McpArgs),
+    /// Interactive Rhai REPL with TOOL(); `-e CODE` runs code and exits.
+    Repl(repl::ReplArgs),
+    /// Run a Rhai script file (as the REPL would).
+    Script(repl::ScriptArgs),
+    /// Run a script listed in the registry's `scripts:` (as the REPL's SCRIPT would).
+    RunScript(run_script::RunScriptArgs),
+    /// Scaffold a new tool crate (Rust, with the toolhost SDK).
+    New(new::NewArgs),
+    /// Build a tool crate into a component (wasm32-wasip2, size profile): path and sha256.
+    Build(build::BuildArgs),
+    /// Let a language model solve a task by writing REPL code until it calls FINAL.
+    Agent(Box<agent::AgentArgs>),
+}
+
+/// Parse arguments, run, and return the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::Usage as i32
+            } else {
+                0
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("toolhost: cannot start the async runtime: {e}");
+            return ExitCode::Host as i32;
+        }
+    };
+    runtime.block_on(dispatch_command(cli)) as i32
+}
+
+async fn dispatch_command(cli: Cli) -> ExitCode {
+    // Writing tools needs no registry: a broken ./tool_registry.yaml must not stop it.
+    match &cli.command {
+        Command::New(args) => return new::new(&cli, args).await,
+        Command::Build(args) => return build::build(&cli, args).await,
+        _ => {}
+    }
+    let registry_path = match &cli.command {
+        Command::Check { registry: Some(p) } => Some(p.clone()),
+        _ => cli.registry.clone(),
+    };
+    let registry_file = resolve_registry_file(registry_path);
+    let registry = match &registry_file {
+        Some(path) => registry::load_file(path),
+        None => Ok(ToolRegistry::builtin()),
+    };
+    let registry = match registry {
+        Ok(r) => r,
+        Err(e) => return report_registry_error(&cli, &e),
+    };
+    let options = dispatcher_options(&cli);
+    let dispatcher = match Dispatcher::new(registry, options.clone()) {
+        Ok(d) => d,
+        Err(e) => return report_error(&cli, &e),
+    };
+    match &cli.command {
+        Command::List => inspect::list(&cli, &dispatcher).await,
+        Command::Describe { tool } => inspect::describe(&cli, &dispatcher, tool).await,
+        Command::Run(args) => run::run(&cli, &dispatcher, args).await,
+        Command::Check { .. } => check::check(&cli, &dispatcher).await,
+        Command::Bench(args) => bench::bench(&cli, &dispatcher, args).await,
+        Command::Mcp(args) => mcp::mcp(args, dispatcher, options, registry_file).await,
+        Command::Repl(args) => repl::repl(args, dispatcher).await,
+        Command::Script(args) => repl::script(args, dispatcher).await,
+        Command::RunScript(args) => run_script::run_script(&cli, dispatcher, args).await,
+        Command::New(args) => new::new(&cli, args).await,
+        Command::Build(args) => build::build(&cli, args).await,
+        Command::Agent(args) => agent::agent(&cli, args, dispatcher).await,
+    }
+}
+
+fn dispatcher_options(cli: &Cli) -> DispatcherOptions {
+    DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
+}
+
+/// `--registry`, else `./tool_registry.yaml` if present; `None` means the built-in registry.
+fn resolve_registry_file(path: Option<PathBuf>) -> Option<PathBuf> {
+    path.or_else(|| {
+        let local = PathBuf::from(registry::DEFAULT_FILE_NAME);
+        local.is_file().then_some(local)
+    })
+}
+
+fn report_registry_error(cli: &Cli, e: &RegistryError) -> ExitCode {
+    if cli.json {
+        let problems: Vec<serde_json::Value> = e
+            .problems
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "file": p.file.as_ref().map(|f| f.display().to_string()),
+                    "line": p.position.map(|x| x.line),
+                    "column": p.position.map(|x| x.column),
+                    "message": p.message,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({ "ok": false, "error": { "code": "registry", "problems": problems } })
+        );
+    } else {
+        for p in &e.problems {
+            eprintln!("error[registry]: {p}");
+        }
+    }
+    ExitCode::Host
+}
+
+pub(crate) fn report_error(cli: &Cli, e: &ToolError) -> ExitCode {
+    if cli.json {
+        println!("{}", serde_json::json!({ "ok": false, "error": e }));
+    } else {
+        eprintln!("error[{}]: {}", e.code, e.message);
+        if let Some(tool) = &e.tool {
+            eprintln!("  tool: {tool}");
+        }
+        for record in &e.logs {
+            eprintln!(
+                "  {:?} {:?}: {}",
+                record.source, record.level, record.message
+            );
+        }
+    }
+    ExitCode::for_error(e.code)
+}

@@ -1,0 +1,210 @@
+//! The MCP request handler: tools/list and tools/call over the dispatcher (the registry's
+//! scripts included, as `script_NAME`), progress notifications, cancellation, and
+//! tools/list_changed after a registry reload.
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
+    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig,
+};
+use rmcp::service::{NotificationContext, Peer, RequestContext};
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use tokio::sync::mpsc;
+
+use super::{convert, scripts};
+use crate::dispatch::Dispatcher;
+use crate::error::ErrorCode;
+use crate::output::LogRecord;
+use crate::dispatch::CallObserver;
+
+/// One MCP server; clones share the dispatcher and the list of connected clients.
+#[derive(Clone)]
+pub struct ToolhostMcp {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    dispatcher: RwLock<Dispatcher>,
+    /// Clients to tell when the tool list changes.
+    peers: Mutex<Vec<Peer<RoleServer>>>,
+}
+
+impl ToolhostMcp {
+    pub fn new(dispatcher: Dispatcher) -> Self {
+        ToolhostMcp {
+            shared: Arc::new(Shared {
+                dispatcher: RwLock::new(dispatcher),
+                peers: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    fn dispatcher(&self) -> Dispatcher {
+        self.shared
+            .dispatcher
+            .read()
+            .expect("dispatcher lock")
+            .clone()
+    }
+
+    /// Serve a new registry from now on (calls in flight finish on the old one) and tell
+    /// every connected client that the tool list changed.
+    pub async fn replace_dispatcher(&self, dispatcher: Dispatcher) {
+        *self.shared.dispatcher.write().expect("dispatcher lock") = dispatcher;
+        let peers: Vec<Peer<RoleServer>> = self.shared.peers.lock().expect("peers lock").clone();
+        let mut alive = Vec::with_capacity(peers.len());
+        for peer in peers {
+            if peer.notify_tool_list_changed().await.is_ok() {
+                alive.push(peer);
+            }
+        }
+        *self.shared.peers.lock().expect("peers lock") = alive;
+    }
+}
+
+/// Forwards a tool's progress reports to the client as progress notifications.
+struct ProgressForwarder {
+    sender: mpsc::UnboundedSender<(u64, u64, String)>,
+}
+
+impl CallObserver for ProgressForwarder {
+    fn on_log(&self, _tool: &str, _record: &LogRecord) {}
+
+    fn on_progress(&self, _tool: &str, done: u64, total: u64, message: &str) {
+        let _ = self.sender.send((done, total, message.to_owned()));
+    }
+}
+
+impl ServerHandler for ToolhostMcp {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_tool_list_changed()
+                .build(),
+        )
+        .with_server_info(Implementation::new("toolhost", env!("CARGO_PKG_VERSION")))
+        .with_instructions(
+            "Computational tools that run in a sandbox. Each tool's inputSchema says what it \
+                 takes; failures come back as results with isError and a stable error code. \
+                 Tools named script_NAME are the registry's scripts: code that calls the tools.",
+        )
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let dispatcher = self.dispatcher();
+        let mut tools = Vec::new();
+        for (name, described) in dispatcher.describe_all().await {
+            match described {
+                Ok(d) => tools.push(convert::tool(&d)),
+                // A tool that cannot load is left out rather than failing the whole list;
+                // calling it by name reports why.
+                Err(e) => eprintln!("toolhost: tool '{name}' is unavailable: {e}"),
+            }
+        }
+        for entry in &dispatcher.registry().scripts {
+            let name = scripts::mcp_name(&entry.name);
+            // A tool of that name wins; the script stays reachable from the REPL.
+            if dispatcher.registry().get(&name).is_some() {
+                eprintln!(
+                    "toolhost: script '{}' is not listed over MCP: a tool is named '{name}'",
+                    entry.name
+                );
+            } else {
+                tools.push(scripts::tool(entry));
+            }
+        }
+        Ok(ListToolsResult {
+            tools,
+            ..Default::default()
+        })
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let dispatcher = self.dispatcher();
+        let name = request.name.to_string();
+        let args = serde_json::Value::Object(request.arguments.unwrap_or_default());
+        if dispatcher.registry().get(&name).is_none() {
+            if let Some(script) = scripts::script_name(&name)
+                && dispatcher.registry().script(script).is_some()
+            {
+                let script = script.to_owned();
+                // A script's own limits bound it; a cancelled one finishes on its thread,
+                // unseen.
+                return tokio::select! {
+                    result = scripts::call(dispatcher, &script, args) => result.map(Into::into),
+                    _ = context.ct.cancelled() => Err(ErrorData::internal_error(
+                        format!("the call to '{name}' was cancelled by the client"),
+                        None,
+                    )),
+                };
+            }
+            let e = crate::error::ToolError::not_found(&name, &dispatcher.registry().names());
+            return Err(ErrorData::invalid_params(e.message, None));
+        }
+
+        let (observer, forwarding) = match context.meta.get_progress_token() {
+            Some(token) => {
+                let (sender, mut receiver) = mpsc::unbounded_channel::<(u64, u64, String)>();
+                let peer = context.peer.clone();
+                let forwarding = tokio::spawn(async move {
+                    while let Some((done, total, message)) = receiver.recv().await {
+                        let mut param = ProgressNotificationParam::new(token.clone(), done as f64);
+                        if total > 0 {
+                            param = param.with_total(total as f64);
+                        }
+                        if !message.is_empty() {
+                            param = param.with_message(message);
+                        }
+                        if peer.notify_progress(param).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                let observer: Arc<dyn CallObserver> = Arc::new(ProgressForwarder { sender });
+                (Some(observer), Some(forwarding))
+            }
+            None => (None, None),
+        };
+
+        // Dropping the call future drops its Store: a cancelled call stops at once.
+        let outcome = tokio::select! {
+            outcome = dispatcher.call_observed(&name, args, observer) => outcome,
+            _ = context.ct.cancelled() => {
+                return Err(ErrorData::internal_error(
+                    format!("the call to '{name}' was cancelled by the client"),
+                    None,
+                ));
+            }
+        };
+        if let Some(f) = forwarding {
+            // Every progress report is sent before the result.
+            let _ = f.await;
+        }
+        Ok(match outcome {
+            Ok(output) => convert::success(&output),
+            Err(e) if e.code == ErrorCode::Internal => {
+                return Err(ErrorData::internal_error(e.message, None));
+            }
+            Err(e) => convert::failure(&e),
+        }
+        .into())
+    }
+
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        self.shared
+            .peers
+            .lock()
+            .expect("peers lock")
+            .push(context.peer);
+    }
+}
