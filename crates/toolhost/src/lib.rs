@@ -18,6 +18,6 @@ pub mod repl;
 pub use toolhost_core as core;
 pub use toolhost_core::{
     Allocator, CONTRACT_VERSION, CallObserver, Content, Dispatcher, DispatcherOptions, ErrorCode,
-    LogLevel, LogRecord, LogSource, ToolDescription, ToolError, ToolOutput, ToolRegistry,
-    builtins, dispatch, error, output, registry, suggest,
+    LogLevel, LogRecord, LogSource, ToolDescription, ToolError, ToolOutput, ToolRegistry, builtins,
+    dispatch, error, output, registry, suggest,
 };

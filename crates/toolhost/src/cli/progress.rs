@@ -2,8 +2,8 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::output::LogRecord;
 use crate::dispatch::CallObserver;
+use crate::output::LogRecord;
 
 pub struct ProgressDisplay {
     bar: ProgressBar,
