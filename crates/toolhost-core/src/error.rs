@@ -35,10 +35,13 @@ pub enum ErrorCode {
     ContractMismatch,
     /// A fault in toolhost itself (I/O, compilation, a bug).
     Internal,
+    /// A registry script (or REPL code run as one) failed: an error it raised or did not
+    /// catch.
+    ScriptError,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::Timeout,
@@ -51,9 +54,10 @@ impl ErrorCode {
         ErrorCode::PinMismatch,
         ErrorCode::ContractMismatch,
         ErrorCode::Internal,
+        ErrorCode::ScriptError,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ErrorCode::NotFound => "not_found",
             ErrorCode::InvalidInput => "invalid_input",
@@ -67,6 +71,7 @@ impl ErrorCode {
             ErrorCode::PinMismatch => "pin_mismatch",
             ErrorCode::ContractMismatch => "contract_mismatch",
             ErrorCode::Internal => "internal",
+            ErrorCode::ScriptError => "script_error",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod describe;
 mod observer;
+mod scripts;
 mod validate;
 
 use serde::Serialize;
@@ -16,6 +17,10 @@ use tokio::sync::{OnceCell, Semaphore};
 
 pub use describe::{Example, GrantsView, LimitsView, ToolDescription};
 pub use observer::CallObserver;
+pub use scripts::{
+    ListedScript, Runner, ScriptOutput, ScriptRunner, resolve as resolve_script,
+    tool_name as script_tool_name,
+};
 
 use crate::builtins;
 use crate::error::{ErrorCode, ToolError};
@@ -28,6 +33,8 @@ use crate::runtime::{CacheOutcome, CallPolicy, PreparedComponent, Runtime};
 pub struct DispatcherOptions {
     /// Where compiled components are cached; `None` disables the cache.
     pub cache_dir: Option<PathBuf>,
+    /// Runs the registry's scripts; supplied by the front end that owns the interpreter.
+    pub scripts: Option<Runner>,
 }
 
 impl Default for DispatcherOptions {
@@ -41,6 +48,7 @@ impl DispatcherOptions {
     /// directory is `$TOOLHOST_CACHE_DIR`, else the user cache directory.
     pub fn from_flags(cache_dir: Option<PathBuf>, no_cache: bool) -> Self {
         DispatcherOptions {
+            scripts: None,
             cache_dir: if no_cache {
                 None
             } else {
@@ -68,6 +76,9 @@ struct Inner {
     runtime: Runtime,
     tools: Mutex<HashMap<String, Arc<OnceCell<Arc<LoadedTool>>>>>,
     permits: Semaphore,
+    scripts: Option<Runner>,
+    /// `script_NAME` for each of the registry's scripts, in order.
+    script_tool_names: Vec<String>,
 }
 
 /// The result of checking one tool (`toolhost check`).
@@ -87,8 +98,15 @@ pub struct ToolCheck {
 impl Dispatcher {
     pub fn new(registry: ToolRegistry, options: DispatcherOptions) -> Result<Self, ToolError> {
         let runtime = Runtime::new(options.cache_dir).map_err(|e| ToolError::internal(&e))?;
+        let script_tool_names = registry
+            .scripts
+            .iter()
+            .map(|s| scripts::tool_name(&s.name))
+            .collect();
         Ok(Dispatcher {
             inner: Arc::new(Inner {
+                scripts: options.scripts,
+                script_tool_names,
                 registry,
                 runtime,
                 tools: Mutex::new(HashMap::new()),

@@ -40,6 +40,7 @@ fn dispatcher(dir: &Path) -> Dispatcher {
         registry,
         DispatcherOptions {
             cache_dir: Some(cache),
+            scripts: None,
         },
     )
     .expect("dispatcher")

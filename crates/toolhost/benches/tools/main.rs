@@ -64,6 +64,7 @@ impl Bench {
             ToolRegistry::builtin(),
             DispatcherOptions {
                 cache_dir: Some(cache),
+                scripts: None,
             },
         )
         .expect("dispatcher");

@@ -4,16 +4,10 @@
 
 use super::{Cli, ExitCode};
 use crate::dispatch::Dispatcher;
-use crate::repl::check_script_syntax;
 
 pub async fn check(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
     let checks = dispatcher.check().await;
-    let scripts: Vec<(&str, Result<(), String>)> = dispatcher
-        .registry()
-        .scripts
-        .iter()
-        .map(|s| (s.name.as_str(), check_script_syntax(s)))
-        .collect();
+    let scripts = dispatcher.check_scripts();
     let failed = checks.iter().filter(|c| c.error.is_some()).count()
         + scripts.iter().filter(|(_, r)| r.is_err()).count();
     if cli.json {

@@ -17,9 +17,12 @@ mod run_script;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-use crate::dispatch::{Dispatcher, DispatcherOptions};
+use std::sync::Arc;
+
+use crate::dispatch::{Dispatcher, DispatcherOptions, Runner};
 use crate::error::ToolError;
 use crate::registry::{self, RegistryError, ToolRegistry};
+use crate::repl::ReplScriptRunner;
 pub use exit::ExitCode;
 
 const EXAMPLES: &str = "\
@@ -106,6 +109,7 @@ pub fn main() -> i32 {
             };
         }
     };
+    init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -117,6 +121,19 @@ pub fn main() -> i32 {
         }
     };
     runtime.block_on(dispatch_command(cli)) as i32
+}
+
+/// The library reports through `tracing`; the CLI shows it on stderr (`TOOLHOST_LOG`
+/// filters, e.g. `TOOLHOST_LOG=debug`), never on stdout, which may be a protocol.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOOLHOST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .without_time()
+        .with_target(false)
+        .try_init();
 }
 
 async fn dispatch_command(cli: Cli) -> ExitCode {
@@ -161,7 +178,10 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
 }
 
 fn dispatcher_options(cli: &Cli) -> DispatcherOptions {
-    DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
+    DispatcherOptions {
+        scripts: Some(Runner(Arc::new(ReplScriptRunner))),
+        ..DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
+    }
 }
 
 /// `--registry`, else `./tool_registry.yaml` if present; `None` means the built-in registry.

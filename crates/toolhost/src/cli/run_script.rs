@@ -1,5 +1,5 @@
-//! `toolhost run-script NAME ['<json>']`: run a registry script as the REPL's
-//! `SCRIPT(name, #{...})` would, with the REPL's limits.
+//! `toolhost run-script NAME ['<json>']`: run a registry script through the dispatcher,
+//! as the REPL's `SCRIPT(name, #{...})` and the MCP server's `script_NAME` do.
 
 use clap::Args;
 use serde_json::{Value, json};
@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 use super::{Cli, ExitCode, report_error};
 use crate::dispatch::Dispatcher;
 use crate::error::{ErrorCode, ToolError};
-use crate::repl::{ReplOptions, ReplSession, resolve_script};
 
 #[derive(Args, Debug)]
 pub struct RunScriptArgs {
@@ -30,50 +29,49 @@ pub async fn run_script(cli: &Cli, dispatcher: Dispatcher, args: &RunScriptArgs)
     };
     // Unknown names and arguments the script does not take are the caller's mistakes (exit
     // 2 and 3); anything the script does is its own (exit 4).
-    if let Err(e) = resolve_script(dispatcher.registry(), &args.name, &input) {
-        return report_error(cli, &e);
-    }
-    let started = std::time::Instant::now();
-    let options = ReplOptions {
-        echo_output: !cli.json,
-        ..ReplOptions::default()
-    };
-    let outcome =
-        ReplSession::run_script_apart(dispatcher, options, args.name.clone(), input).await;
-    let Some(outcome) = outcome else {
-        eprintln!("toolhost: the script's thread failed");
-        return ExitCode::Host;
-    };
-    if cli.json {
-        let mut out = json!({
-            "ok": outcome.error.is_none(),
-            "script": args.name,
-            "output": outcome.output,
-            "tool_calls": outcome.tool_calls.len(),
-            "duration_ms": started.elapsed().as_secs_f64() * 1e3,
-        });
-        match &outcome.error {
-            None => out["value"] = outcome.final_value.clone().unwrap_or(Value::Null),
-            Some(message) => {
-                out["error"] = json!({ "code": "script_error", "message": message });
+    match dispatcher.run_script(&args.name, input, !cli.json).await {
+        Ok(out) if cli.json => {
+            let out = json!({
+                "ok": true,
+                "script": args.name,
+                "output": out.printed,
+                "tool_calls": out.tool_calls,
+                "duration_ms": out.duration.as_secs_f64() * 1e3,
+                "value": out.value,
+            });
+            println!("{out}");
+            ExitCode::Ok
+        }
+        Ok(out) => {
+            match &out.value {
+                Value::Null => {}
+                Value::String(s) => println!("{s}"),
+                other => println!(
+                    "{}",
+                    serde_json::to_string_pretty(other).unwrap_or_default()
+                ),
             }
+            ExitCode::Ok
         }
-        println!("{out}");
-    } else if let Some(message) = &outcome.error {
-        eprintln!("error[script]: {message}");
-    } else {
-        match outcome.final_value.as_ref().unwrap_or(&Value::Null) {
-            Value::Null => {}
-            Value::String(s) => println!("{s}"),
-            other => println!(
-                "{}",
-                serde_json::to_string_pretty(other).unwrap_or_default()
-            ),
+        Err(e) if e.code == ErrorCode::ScriptError && cli.json => {
+            let output = e
+                .details
+                .as_ref()
+                .and_then(|d| d["output"].as_str())
+                .unwrap_or("");
+            let out = json!({
+                "ok": false,
+                "script": args.name,
+                "output": output,
+                "error": { "code": e.code, "message": e.message },
+            });
+            println!("{out}");
+            ExitCode::ToolFailed
         }
-    }
-    if outcome.error.is_some() {
-        ExitCode::ToolFailed
-    } else {
-        ExitCode::Ok
+        Err(e) if e.code == ErrorCode::ScriptError => {
+            eprintln!("error[script]: {}", e.message);
+            ExitCode::ToolFailed
+        }
+        Err(e) => report_error(cli, &e),
     }
 }

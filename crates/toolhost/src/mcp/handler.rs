@@ -13,10 +13,10 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::sync::mpsc;
 
 use super::{convert, scripts};
+use crate::dispatch::CallObserver;
 use crate::dispatch::Dispatcher;
 use crate::error::ErrorCode;
 use crate::output::LogRecord;
-use crate::dispatch::CallObserver;
 
 /// One MCP server; clones share the dispatcher and the list of connected clients.
 #[derive(Clone)]
@@ -104,20 +104,19 @@ impl ServerHandler for ToolhostMcp {
                 Ok(d) => tools.push(convert::tool(&d)),
                 // A tool that cannot load is left out rather than failing the whole list;
                 // calling it by name reports why.
-                Err(e) => eprintln!("toolhost: tool '{name}' is unavailable: {e}"),
+                Err(e) => tracing::warn!("tool '{name}' is unavailable: {e}"),
             }
         }
-        for entry in &dispatcher.registry().scripts {
-            let name = scripts::mcp_name(&entry.name);
-            // A tool of that name wins; the script stays reachable from the REPL.
-            if dispatcher.registry().get(&name).is_some() {
-                eprintln!(
-                    "toolhost: script '{}' is not listed over MCP: a tool is named '{name}'",
-                    entry.name
-                );
-            } else {
-                tools.push(scripts::tool(entry));
-            }
+        for listed in dispatcher.listed_scripts() {
+            tools.push(scripts::tool(listed));
+        }
+        for hidden in dispatcher.shadowed_scripts() {
+            // The script stays reachable from the REPL.
+            tracing::warn!(
+                "script '{}' is not listed over MCP: a tool is named '{}'",
+                hidden.entry.name,
+                hidden.tool_name
+            );
         }
         Ok(ListToolsResult {
             tools,
@@ -134,14 +133,11 @@ impl ServerHandler for ToolhostMcp {
         let name = request.name.to_string();
         let args = serde_json::Value::Object(request.arguments.unwrap_or_default());
         if dispatcher.registry().get(&name).is_none() {
-            if let Some(script) = scripts::script_name(&name)
-                && dispatcher.registry().script(script).is_some()
-            {
-                let script = script.to_owned();
+            if let Some(script) = dispatcher.script_for_tool_name(&name).cloned() {
                 // A script's own limits bound it; a cancelled one finishes on its thread,
                 // unseen.
                 return tokio::select! {
-                    result = scripts::call(dispatcher, &script, args) => result.map(Into::into),
+                    result = scripts::call(dispatcher.clone(), &script, args) => result.map(Into::into),
                     _ = context.ct.cancelled() => Err(ErrorData::internal_error(
                         format!("the call to '{name}' was cancelled by the client"),
                         None,

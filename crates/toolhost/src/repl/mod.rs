@@ -11,6 +11,7 @@ mod convert;
 mod functions;
 mod limits;
 mod media;
+mod script_runner;
 mod scripts;
 
 use std::sync::{Arc, Mutex};
@@ -23,7 +24,7 @@ use serde_json::Value;
 use crate::dispatch::Dispatcher;
 pub use limits::ReplLimits;
 pub use media::ImageMode;
-pub use scripts::{check_syntax as check_script_syntax, resolve as resolve_script};
+pub use script_runner::ReplScriptRunner;
 
 /// A sub-call to a language model from code (`llm_query`, `llm_batch`); provided by the
 /// agent loop. Without one, those functions raise an error saying so.

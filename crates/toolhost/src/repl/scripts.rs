@@ -10,61 +10,15 @@ use serde_json::{Value, json};
 
 use super::convert::{to_dynamic, to_json};
 use super::{FINAL_MARKER, Shared};
-use crate::error::{ErrorCode, ToolError};
+use crate::dispatch::resolve_script as resolve;
+use crate::error::ErrorCode;
 use crate::registry::{ScriptEntry, ToolRegistry};
+
+const SCRIPT_ERROR: &str = ErrorCode::ScriptError.as_str();
 
 /// Stack for each script's evaluation: a script's own call depth starts afresh, so nested
 /// scripts on the caller's stack could overflow it long before any limit is reached.
 const SCRIPT_STACK_BYTES: usize = 16 << 20;
-
-/// The registry entry for `name`, if `args` fit its documented parameters.
-pub fn resolve<'r>(
-    registry: &'r ToolRegistry,
-    name: &str,
-    args: &Value,
-) -> Result<&'r ScriptEntry, ToolError> {
-    let Some(entry) = registry.script(name) else {
-        let known: Vec<&str> = registry.scripts.iter().map(|s| s.name.as_str()).collect();
-        let hint = crate::suggest::closest(name, known.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        let listing = if known.is_empty() {
-            "the registry lists no scripts".to_owned()
-        } else {
-            format!("scripts: {}", known.join(", "))
-        };
-        return Err(ToolError::new(
-            ErrorCode::NotFound,
-            format!("no script named `{name}`{hint}; {listing}"),
-        ));
-    };
-    let Some(map) = args.as_object() else {
-        return Err(ToolError::new(
-            ErrorCode::InvalidInput,
-            format!("the arguments of script `{name}` must be an object (a map)"),
-        ));
-    };
-    if let Some(params) = &entry.params {
-        for key in map.keys() {
-            if !params.iter().any(|p| &p.name == key) {
-                let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-                return Err(ToolError::new(
-                    ErrorCode::InvalidInput,
-                    format!(
-                        "/{key}: script `{name}` has no parameter `{key}`; its parameters are: {}",
-                        if names.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            names.join(", ")
-                        }
-                    ),
-                )
-                .with_details(json!({ "pointer": format!("/{key}") })));
-            }
-        }
-    }
-    Ok(entry)
-}
 
 /// Whether the script's file can be read and parses, for `toolhost check`; `Err` says
 /// where (file:line:col) and what is wrong.
@@ -168,18 +122,12 @@ fn evaluate(
 ) -> Result<Dynamic, Box<EvalAltResult>> {
     let name = entry.name.as_str();
     let file = entry.file.display().to_string();
-    let source = std::fs::read_to_string(&entry.file).map_err(|e| {
-        script_failure(
-            "script_error",
-            format!("cannot read {file}: {e}"),
-            name,
-            pos,
-        )
-    })?;
+    let source = std::fs::read_to_string(&entry.file)
+        .map_err(|e| script_failure(SCRIPT_ERROR, format!("cannot read {file}: {e}"), name, pos))?;
     let ast = engine.compile(&source).map_err(|e| {
         let at = located(&file, e.position());
         script_failure(
-            "script_error",
+            SCRIPT_ERROR,
             format!("{at}: {}", without_position(e.err_type().to_string())),
             name,
             pos,
@@ -200,7 +148,7 @@ fn evaluate(
         Ok(Ok(result)) => result,
         Ok(Err(_)) => {
             return Err(script_failure(
-                "script_error",
+                SCRIPT_ERROR,
                 "the script's thread panicked".to_owned(),
                 name,
                 pos,
@@ -208,7 +156,7 @@ fn evaluate(
         }
         Err(e) => {
             return Err(script_failure(
-                "script_error",
+                SCRIPT_ERROR,
                 format!("cannot start a thread for the script: {e}"),
                 name,
                 pos,
@@ -231,7 +179,7 @@ fn evaluate(
                 let at = located(&file, other.position());
                 let message = without_position(other.to_string());
                 Err(script_failure(
-                    "script_error",
+                    SCRIPT_ERROR,
                     format!("{at}: {message}"),
                     name,
                     pos,

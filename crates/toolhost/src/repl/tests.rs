@@ -13,6 +13,7 @@ fn session_with(options: ReplOptions) -> (ReplSession, tokio::runtime::Runtime) 
         ToolRegistry::builtin(),
         DispatcherOptions {
             cache_dir: Some(cache),
+            scripts: None,
         },
     )
     .unwrap();
@@ -224,6 +225,7 @@ fn session_with_scripts(
         registry,
         DispatcherOptions {
             cache_dir: Some(std::env::temp_dir().join("toolhost-repl-test-cache")),
+            scripts: None,
         },
     )
     .unwrap();
