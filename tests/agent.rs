@@ -139,6 +139,7 @@ impl FakeModel {
             output_budget: 4000,
             trajectory: None,
             repl_limits: ReplLimits::default(),
+            on_event: None,
         }
     }
 }
@@ -148,6 +149,7 @@ fn dispatcher() -> Dispatcher {
         ToolRegistry::builtin(),
         DispatcherOptions {
             cache_dir: Some(shared_cache_dir()),
+            scripts: None,
         },
     )
     .unwrap()

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use super::RecordedAnswers;
+use super::subcalls::RecordedAnswers;
 use super::trajectory::{Record, read};
 use crate::dispatch::Dispatcher;
 use crate::repl::{ImageMode, ReplOptions, ReplSession};

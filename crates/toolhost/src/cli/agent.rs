@@ -145,6 +145,11 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         output_budget: args.output_budget,
         trajectory: Some(trajectory.clone()),
         repl_limits: ReplLimits::default(),
+        on_event: Some(agent::EventSink(std::sync::Arc::new(|event| match event {
+            agent::AgentEvent::Escalated { from, to, reason } => {
+                eprintln!("toolhost agent: switching from {from} to {to} after {reason}")
+            }
+        }))),
     };
     let report = match agent::run(&task, config, dispatcher).await {
         Ok(r) => r,

@@ -80,8 +80,8 @@ async fn serve_http(
         StreamableHttpService::new(move || Ok((*factory).clone()), Default::default(), config);
     let router = axum::Router::new().nest_service("/mcp", service);
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    eprintln!(
-        "toolhost: MCP over Streamable HTTP at http://{}/mcp",
+    tracing::info!(
+        "MCP over Streamable HTTP at http://{}/mcp",
         listener.local_addr()?
     );
     axum::serve(listener, router)

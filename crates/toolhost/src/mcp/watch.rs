@@ -47,13 +47,13 @@ impl RegistryWatcher {
                 match registry::load_file(&path) {
                     Ok(registry) => match Dispatcher::new(registry, options.clone()) {
                         Ok(d) => {
-                            eprintln!("toolhost: reloaded {}", path.display());
+                            tracing::info!("reloaded {}", path.display());
                             server.replace_dispatcher(d).await;
                         }
-                        Err(e) => eprintln!("toolhost: cannot use the reloaded registry: {e}"),
+                        Err(e) => tracing::warn!("cannot use the reloaded registry: {e}"),
                     },
                     // Keep serving the last good registry; say what is wrong with the new one.
-                    Err(e) => eprintln!("toolhost: registry not reloaded:\n{e}"),
+                    Err(e) => tracing::warn!("registry not reloaded:\n{e}"),
                 }
             }
         });

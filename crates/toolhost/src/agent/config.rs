@@ -1,0 +1,75 @@
+//! How an agent run is set up: the models, budgets, limits and where the trajectory goes.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::llm::{ModelEndpoint, RetryPolicy};
+use crate::repl::ReplLimits;
+
+/// Prices per million tokens, for the cost budget and report.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Prices {
+    pub prompt_per_million: f64,
+    pub completion_per_million: f64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Budget {
+    pub max_steps: u32,
+    pub max_total_tokens: Option<u64>,
+    pub wall_time: Option<Duration>,
+    pub max_cost: Option<f64>,
+    pub prices: Option<Prices>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgentConfig {
+    pub primary: ModelEndpoint,
+    /// A stronger model that takes over after this many consecutive failed steps.
+    pub escalation: Option<(ModelEndpoint, u32)>,
+    pub retry: RetryPolicy,
+    pub budget: Budget,
+    pub require_exploration: bool,
+    /// How deep `llm_query` may nest: 0 disables it; at the deepest level a sub-call is a
+    /// plain completion, above it a sub-agent with its own REPL.
+    pub max_depth: u32,
+    /// Characters of code output fed back to the model per step.
+    pub output_budget: usize,
+    pub trajectory: Option<PathBuf>,
+    pub repl_limits: ReplLimits,
+    /// Told of events a person watching the run wants to know (an escalation...).
+    pub on_event: Option<EventSink>,
+}
+
+/// Something a watcher of the run is told, as it happens.
+#[derive(Debug, Clone)]
+pub enum AgentEvent {
+    Escalated {
+        from: String,
+        to: String,
+        reason: String,
+    },
+}
+
+/// Receives [`AgentEvent`]s; library code never prints.
+#[derive(Clone)]
+pub struct EventSink(pub std::sync::Arc<dyn Fn(&AgentEvent) + Send + Sync>);
+
+impl EventSink {
+    pub fn send(&self, event: &AgentEvent) {
+        (self.0)(event)
+    }
+}
+
+impl std::fmt::Debug for EventSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EventSink")
+    }
+}
+
+/// Stop sequences: the closing fence, so the model cannot go on to invent the output.
+pub fn default_stop() -> Vec<String> {
+    vec!["\n```\n".into(), "\n```\r\n".into(), "\n~~~\n".into()]
+}

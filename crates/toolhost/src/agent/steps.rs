@@ -1,0 +1,184 @@
+//! The step loop: ask the model, run the code it wrote, feed back what happened, until
+//! FINAL or a budget stops the run; escalate after repeated failures.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::accounting::{AgentReport, Run, StopReason};
+use super::config::AgentEvent;
+use super::llm::Message;
+use super::subcalls::SubCalls;
+use super::trajectory::Record;
+use super::{fence, prompt};
+use crate::repl::{ImageMode, ModelBridge, ReplOptions, ReplSession};
+
+/// Restore a closing fence the stop sequence cut off, so the history reads as a whole.
+fn close_fence(reply: &str) -> String {
+    let fences = reply
+        .lines()
+        .filter(|l| l.trim_start().starts_with("```"))
+        .count();
+    if fences % 2 == 1 {
+        format!("{}\n```", reply.trim_end())
+    } else {
+        reply.to_owned()
+    }
+}
+
+pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> AgentReport {
+    let config = &run.config;
+    let tools: Vec<_> = run
+        .dispatcher
+        .describe_all()
+        .await
+        .into_iter()
+        .filter_map(|(_, d)| d.ok())
+        .collect();
+    let options = ReplOptions {
+        limits: config.repl_limits,
+        images: ImageMode::Save(None),
+        require_exploration_before_final: config.require_exploration,
+        model: (config.max_depth > depth).then(|| {
+            Arc::new(SubCalls {
+                run: run.clone(),
+                depth,
+            }) as Arc<dyn ModelBridge>
+        }),
+        echo_output: false,
+    };
+    let mut session = Some(ReplSession::new(
+        run.dispatcher.clone(),
+        run.runtime.clone(),
+        options,
+    ));
+    let mut messages = vec![
+        Message::system(prompt::system_prompt(
+            &tools,
+            &run.dispatcher.registry().scripts,
+            config.require_exploration,
+            config.max_depth > depth,
+        )),
+        Message::user(task.clone()),
+    ];
+    let mut endpoint = config.primary.clone();
+    let mut escalated = false;
+    let mut failures_in_a_row = 0;
+    let mut steps = 0;
+    run.trajectory.write(&Record::Start {
+        run_id: run.run_id.clone(),
+        task,
+        model: endpoint.model.clone(),
+        depth,
+    });
+    let finish = |stop_reason: StopReason, final_value: Option<Value>, steps: u32| {
+        let calls = run.calls.lock().expect("usage lock").clone();
+        let report = AgentReport {
+            run_id: run.run_id.clone(),
+            stop_reason,
+            final_value,
+            steps,
+            calls,
+            usage: run.usage(),
+            cost: run.cost(),
+        };
+        run.trajectory.write(&Record::End {
+            run_id: run.run_id.clone(),
+            depth,
+            stop_reason: report.stop_reason.to_string(),
+            final_value: report.final_value.clone(),
+            steps,
+            usage: report.usage,
+            cost: report.cost,
+        });
+        report
+    };
+
+    while steps < config.budget.max_steps {
+        if let Some(reason) = run.exhausted() {
+            return finish(reason, None, steps);
+        }
+        steps += 1;
+        let started = Instant::now();
+        let completion = match run.client.complete(&endpoint, &messages).await {
+            Ok(c) => c,
+            Err(e) => return finish(StopReason::Backend(e.to_string()), None, steps),
+        };
+        run.record_usage(completion.usage);
+        let reply = completion.content.clone();
+        let mut record_code = None;
+        let (feedback, failed, outcome) = match fence::extract_code(&reply) {
+            Err(e) => (e.explain(), true, None),
+            Ok(code) => {
+                record_code = Some(code.clone());
+                let mut s = session.take().expect("session");
+                let (s, outcome) = tokio::task::spawn_blocking(move || {
+                    let outcome = s.eval(&code);
+                    (s, outcome)
+                })
+                .await
+                .expect("REPL evaluation panicked");
+                session = Some(s);
+                let text = prompt::feedback(
+                    &outcome.output,
+                    outcome.value.as_deref(),
+                    outcome.error.as_deref(),
+                    config.output_budget,
+                );
+                (text, outcome.error.is_some(), Some(outcome))
+            }
+        };
+        run.trajectory.write(&Record::Step {
+            run_id: run.run_id.clone(),
+            depth,
+            step: steps,
+            model: endpoint.model.clone(),
+            request: messages.clone(),
+            response: reply.clone(),
+            finish_reason: completion.finish_reason.clone(),
+            usage: completion.usage,
+            attempts: completion.attempts,
+            code: record_code,
+            output: outcome.as_ref().map(|o| o.output.clone()),
+            value: outcome.as_ref().and_then(|o| o.value.clone()),
+            error: outcome.as_ref().and_then(|o| o.error.clone()),
+            tool_calls: outcome
+                .as_ref()
+                .map(|o| o.tool_calls.clone())
+                .unwrap_or_default(),
+            duration_ms: started.elapsed().as_secs_f64() * 1e3,
+            failed,
+        });
+        if let Some(final_value) = outcome.and_then(|o| o.final_value) {
+            return finish(StopReason::Final, Some(final_value), steps);
+        }
+        messages.push(Message::assistant(close_fence(&reply)));
+        messages.push(Message::user(feedback));
+        failures_in_a_row = if failed { failures_in_a_row + 1 } else { 0 };
+        if let Some((stronger, after)) = &config.escalation
+            && !escalated
+            && failures_in_a_row >= *after
+        {
+            let reason = format!("{failures_in_a_row} failed steps in a row");
+            if let Some(sink) = &config.on_event {
+                sink.send(&AgentEvent::Escalated {
+                    from: endpoint.model.clone(),
+                    to: stronger.model.clone(),
+                    reason: reason.clone(),
+                });
+            }
+            run.trajectory.write(&Record::Escalation {
+                run_id: run.run_id.clone(),
+                step: steps,
+                from: endpoint.model.clone(),
+                to: stronger.model.clone(),
+                reason,
+            });
+            endpoint = stronger.clone();
+            escalated = true;
+            failures_in_a_row = 0;
+        }
+    }
+    finish(StopReason::MaxSteps, None, steps)
+}

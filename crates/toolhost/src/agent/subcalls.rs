@@ -1,0 +1,104 @@
+//! `llm_query` and `llm_batch` from code: sub-agents or plain completions below the
+//! depth limit the host holds, and recorded answers served back during a replay.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::accounting::{Run, StopReason};
+use super::llm::Message;
+use super::steps::run_at_depth;
+use super::trajectory::Record;
+use crate::repl::ModelBridge;
+
+/// `llm_query` for code running at `depth`.
+pub(super) struct SubCalls {
+    pub run: Arc<Run>,
+    pub depth: u32,
+}
+
+impl SubCalls {
+    async fn ask(run: Arc<Run>, depth: u32, prompt: String) -> Result<String, String> {
+        let level = depth + 1;
+        if level > run.config.max_depth {
+            return Err(format!(
+                "llm_query refused: the sub-call depth limit is {} and this code runs at depth {depth}",
+                run.config.max_depth
+            ));
+        }
+        if let Some(reason) = run.exhausted() {
+            return Err(format!("llm_query refused: {reason}"));
+        }
+        if level < run.config.max_depth {
+            let report = Box::pin(run_at_depth(run.clone(), prompt, level)).await;
+            return match (report.stop_reason, report.final_value) {
+                (StopReason::Final, Some(Value::String(s))) => Ok(s),
+                (StopReason::Final, Some(v)) => Ok(v.to_string()),
+                (reason, _) => Err(format!("the sub-agent stopped without an answer: {reason}")),
+            };
+        }
+        let messages = vec![Message::user(prompt)];
+        let mut endpoint = run.config.primary.clone();
+        endpoint.stop.clear();
+        let started = Instant::now();
+        let completion = run
+            .client
+            .complete(&endpoint, &messages)
+            .await
+            .map_err(|e| e.to_string())?;
+        run.record_usage(completion.usage);
+        run.trajectory.write(&Record::Step {
+            run_id: run.run_id.clone(),
+            depth: level,
+            step: 0,
+            model: endpoint.model.clone(),
+            request: messages,
+            response: completion.content.clone(),
+            finish_reason: completion.finish_reason.clone(),
+            usage: completion.usage,
+            attempts: completion.attempts,
+            code: None,
+            output: None,
+            value: None,
+            error: None,
+            tool_calls: Vec::new(),
+            duration_ms: started.elapsed().as_secs_f64() * 1e3,
+            failed: false,
+        });
+        Ok(completion.content)
+    }
+}
+
+impl ModelBridge for SubCalls {
+    fn query(&self, prompt: &str) -> Result<String, String> {
+        self.run
+            .runtime
+            .block_on(Self::ask(self.run.clone(), self.depth, prompt.to_owned()))
+    }
+
+    fn batch(&self, prompts: Vec<String>) -> Vec<Result<String, String>> {
+        let asks = prompts
+            .into_iter()
+            .map(|p| Self::ask(self.run.clone(), self.depth, p));
+        self.run.runtime.block_on(futures::future::join_all(asks))
+    }
+}
+
+/// Recorded answers to `llm_query`, served in order during a replay.
+pub(super) struct RecordedAnswers(pub Mutex<VecDeque<String>>);
+
+impl ModelBridge for RecordedAnswers {
+    fn query(&self, _prompt: &str) -> Result<String, String> {
+        self.0
+            .lock()
+            .expect("answers")
+            .pop_front()
+            .ok_or_else(|| "no recorded llm_query answer left".into())
+    }
+
+    fn batch(&self, prompts: Vec<String>) -> Vec<Result<String, String>> {
+        prompts.iter().map(|p| self.query(p)).collect()
+    }
+}
