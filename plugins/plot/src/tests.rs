@@ -1,4 +1,5 @@
 use super::*;
+use crate::kinds::histogram::auto_bins;
 use toolhost_sdk::{Content, Value, testing::call};
 
 fn sixel_of(out: &Output) -> &str {
