@@ -33,7 +33,7 @@ fn try_index(rgb: &[u8], shift: u32) -> Option<(Vec<[u8; 3]>, Vec<u8>)> {
     // Long runs of one colour are the rule in a plot: compare with the last pixel first.
     let mut last_key = u32::MAX;
     let mut last_index = 0u8;
-    for (px, index) in rgb.chunks_exact(3).zip(indices.iter_mut()) {
+    for (px, index) in rgb.as_chunks::<3>().0.iter().zip(indices.iter_mut()) {
         let key = (u32::from(px[0]) << 16 | u32::from(px[1]) << 8 | u32::from(px[2])) & mask;
         if key != last_key {
             last_index = match lookup.get(&key) {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::kinds::histogram::auto_bins;
 use toolhost_sdk::{Content, Value, testing::call};
 
 fn sixel_of(out: &Output) -> &str {
@@ -92,7 +93,9 @@ fn sixel_decodes_to_size_with_series_colour() {
 }
 
 fn decode_png_free_rgb(rgba: &[u8]) -> Vec<u8> {
-    rgba.chunks_exact(4)
+    rgba.as_chunks::<4>()
+        .0
+        .iter()
         .flat_map(|p| [p[0], p[1], p[2]])
         .collect()
 }
