@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::column::{Column, ColumnData, Kind, MISSING, is_iso_date};
 use crate::error::DataError;
 use crate::render::{self, Align, json_number};
-use crate::stats;
+use crate::summary;
 use crate::table::Table;
 
 /// Most frequent values listed per text column unless asked otherwise.
@@ -77,7 +77,7 @@ fn summarise(column: Column, top: usize) -> Summary {
     let name = column.name;
     match column.data {
         ColumnData::Number { values, integer } => {
-            let s = stats::summarise(&values);
+            let s = summary::summarise(&values);
             Summary {
                 name,
                 kind: (s.count > 0).then_some(if integer { Kind::Integer } else { Kind::Number }),
