@@ -99,6 +99,7 @@ mod parser;
 mod polygamma;
 mod program;
 mod shape;
+mod special;
 mod symbolic;
 mod text;
 
