@@ -39,11 +39,9 @@ pub(crate) fn digamma(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use std::f64::consts::LN_2;
+    use std::f64::consts::{EULER_GAMMA, LN_2};
 
     use super::*;
-
-    const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
 
     #[test]
     fn digamma_known_values() {
