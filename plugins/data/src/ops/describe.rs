@@ -148,14 +148,14 @@ fn count_codes(codes: &[u32], n: usize) -> (Vec<usize>, usize) {
         vec![0u32; n + 1],
         vec![0u32; n + 1],
     ];
-    let mut quads = codes.chunks_exact(4);
-    for q in &mut quads {
+    let (quads, rest) = codes.as_chunks::<4>();
+    for q in quads {
         tallies[0][slot(q[0])] += 1;
         tallies[1][slot(q[1])] += 1;
         tallies[2][slot(q[2])] += 1;
         tallies[3][slot(q[3])] += 1;
     }
-    for &c in quads.remainder() {
+    for &c in rest {
         tallies[0][slot(c)] += 1;
     }
     let mut counts: Vec<usize> = (0..=n)

@@ -118,13 +118,13 @@ fn squared_deviations<const NEGATIVE_ZEROS: bool>(values: &[f64], mean: f64) -> 
             negative_zeros += usize::from(v.to_bits() == (-0.0f64).to_bits());
         }
     };
-    let mut chunks = values.chunks_exact(8);
-    for chunk in &mut chunks {
+    let (chunks, rest) = values.as_chunks::<8>();
+    for chunk in chunks {
         for (sum, &v) in sums.iter_mut().zip(chunk) {
             add(sum, v);
         }
     }
-    for (sum, &v) in sums.iter_mut().zip(chunks.remainder()) {
+    for (sum, &v) in sums.iter_mut().zip(rest) {
         add(sum, v);
     }
     let [a, b, c, d, e, f, g, h] = sums;

@@ -306,9 +306,9 @@ fn add_block<const ROUND: bool>(
     mut maxs: [f64; 4],
     rounded: &mut [f32; BLOCK],
 ) -> ([f64; 4], [f64; 4], [f64; 4]) {
-    let mut quads = block.chunks_exact(4);
-    for (quad, x) in (&mut quads).zip(rounded.chunks_exact_mut(4)) {
-        let [a, b, c, d]: [f64; 4] = quad.try_into().expect("four values");
+    let (quads, rest) = block.as_chunks::<4>();
+    for (quad, x) in quads.iter().zip(rounded.as_chunks_mut::<4>().0) {
+        let [a, b, c, d] = *quad;
         let [s0, s1, s2, s3] = &mut sums;
         let [m0, m1, m2, m3] = &mut mins;
         let [x0, x1, x2, x3] = &mut maxs;
@@ -320,8 +320,8 @@ fn add_block<const ROUND: bool>(
             x.copy_from_slice(&[a as f32, b as f32, c as f32, d as f32]);
         }
     }
-    let done = block.len() - quads.remainder().len();
-    for (l, &v) in quads.remainder().iter().enumerate() {
+    let done = block.len() - rest.len();
+    for (l, &v) in rest.iter().enumerate() {
         add(v, &mut sums[l], &mut mins[l], &mut maxs[l]);
         if ROUND {
             rounded[done + l] = v as f32;
