@@ -91,6 +91,7 @@ mod ast;
 mod compile;
 mod data;
 mod dist;
+mod elementary;
 mod error;
 mod expr;
 mod functions;

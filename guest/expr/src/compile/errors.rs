@@ -5,9 +5,10 @@
 use super::ir::{IrOp, Rough};
 use crate::ast::Node;
 use crate::data::Data;
+use crate::elementary::Bin;
 use crate::error::{ErrorKind, ExprError, Span, suggest};
 use crate::expr::Expr;
-use crate::functions::{self, Bin, CONSTANTS};
+use crate::functions::{self, CONSTANTS};
 use crate::text::Text;
 
 pub(super) fn too_large() -> ExprError {

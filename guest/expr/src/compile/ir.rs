@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use crate::ast::NodeId;
 use crate::dist::Dist;
-use crate::functions::{Bin, Function, Lower, Un, truthy};
+use crate::elementary::{Bin, Un, truthy};
+use crate::functions::{Function, Lower};
 use crate::program::Reduction;
 
 /// An operand while building: constants stay inline so they can be folded

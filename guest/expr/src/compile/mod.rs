@@ -17,9 +17,10 @@ use names::bind;
 
 use crate::ast::{BinaryOp, Node, NodeId, NodeKind, UnaryOp};
 use crate::data::Data;
+use crate::elementary::{Bin, Un};
 use crate::error::{ErrorKind, ExprError};
 use crate::expr::Expr;
-use crate::functions::{Bin, Lower, Un};
+use crate::functions::Lower;
 use crate::program::{Program, Reduction};
 use crate::shape::{self, Binding};
 use crate::text::{self, Text};
