@@ -532,7 +532,7 @@ fn schema_and_examples_are_valid() {
     }
 }
 
-/// Writes sample PNGs to /tmp for a look: `cargo test -- --ignored write_samples`.
+/// Writes sample PNGs and SVGs to /tmp for a look: `cargo test -- --ignored write_samples`.
 #[test]
 #[ignore]
 fn write_samples() {
@@ -581,7 +581,10 @@ fn write_samples() {
     ];
     for (name, mut input) in samples {
         input["format"] = json!("png");
-        let out = call::<Plot>(input).unwrap();
+        let out = call::<Plot>(input.clone()).unwrap();
         std::fs::write(format!("/tmp/plot-{name}.png"), png_of(&out)).unwrap();
+        input["format"] = json!("svg");
+        let out = call::<Plot>(input).unwrap();
+        std::fs::write(format!("/tmp/plot-{name}.svg"), svg_of(&out)).unwrap();
     }
 }
