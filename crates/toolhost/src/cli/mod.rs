@@ -122,13 +122,19 @@ pub fn main() -> i32 {
     runtime.block_on(dispatch_command(cli)) as i32
 }
 
-/// The library reports through `tracing`; the CLI shows it on stderr (`TOOLHOST_LOG`
-/// filters, e.g. `TOOLHOST_LOG=debug`), never on stdout, which may be a protocol.
+/// The library reports through `tracing`; the CLI shows toolhost's own events on stderr
+/// (`TOOLHOST_LOG` filters, e.g. `TOOLHOST_LOG=debug`, or `rmcp=info` for the protocol
+/// library's), never on stdout, which may be a protocol.
 fn init_logging() {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOOLHOST_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,toolhost=info"));
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        // Its own report of a failed write is an eprintln!, which panics once stderr is
+        // closed (a client that stopped reading): a lost log line must not end a request.
+        .log_internal_errors(false)
         .with_env_filter(filter)
         .without_time()
         .with_target(false)
