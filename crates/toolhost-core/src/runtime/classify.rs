@@ -3,8 +3,8 @@
 
 use wasmtime::Trap;
 
-use super::outbound::Violation;
 use super::limits::MemoryLimitExceeded;
+use super::outbound::Violation;
 use crate::error::{ErrorCode, ToolError};
 use crate::output::{LogRecord, LogSource};
 use crate::registry::SandboxLimits;

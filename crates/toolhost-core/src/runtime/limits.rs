@@ -55,4 +55,3 @@ impl ResourceLimiter for SandboxLimiter {
         Ok(desired <= MAX_TABLE_ELEMENTS)
     }
 }
-

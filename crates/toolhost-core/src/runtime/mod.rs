@@ -3,9 +3,9 @@
 
 mod bindings;
 mod cache;
+mod call_state;
 mod capture;
 mod classify;
-mod call_state;
 mod contract;
 mod engine;
 mod limits;
@@ -19,15 +19,15 @@ use wasmtime::{Engine, Store, UpdateDeadline};
 
 use bindings::{ToolPlugin, ToolPluginPre, tool_export};
 pub use cache::{CacheOutcome, CompileCache};
+pub use call_state::{CallEvent, CallEvents};
 pub use contract::CONTRACT_VERSION;
 pub use engine::{Allocator, MAX_CONCURRENT_INSTANCES};
-pub use call_state::{CallEvent, CallEvents};
 
 use crate::error::{ErrorCode, ToolError};
 use crate::output::{Content, LogRecord};
 use crate::registry::{Grants, SandboxLimits};
-use classify::DeadlineExceeded;
 use call_state::CallState;
+use classify::DeadlineExceeded;
 
 /// A component compiled, checked against the contract and ready to instantiate.
 pub struct PreparedComponent {
@@ -213,14 +213,8 @@ impl Runtime {
         let tool = policy.tool.clone();
         // The deadline runs from here, before instantiation: a start-up loop counts too.
         let deadline = Instant::now() + limits.timeout;
-        let state = CallState::new(
-            policy.tool,
-            &limits,
-            policy.grants,
-            policy.events,
-            deadline,
-        )
-        .map_err(|e| ToolError::new(ErrorCode::Denied, format!("{e:#}")).for_tool(&tool))?;
+        let state = CallState::new(policy.tool, &limits, policy.grants, policy.events, deadline)
+            .map_err(|e| ToolError::new(ErrorCode::Denied, format!("{e:#}")).for_tool(&tool))?;
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         store.set_epoch_deadline(1);
