@@ -35,10 +35,12 @@ pub enum ErrorCode {
     ContractMismatch,
     /// A fault in toolhost itself (I/O, compilation, a bug).
     Internal,
+    /// Python code (an input, a script) raised an exception it did not catch.
+    ScriptError,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::Timeout,
@@ -51,6 +53,7 @@ impl ErrorCode {
         ErrorCode::PinMismatch,
         ErrorCode::ContractMismatch,
         ErrorCode::Internal,
+        ErrorCode::ScriptError,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl ErrorCode {
             ErrorCode::PinMismatch => "pin_mismatch",
             ErrorCode::ContractMismatch => "contract_mismatch",
             ErrorCode::Internal => "internal",
+            ErrorCode::ScriptError => "script_error",
         }
     }
 }

@@ -23,7 +23,8 @@ impl ExitCode {
             | ErrorCode::Trap
             | ErrorCode::ToolError
             | ErrorCode::Denied
-            | ErrorCode::OutputTooLarge => ExitCode::ToolFailed,
+            | ErrorCode::OutputTooLarge
+            | ErrorCode::ScriptError => ExitCode::ToolFailed,
             ErrorCode::Registry
             | ErrorCode::PinMismatch
             | ErrorCode::ContractMismatch
