@@ -121,7 +121,7 @@ fn key(k: ObjectRef<'_>) -> Result<String, NotJson> {
 /// As [`to_json`], but what has no JSON form becomes its `repr()`: for answers, which
 /// must arrive as something.
 pub fn to_json_lenient(value: &MontyObject) -> Value {
-    to_json(value.as_ref()).unwrap_or_else(|_| Value::String(value.py_repr()))
+    to_json(value.as_ref()).unwrap_or_else(|_| Value::String(crate::repr::repr(value)))
 }
 
 #[cfg(test)]

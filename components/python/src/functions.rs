@@ -171,7 +171,7 @@ impl Session {
     }
 
     /// `calc(expr="2^10")`: keywords are the arguments; positional ones fill the
-    /// parameters in signature order.
+    /// required parameters in order.
     fn call_tool_function(
         &mut self,
         host: &mut dyn Host,
@@ -179,22 +179,31 @@ impl Session {
         tool: &str,
         args: &CallArgs,
     ) -> Result<Reply, MontyException> {
-        let parameters = self
+        let (parameters, required) = self
             .tool(tool)
-            .map(|t| t.parameters.clone())
+            .map(|t| (t.parameters.clone(), t.required_parameters))
             .unwrap_or_default();
-        let mut map = Map::new();
         let positional: Vec<ObjectRef<'_>> = args.args().collect();
-        if positional.len() > parameters.len() {
+        if positional.len() > required {
+            let keywords = parameters
+                .iter()
+                .take(3)
+                .map(|p| format!("{p}=..."))
+                .collect::<Vec<_>>()
+                .join(", ");
             return Err(type_error(format!(
-                "{tool}() takes at most {} positional argument{} ({}), {} given; keyword \
-                 arguments are clearer: help({tool})",
-                parameters.len(),
-                if parameters.len() == 1 { "" } else { "s" },
-                parameters.join(", "),
+                "{tool}() takes {} positional argument{} and {} given; pass keyword \
+                 arguments ({tool}({keywords})) — help({tool}) lists them",
+                if required == 0 {
+                    "no".to_owned()
+                } else {
+                    required.to_string()
+                },
+                if required == 1 { "" } else { "s" },
                 positional.len()
             )));
         }
+        let mut map = Map::new();
         for (value, param) in positional.into_iter().zip(&parameters) {
             map.insert(param.clone(), argument_json(tool, param, value)?);
         }

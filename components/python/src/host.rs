@@ -11,9 +11,10 @@ pub struct ToolEntry {
     pub name: String,
     /// Whether `name(...)` is a Python call (an identifier that is not a keyword).
     pub python_identifier: bool,
-    /// Property names, required first: keyword arguments, and the order positional
-    /// arguments fill.
+    /// Property names, required first: keyword arguments.
     pub parameters: Vec<String>,
+    /// How many of `parameters` are required: positional arguments fill those only.
+    pub required_parameters: usize,
     pub signature: String,
     pub summary: String,
 }

@@ -16,6 +16,7 @@ mod memory;
 mod objects;
 mod os_calls;
 mod output;
+mod repr;
 mod rewrite;
 mod session;
 #[cfg(target_arch = "wasm32")]

@@ -271,7 +271,7 @@ impl Session {
                 }
             }
         } else {
-            value.py_repr()
+            crate::repr::repr(&value)
         };
         outcome.value_repr = Some(truncate(repr, cap));
         outcome.value_json = convert::to_json(value.as_ref())

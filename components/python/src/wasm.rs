@@ -81,6 +81,7 @@ fn config_from(c: wit::SessionConfig) -> Config {
                 name: t.name,
                 python_identifier: t.python_identifier,
                 parameters: t.parameters,
+                required_parameters: t.required_parameters as usize,
                 signature: t.signature,
                 summary: t.summary,
             })

@@ -87,6 +87,7 @@ fn tool(name: &str, parameters: &[&str]) -> ToolEntry {
         name: name.into(),
         python_identifier: true,
         parameters: parameters.iter().map(|s| s.to_string()).collect(),
+        required_parameters: 1.min(parameters.len()),
         signature: format!("{name}(...)"),
         summary: String::new(),
     }
@@ -135,14 +136,23 @@ fn variables_functions_and_classes_persist() {
 }
 
 #[test]
-fn tools_are_functions_with_keyword_or_positional_arguments() {
+fn tools_are_functions_of_keyword_arguments_and_positional_required_ones() {
     let (mut s, mut h) = session();
     let o = ok(&mut s, &mut h, "calc(expr=\"2^10\")[\"value\"]");
     assert_eq!(o.value_json, Some(json!(1024)));
-    ok(&mut s, &mut h, "calc(\"2^10\", {\"a\": 1})");
+    ok(&mut s, &mut h, "calc(\"2^10\", vars={\"a\": 1})");
     assert_eq!(
         h.calls.last().unwrap().1,
         json!({"expr": "2^10", "vars": {"a": 1}})
+    );
+    let e = run(&mut s, &mut h, "calc(\"2^10\", {\"a\": 1})")
+        .error
+        .unwrap();
+    assert!(
+        e.message
+            .contains("takes 1 positional argument and 2 given"),
+        "{}",
+        e.message
     );
     let o = ok(&mut s, &mut h, "TOOL(\"echo\", {\"text\": \"hi\"})");
     assert_eq!(o.value_repr.as_deref(), Some("'hi'"));
