@@ -255,7 +255,17 @@ async fn the_first_request_for_the_built_in_registry_is_at_most_8000_characters(
         .sum();
     let system = messages[0]["content"].as_str().unwrap();
     // Every built-in tool is there, as a signature.
-    for tool in ["bayesopt(", "calc(", "data(", "echo(", "mcmc(", "plot_sixel(", "render_math(", "stats(", "web_fetch("] {
+    for tool in [
+        "bayesopt(",
+        "calc(",
+        "data(",
+        "echo(",
+        "mcmc(",
+        "plot_sixel(",
+        "render_math(",
+        "stats(",
+        "web_fetch(",
+    ] {
         assert!(system.contains(tool), "{tool} missing:\n{system}");
     }
     println!("first request: {chars} characters");
@@ -325,9 +335,11 @@ async fn a_hung_request_hits_the_timeout_and_is_retried() {
     .await;
     let mut config = model.config();
     config.retry.request_timeout = Duration::from_millis(300);
-    // Load (and on a fresh machine, compile) the tools first: only the model call is timed.
+    // Load (and on a fresh machine, compile) the tools and the interpreter first: only the
+    // model call is timed.
     let d = dispatcher();
     d.describe_all().await;
+    d.python_session(Default::default()).await.unwrap();
     let started = Instant::now();
     let report = agent::run("x", config, d).await.unwrap();
     assert_eq!(report.final_value, Some(json!("ok")));

@@ -237,12 +237,22 @@ fn code_mode_runs_a_snippet_with_the_tools_as_functions() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["content"][0], serde_json::json!({ "type": "text", "text": "4\n" }));
-    assert_eq!(v["content"][1], serde_json::json!({ "type": "json", "json": 14.0 }));
+    assert_eq!(
+        v["content"][0],
+        serde_json::json!({ "type": "text", "text": "4\n" })
+    );
+    assert_eq!(
+        v["content"][1],
+        serde_json::json!({ "type": "json", "json": 14.0 })
+    );
     let o = toolhost(&["run", "python", r#"{"code": "1/0"}"#]);
     assert_eq!(o.status.code(), Some(4));
     assert!(stderr(&o).contains("ZeroDivisionError"), "{}", stderr(&o));
     let o = toolhost(&["run", "python", r#"{"cod": "1"}"#]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains("unknown argument 'cod'"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown argument 'cod'"),
+        "{}",
+        stderr(&o)
+    );
 }

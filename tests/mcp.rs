@@ -122,7 +122,10 @@ async fn check_run_python(client: &Client) {
     let tools = client.list_all_tools().await.unwrap();
     let run_python = tools.iter().find(|t| t.name == "run_python").unwrap();
     let description = run_python.description.as_deref().unwrap();
-    assert!(description.contains("calc(") && description.contains("echo("), "{description}");
+    assert!(
+        description.contains("calc(") && description.contains("echo("),
+        "{description}"
+    );
     let first = client
         .call_tool(call(
             "run_python",
@@ -137,14 +140,18 @@ async fn check_run_python(client: &Client) {
         .await
         .unwrap();
     assert_eq!(second.is_error, Some(false), "{}", text_of(&second));
-    assert_eq!(second.structured_content, None);
+    assert_eq!(second.structured_content, Some(json!({ "value": 30.0 })));
     assert!(text_of(&second).contains("30"), "{}", text_of(&second));
     let failed = client
         .call_tool(call("run_python", json!({ "code": "echo(txt='hi')" })))
         .await
         .unwrap();
     assert_eq!(failed.is_error, Some(true));
-    assert!(text_of(&failed).contains("invalid_input"), "{}", text_of(&failed));
+    assert!(
+        text_of(&failed).contains("invalid_input"),
+        "{}",
+        text_of(&failed)
+    );
 }
 
 async fn check_image(client: &Client) {
@@ -277,12 +284,19 @@ async fn scripts_are_listed_and_called_as_tools() {
         "r = calc(expr=f\"{ARGS['a']} * {ARGS['b']}\")\nprint(\"multiplied\")\n{\"product\": r[\"value\"]}\n",
     )
     .unwrap();
-    std::fs::write(reg.dir.path().join("oops.py"), "raise RuntimeError(\"no luck\")\n").unwrap();
+    std::fs::write(
+        reg.dir.path().join("oops.py"),
+        "raise RuntimeError(\"no luck\")\n",
+    )
+    .unwrap();
     let client = stdio_client(&reg, &[]).await;
 
     let tools = client.list_all_tools().await.unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-    assert_eq!(names, ["calc", "run_python", "script_product", "script_oops"]);
+    assert_eq!(
+        names,
+        ["calc", "run_python", "script_product", "script_oops"]
+    );
     let product = &tools[2];
     assert!(
         product
@@ -414,7 +428,11 @@ async fn over_http_the_same_and_foreign_origin_or_host_is_refused() {
         .await
         .unwrap();
     assert_eq!(result.is_error, Some(true), "{}", text_of(&result));
-    assert!(text_of(&result).contains("NameError"), "{}", text_of(&result));
+    assert!(
+        text_of(&result).contains("NameError"),
+        "{}",
+        text_of(&result)
+    );
     other.cancel().await.unwrap();
 
     let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;

@@ -49,7 +49,9 @@ pub fn code_argument(args: &Value) -> Result<String, ToolError> {
     match args.get("code") {
         Some(Value::String(code)) => Ok(code.clone()),
         Some(other) => Err(invalid(format!("/code: expected a string, got {other}"))),
-        None => Err(invalid("/code: missing; give the Python code to run".into())),
+        None => Err(invalid(
+            "/code: missing; give the Python code to run".into(),
+        )),
     }
 }
 
@@ -69,7 +71,9 @@ pub async fn description(dispatcher: &Dispatcher) -> String {
             text.push('\n');
         }
     }
-    text.push_str("- TOOL(name, args), TOOLS(), HELP(name), SCRIPT(name, args), tool_batch([...])\n");
+    text.push_str(
+        "- TOOL(name, args), TOOLS(), HELP(name), SCRIPT(name, args), tool_batch([...])\n",
+    );
     text
 }
 
@@ -83,7 +87,8 @@ pub async fn run(session: &mut PythonSession, code: &str) -> Result<ToolOutput, 
 
 fn into_output(outcome: EvalOutcome, started: Instant) -> Result<ToolOutput, ToolError> {
     if let Some(e) = outcome.error {
-        let mut error = ToolError::new(e.code, format!("{}: {}", e.kind, e.message)).for_tool(RUN_NAME);
+        let mut error =
+            ToolError::new(e.code, format!("{}: {}", e.kind, e.message)).for_tool(RUN_NAME);
         if !outcome.output.is_empty() {
             error = error.with_details(json!({ "output": outcome.output }));
         }
@@ -103,7 +108,11 @@ fn into_output(outcome: EvalOutcome, started: Instant) -> Result<ToolOutput, Too
         content.push(Content::Json { json: value });
     }
     // Sixel is for terminals; clients get the PNG or SVG the tool also sent.
-    for image in outcome.images.into_iter().filter(|i| i.mime_type != "image/x-sixel") {
+    for image in outcome
+        .images
+        .into_iter()
+        .filter(|i| i.mime_type != "image/x-sixel")
+    {
         content.push(Content::Image {
             mime_type: image.mime_type,
             data: image.data,

@@ -37,7 +37,6 @@ pub async fn run(
         client,
         config,
         dispatcher,
-        runtime: tokio::runtime::Handle::current(),
         run_id: accounting::new_run_id(),
         started: Instant::now(),
         trajectory,

@@ -36,7 +36,9 @@ pub fn system_prompt(
         p.push_str("- llm_query(prompt) asks a language model a sub-question and returns its text; llm_batch([prompts]) asks several in parallel.\n");
     }
     if require_exploration {
-        p.push_str("\nFINAL is refused until you have called a tool or looked one up with help().\n");
+        p.push_str(
+            "\nFINAL is refused until you have called a tool or looked one up with help().\n",
+        );
     }
     p.push_str("\nRules: one code block per reply; do not write its output yourself; stop after the closing fence.\n\nTools:\n");
     for t in tools {
@@ -126,7 +128,10 @@ mod tests {
         ];
         let p = system_prompt(&[], &scripts, false, false);
         assert!(p.contains("- SCRIPT(name, {...})"), "{p}");
-        assert!(p.contains("- sumsq(xs: the numbers): What sumsq does.\n"), "{p}");
+        assert!(
+            p.contains("- sumsq(xs: the numbers): What sumsq does.\n"),
+            "{p}"
+        );
         assert!(p.contains("- tidy(): What tidy does.\n"), "{p}");
         assert!(p.contains("- free(): What free does.\n"), "{p}");
         // Without scripts, SCRIPT is not offered at all.

@@ -115,7 +115,10 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             Ok(code) => {
                 record_code = Some(code.clone());
                 let outcome = session.eval(&code).await;
-                let error = outcome.error.as_ref().map(|e| format!("{}: {}", e.kind, e.message));
+                let error = outcome
+                    .error
+                    .as_ref()
+                    .map(|e| format!("{}: {}", e.kind, e.message));
                 let text = prompt::feedback(
                     &outcome.output,
                     outcome.value.as_deref(),

@@ -20,7 +20,12 @@ pub struct ReplArgs {
     /// A Python file to run instead of reading input interactively.
     file: Option<PathBuf>,
     /// Run this code and exit (the exit code says whether it failed).
-    #[arg(short = 'e', long = "eval", value_name = "CODE", conflicts_with = "file")]
+    #[arg(
+        short = 'e',
+        long = "eval",
+        value_name = "CODE",
+        conflicts_with = "file"
+    )]
     code: Option<String>,
 }
 
@@ -195,7 +200,8 @@ fn interactive(
             Ok(line) => {
                 let _ = editor.add_history_entry(line.as_str());
                 let session = session.clone();
-                let outcome = runtime.block_on(async move { session.lock().await.eval(&line).await });
+                let outcome =
+                    runtime.block_on(async move { session.lock().await.eval(&line).await });
                 report(&outcome, ImageSink::Terminal);
             }
             // Ctrl-C abandons the input being typed, as in CPython.

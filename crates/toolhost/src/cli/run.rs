@@ -10,9 +10,9 @@ use super::progress::ProgressDisplay;
 use super::{Cli, ExitCode, report_error};
 use crate::code_mode;
 use crate::dispatch::Dispatcher;
-use crate::repl::PythonOptions;
 use crate::error::{ErrorCode, ToolError};
 use crate::output::{Content, ToolOutput};
+use crate::repl::PythonOptions;
 
 #[derive(Args, Debug)]
 pub struct RunArgs {

@@ -5,8 +5,8 @@
 use std::sync::{Arc, Mutex, RwLock};
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Tool, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
+    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::{NotificationContext, Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -14,11 +14,11 @@ use tokio::sync::mpsc;
 
 use super::{convert, scripts};
 use crate::code_mode;
-use crate::repl::{PythonOptions, PythonSession};
 use crate::dispatch::CallObserver;
 use crate::dispatch::Dispatcher;
 use crate::error::ErrorCode;
 use crate::output::LogRecord;
+use crate::repl::{PythonOptions, PythonSession};
 
 /// One MCP server; clones share the dispatcher and the list of connected clients, and
 /// each MCP session ([`ToolhostMcp::for_new_session`]) has its own Python state.
@@ -46,6 +46,28 @@ impl ToolhostMcp {
         }
     }
 
+    fn dispatcher(&self) -> Dispatcher {
+        self.shared
+            .dispatcher
+            .read()
+            .expect("dispatcher lock")
+            .clone()
+    }
+
+    /// Serve a new registry from now on (calls in flight finish on the old one) and tell
+    /// every connected client that the tool list changed.
+    pub async fn replace_dispatcher(&self, dispatcher: Dispatcher) {
+        *self.shared.dispatcher.write().expect("dispatcher lock") = dispatcher;
+        let peers: Vec<Peer<RoleServer>> = self.shared.peers.lock().expect("peers lock").clone();
+        let mut alive = Vec::with_capacity(peers.len());
+        for peer in peers {
+            if peer.notify_tool_list_changed().await.is_ok() {
+                alive.push(peer);
+            }
+        }
+        *self.shared.peers.lock().expect("peers lock") = alive;
+    }
+
     /// The server as a new MCP session sees it: the same tools, Python state of its own.
     pub fn for_new_session(&self) -> Self {
         ToolhostMcp {
@@ -65,7 +87,11 @@ impl ToolhostMcp {
         let mut slot = self.python.lock().await;
         let mut session = match slot.take() {
             Some(session) => session,
-            None => match self.dispatcher().python_session(PythonOptions::default()).await {
+            None => match self
+                .dispatcher()
+                .python_session(PythonOptions::default())
+                .await
+            {
                 Ok(session) => session,
                 Err(e) => return Ok(convert::failure(&e)),
             },

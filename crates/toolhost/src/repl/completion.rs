@@ -4,7 +4,15 @@
 
 /// The functions every session has besides the tools.
 const REPL_FUNCTIONS: &[&str] = &[
-    "TOOL", "TOOLS", "HELP", "help", "SCRIPT", "tool_batch", "print", "FINAL", "FINAL_VAR",
+    "TOOL",
+    "TOOLS",
+    "HELP",
+    "help",
+    "SCRIPT",
+    "tool_batch",
+    "print",
+    "FINAL",
+    "FINAL_VAR",
 ];
 
 /// Tool names and their parameters, taken once when the session starts.
@@ -84,7 +92,10 @@ mod tests {
 
     fn catalogue() -> Catalogue {
         Catalogue::new(vec![
-            ("calc".into(), vec!["expr".into(), "exprs".into(), "vars".into()]),
+            (
+                "calc".into(),
+                vec!["expr".into(), "exprs".into(), "vars".into()],
+            ),
             ("echo".into(), vec!["text".into()]),
         ])
     }
@@ -93,7 +104,10 @@ mod tests {
     fn tool_names_and_repl_functions_complete() {
         let c = catalogue();
         assert_eq!(c.complete("x = ca", 6), (4, vec!["calc".to_owned()]));
-        assert_eq!(c.complete("TOOL", 4), (0, vec!["TOOL".to_owned(), "TOOLS".to_owned()]));
+        assert_eq!(
+            c.complete("TOOL", 4),
+            (0, vec!["TOOL".to_owned(), "TOOLS".to_owned()])
+        );
     }
 
     #[test]

@@ -45,11 +45,18 @@ fn extension(mime: &str) -> &'static str {
 fn private_dir() -> Result<&'static Path, String> {
     static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     DIR.get_or_init(|| {
-        tempfile::Builder::new()
+        let dir = tempfile::Builder::new()
             .prefix("toolhost-images-")
             .tempdir()
             .map(|d| d.keep())
-            .map_err(|e| format!("cannot create a private image directory: {e}"))
+            .map_err(|e| format!("cannot create a private image directory: {e}"))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| format!("cannot make the image directory private: {e}"))?;
+        }
+        Ok(dir)
     })
     .as_ref()
     .map(PathBuf::as_path)
@@ -89,7 +96,10 @@ impl ImageSink {
                     path.display()
                 ),
                 SavedImage::Failed(e) => {
-                    format!("[{}: could not save a {} image: {e}]", image.tool, image.mime_type)
+                    format!(
+                        "[{}: could not save a {} image: {e}]",
+                        image.tool, image.mime_type
+                    )
                 }
                 SavedImage::Shown => String::new(),
             };
@@ -138,7 +148,13 @@ mod tests {
             panic!("{notes:?}")
         };
         let dir = path.parent().unwrap();
-        assert!(dir.file_name().unwrap().to_str().unwrap().starts_with("toolhost-images-"));
+        assert!(
+            dir.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("toolhost-images-")
+        );
         assert_eq!(path.extension().unwrap(), "bin");
         assert!(!path.to_str().unwrap().contains("evil"));
         assert_eq!(std::fs::read(path).unwrap(), vec![1, 2, 3]);

@@ -21,9 +21,7 @@ pub async fn run_script_source(
     args: &Value,
     echo: bool,
 ) -> Result<(EvalOutcome, Value), ToolError> {
-    let mut session = dispatcher
-        .python_session(PythonOptions::default())
-        .await?;
+    let mut session = dispatcher.python_session(PythonOptions::default()).await?;
     session.define("ARGS", args).await?;
     let outcome = session.eval(source).await;
     if echo && !outcome.output.is_empty() {
@@ -77,7 +75,11 @@ impl ScriptRunner for PythonScriptRunner {
         })
     }
 
-    async fn check_syntax(&self, dispatcher: Dispatcher, entry: &ScriptEntry) -> Result<(), String> {
+    async fn check_syntax(
+        &self,
+        dispatcher: Dispatcher,
+        entry: &ScriptEntry,
+    ) -> Result<(), String> {
         let file = entry.file.display().to_string();
         let source =
             std::fs::read_to_string(&entry.file).map_err(|e| format!("cannot read {file}: {e}"))?;
@@ -85,9 +87,33 @@ impl ScriptRunner for PythonScriptRunner {
             .python_session(PythonOptions::default())
             .await
             .map_err(|e| e.message)?;
-        session
-            .check_syntax(&source)
-            .await
-            .map_err(|e| format!("{file}:{e}"))
+        // Defining a function parses its body without running it: the script's code is
+        // checked, no tool is called.
+        let body: String = source.lines().map(|l| format!("    {l}\n")).collect();
+        let outcome = session
+            .eval(&format!(
+                "def __toolhost_syntax_check__():\n{body}    pass\n"
+            ))
+            .await;
+        match outcome.error {
+            Some(e) if e.kind == "SyntaxError" || e.kind == "IndentationError" => {
+                let at = script_line(&e.traceback)
+                    .map(|line| format!("{file}:{line}"))
+                    .unwrap_or(file);
+                Err(format!("{at}: {}: {}", e.kind, e.message))
+            }
+            _ => Ok(()),
+        }
     }
+}
+
+/// The script's line a syntax error is at: the traceback's last `line N`, less the line
+/// the check's wrapper adds.
+fn script_line(traceback: &str) -> Option<u64> {
+    let at = traceback.rfind("line ")?;
+    let digits: String = traceback[at + 5..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    Some(digits.parse::<u64>().ok()?.saturating_sub(1).max(1))
 }
