@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use toolhost::agent::{self, AgentConfig, Budget, ModelEndpoint, RetryPolicy, StopReason};
 use toolhost::registry::ToolRegistry;
-use toolhost::repl::ReplLimits;
+use toolhost::repl::PythonLimits;
 use toolhost::{Dispatcher, DispatcherOptions};
 
 /// One scripted behaviour of the fake model server.
@@ -138,7 +138,7 @@ impl FakeModel {
             max_depth: 1,
             output_budget: 4000,
             trajectory: None,
-            repl_limits: ReplLimits::default(),
+            python_limits: PythonLimits::default(),
             on_event: None,
         }
     }
@@ -155,9 +155,9 @@ fn dispatcher() -> Dispatcher {
     .unwrap()
 }
 
-const EXPLORE: &str = "Let me look.\n```rhai\nTOOLS().map(|t| t.name)\n```";
-const BROKEN_CALL: &str = "```rhai\nlet r = TOOL(\"calc\", #{expr: \"6*\"});\n```";
-const FIXED_CALL: &str = "```rhai\nlet r = TOOL(\"calc\", #{expr: \"6*7\"});\nprint(`six times seven is ${r.value}`);\nFINAL(r.value)\n```";
+const EXPLORE: &str = "Let me look.\n```python\n[t[\"name\"] for t in TOOLS()]\n```";
+const BROKEN_CALL: &str = "```python\nr = calc(expr=\"6*\")\n```";
+const FIXED_CALL: &str = "```python\nr = calc(expr=\"6*7\")\nprint(f\"six times seven is {r['value']}\")\nFINAL(r[\"value\"])\n```";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn explores_hits_an_error_fixes_it_and_answers() {
@@ -183,9 +183,8 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
     // The protocol: system prompt with the tools, stop at the closing fence, the key sent.
     let system = reqs[0]["messages"][0]["content"].as_str().unwrap();
     assert!(
-        system.contains("## calc")
-            && system.contains("\"expr\"")
-            && system.contains("FINAL(value)")
+        system.contains("calc(") && system.contains("expr") && system.contains("FINAL(answer)"),
+        "{system}"
     );
     assert_eq!(reqs[0]["stop"][0], "\n```\n");
     assert_eq!(
@@ -196,12 +195,12 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
     assert!(
         model
             .feedback(1)
-            .contains(r#"=> ["bayesopt","calc","data","echo","mcmc","plot_sixel","render_math","stats","web_fetch"]"#),
+            .contains(r#"=> ['bayesopt', 'calc', 'data', 'echo', 'mcmc', 'plot_sixel', 'render_math', 'stats', 'web_fetch']"#),
         "{}",
         model.feedback(1)
     );
     assert!(
-        model.feedback(2).contains("invalid_input error from calc"),
+        model.feedback(2).contains("ToolError") && model.feedback(2).contains("invalid_input"),
         "{}",
         model.feedback(2)
     );
@@ -224,13 +223,7 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
 
     // Replay: the same code gives the same tool results and answer, with no model.
     let path = dir.path().join("run.jsonl");
-    let handle = tokio::runtime::Handle::current();
-    let d = dispatcher();
-    let p = path.clone();
-    let replayed = tokio::task::spawn_blocking(move || agent::replay(&p, d, handle))
-        .await
-        .unwrap()
-        .unwrap();
+    let replayed = agent::replay(&path, dispatcher()).await.unwrap();
     assert!(replayed.matches(), "{:?}", replayed.mismatches);
     assert_eq!(
         (replayed.steps_replayed, replayed.tool_calls_checked),
@@ -241,13 +234,42 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
         .unwrap()
         .replace("\"value\":42.0", "\"value\":41.0");
     std::fs::write(&path, tampered).unwrap();
-    let handle = tokio::runtime::Handle::current();
-    let d = dispatcher();
-    let replayed = tokio::task::spawn_blocking(move || agent::replay(&path, d, handle))
-        .await
-        .unwrap()
-        .unwrap();
+    let replayed = agent::replay(&path, dispatcher()).await.unwrap();
     assert!(!replayed.matches());
+}
+
+/// Tools go into the prompt as one-line Python signatures (details through help()), so
+/// the first request fits the 4k/8k contexts local servers default to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_request_for_the_built_in_registry_is_at_most_8000_characters() {
+    let model = FakeModel::start(vec![Script::Reply("```python\nFINAL(1)\n```")]).await;
+    let report = agent::run("What is 6 times 7?", model.config(), dispatcher())
+        .await
+        .unwrap();
+    assert_eq!(report.stop_reason, StopReason::Final);
+    let first = &model.requests()[0];
+    let messages = first["messages"].as_array().unwrap();
+    let chars: usize = messages
+        .iter()
+        .map(|m| m["content"].as_str().unwrap().chars().count())
+        .sum();
+    let system = messages[0]["content"].as_str().unwrap();
+    // Every built-in tool is there, as a signature.
+    for tool in [
+        "bayesopt(",
+        "calc(",
+        "data(",
+        "echo(",
+        "mcmc(",
+        "plot_sixel(",
+        "render_math(",
+        "stats(",
+        "web_fetch(",
+    ] {
+        assert!(system.contains(tool), "{tool} missing:\n{system}");
+    }
+    println!("first request: {chars} characters");
+    assert!(chars <= 8000, "{chars} characters:\n{system}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -255,7 +277,7 @@ async fn a_model_that_never_writes_code_is_told_why_and_stopped_by_the_step_budg
     let model = FakeModel::start(vec![
         Script::Reply("The answer is 4."),
         Script::Reply("FINAL(4)"),
-        Script::Reply("```python\nprint(4)\n```"),
+        Script::Reply("```javascript\nprint(4)\n```"),
     ])
     .await;
     let mut config = model.config();
@@ -273,11 +295,11 @@ async fn server_faults_are_retried_and_client_faults_fail_fast() {
     // 500 then success; malformed JSON then success; 429 with Retry-After then success.
     let model = FakeModel::start(vec![
         Script::Status(500, None),
-        Script::Reply("```rhai\nlet a = 1;\n```"),
+        Script::Reply("```python\na = 1\n```"),
         Script::Malformed,
-        Script::Reply("```rhai\nlet b = 2;\n```"),
+        Script::Reply("```python\nb = 2\n```"),
         Script::Status(429, Some("1")),
-        Script::Reply("```rhai\nFINAL(a + b)\n```"),
+        Script::Reply("```python\nFINAL(a + b)\n```"),
     ])
     .await;
     let started = Instant::now();
@@ -293,7 +315,7 @@ async fn server_faults_are_retried_and_client_faults_fail_fast() {
 
     let model = FakeModel::start(vec![
         Script::Status(401, None),
-        Script::Reply("```rhai\nFINAL(1)\n```"),
+        Script::Reply("```python\nFINAL(1)\n```"),
     ])
     .await;
     let report = agent::run("x", model.config(), dispatcher()).await.unwrap();
@@ -308,14 +330,16 @@ async fn server_faults_are_retried_and_client_faults_fail_fast() {
 async fn a_hung_request_hits_the_timeout_and_is_retried() {
     let model = FakeModel::start(vec![
         Script::Hang,
-        Script::Reply("```rhai\nFINAL(\"ok\")\n```"),
+        Script::Reply("```python\nFINAL(\"ok\")\n```"),
     ])
     .await;
     let mut config = model.config();
     config.retry.request_timeout = Duration::from_millis(300);
-    // Load (and on a fresh machine, compile) the tools first: only the model call is timed.
+    // Load (and on a fresh machine, compile) the tools and the interpreter first: only the
+    // model call is timed.
     let d = dispatcher();
     d.describe_all().await;
+    d.python_session(Default::default()).await.unwrap();
     let started = Instant::now();
     let report = agent::run("x", config, d).await.unwrap();
     assert_eq!(report.final_value, Some(json!("ok")));
@@ -341,8 +365,8 @@ async fn a_hung_request_hits_the_timeout_and_is_retried() {
 async fn llm_query_depth_is_limited_outside_the_code() {
     // Depth 0: llm_query is refused, whatever the code does.
     let model = FakeModel::start(vec![
-        Script::Reply("```rhai\nlet a = llm_query(\"hi\");\n```"),
-        Script::Reply("```rhai\nFINAL(\"gave up\")\n```"),
+        Script::Reply("```python\na = llm_query(\"hi\")\n```"),
+        Script::Reply("```python\nFINAL(\"gave up\")\n```"),
     ])
     .await;
     let mut config = model.config();
@@ -359,8 +383,8 @@ async fn llm_query_depth_is_limited_outside_the_code() {
     // Depth 2: the top code's sub-call is a sub-agent with its own REPL; its own sub-call
     // is a plain completion (the deepest level).
     let model = FakeModel::start(vec![
-        Script::Reply("```rhai\nlet inner = llm_query(\"what is 2+3?\");\nFINAL(`top got ${inner}`)\n```"),
-        Script::Reply("```rhai\nlet plain = llm_query(\"say five\");\nFINAL(`${TOOL(\"calc\", #{expr: \"2+3\"}).value} and ${plain}`)\n```"),
+        Script::Reply("```python\ninner = llm_query(\"what is 2+3?\")\nFINAL(f\"top got {inner}\")\n```"),
+        Script::Reply("```python\nplain = llm_query(\"say five\")\nFINAL(f\"{calc(expr='2+3')['value']} and {plain}\")\n```"),
         Script::Reply("five"),
     ])
     .await;
@@ -383,8 +407,8 @@ async fn llm_query_depth_is_limited_outside_the_code() {
 async fn a_stronger_model_takes_over_after_failed_steps() {
     let model = FakeModel::start(vec![
         Script::Reply("hmm"),
-        Script::Reply("```rhai\nboom(\n```"),
-        Script::Reply("```rhai\nFINAL(TOOL(\"calc\", #{expr: \"1+1\"}).value)\n```"),
+        Script::Reply("```python\nboom(\n```"),
+        Script::Reply("```python\nFINAL(TOOL(\"calc\", {\"expr\": \"1+1\"})[\"value\"])\n```"),
     ])
     .await;
     let mut config = model.config();
@@ -403,7 +427,7 @@ async fn a_stronger_model_takes_over_after_failed_steps() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_budget_stops_the_run_with_its_reason() {
-    let model = FakeModel::start(vec![Script::Reply("```rhai\nlet x = 1;\n```"); 5]).await;
+    let model = FakeModel::start(vec![Script::Reply("```python\nx = 1\n```"); 5]).await;
     let mut config = model.config();
     config.budget.max_total_tokens = Some(1);
     let report = agent::run("x", config, dispatcher()).await.unwrap();

@@ -308,7 +308,7 @@ fn built_stats_example() -> PathBuf {
         ok(&o);
         eprintln!("componentize-py build of stats: {:?}", started.elapsed());
     }
-    for file in ["tool_registry.yaml", "zscores.rhai"] {
+    for file in ["tool_registry.yaml", "zscores.py"] {
         std::fs::copy(example.join(file), out_dir.join(file)).unwrap();
     }
     out_dir.join("tool_registry.yaml")

@@ -26,6 +26,7 @@ use crate::builtins;
 use crate::error::{ErrorCode, ToolError};
 use crate::output::ToolOutput;
 use crate::registry::{ComponentSource, ToolEntry, ToolRegistry};
+use crate::runtime::python::PreparedPython;
 use crate::runtime::{CacheOutcome, CallPolicy, PreparedComponent, Runtime};
 
 /// How a dispatcher is set up.
@@ -79,6 +80,8 @@ struct Inner {
     scripts: Option<Runner>,
     /// `script_NAME` for each of the registry's scripts, in order.
     script_tool_names: Vec<String>,
+    /// The Python interpreter component, loaded by the first Python session.
+    python: OnceCell<Arc<PreparedPython>>,
 }
 
 /// The result of checking one tool (`toolhost check`).
@@ -111,6 +114,7 @@ impl Dispatcher {
                 runtime,
                 tools: Mutex::new(HashMap::new()),
                 permits: Semaphore::new(crate::runtime::MAX_CONCURRENT_INSTANCES as usize),
+                python: OnceCell::new(),
             }),
         })
     }
@@ -121,6 +125,14 @@ impl Dispatcher {
 
     pub fn allocator(&self) -> crate::runtime::Allocator {
         self.inner.runtime.allocator()
+    }
+
+    pub(crate) fn runtime(&self) -> &Runtime {
+        &self.inner.runtime
+    }
+
+    pub(crate) fn python_cell(&self) -> &OnceCell<Arc<PreparedPython>> {
+        &self.inner.python
     }
 
     /// Run `tool` on `args` in a fresh sandbox.

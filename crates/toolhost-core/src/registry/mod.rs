@@ -23,7 +23,7 @@ pub struct ToolRegistry {
     /// The file it came from; `None` for the built-in registry.
     pub file: Option<PathBuf>,
     pub tools: Vec<ToolEntry>,
-    /// Reusable Rhai scripts (`scripts:`), callable as `SCRIPT(name, #{...})`.
+    /// Reusable Python scripts (`scripts:`), callable as `SCRIPT(name, {...})`.
     pub scripts: Vec<ScriptEntry>,
 }
 
@@ -88,7 +88,7 @@ pub struct EntryPositions {
     pub sha256: Option<Position>,
 }
 
-/// A reusable Rhai script listed in the registry.
+/// A reusable Python script listed in the registry.
 #[derive(Debug, Clone)]
 pub struct ScriptEntry {
     pub name: String,

@@ -10,6 +10,7 @@ mod contract;
 mod engine;
 mod limits;
 mod outbound;
+pub mod python;
 mod ticker;
 
 use std::sync::{Arc, OnceLock};

@@ -54,7 +54,6 @@ pub(super) struct Run {
     pub client: ChatClient,
     pub config: AgentConfig,
     pub dispatcher: Dispatcher,
-    pub runtime: tokio::runtime::Handle,
     pub run_id: String,
     pub started: Instant,
     pub trajectory: Trajectory,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::llm::{ModelEndpoint, RetryPolicy};
-use crate::repl::ReplLimits;
+use crate::repl::PythonLimits;
 
 /// Prices per million tokens, for the cost budget and report.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -38,7 +38,7 @@ pub struct AgentConfig {
     /// Characters of code output fed back to the model per step.
     pub output_budget: usize,
     pub trajectory: Option<PathBuf>,
-    pub repl_limits: ReplLimits,
+    pub python_limits: PythonLimits,
     /// Told of events a person watching the run wants to know (an escalation...).
     pub on_event: Option<EventSink>,
 }

@@ -3,7 +3,7 @@
 //! sequence, or FINAL written in prose instead of code.
 
 /// Languages whose fenced blocks are run.
-const ACCEPTED: &[&str] = &["rhai", "repl"];
+const ACCEPTED: &[&str] = &["python", "py", "python3"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FenceError {
@@ -20,15 +20,15 @@ impl FenceError {
     pub fn explain(&self) -> String {
         match self {
             FenceError::NoCode { final_in_prose: true } => "Your reply has FINAL(...) in prose, which does nothing. FINAL \
-                 is a function: call it inside a ```rhai code block, e.g.\n```rhai\nFINAL(answer)\n```"
+                 is a function: call it inside a ```python code block, e.g.\n```python\nFINAL(answer)\n```"
                 .into(),
-            FenceError::NoCode { .. } => "No code block found. Reply with one ```rhai code block; its output comes back \
+            FenceError::NoCode { .. } => "No code block found. Reply with one ```python code block; its output comes back \
                  to you. Call FINAL(value) in code when you have the answer."
                 .into(),
             FenceError::WrongLanguage(lang) => format!(
-                "Code fenced as ```{lang} is not run. The REPL speaks Rhai: fence code as ```rhai."
+                "Code fenced as ```{lang} is not run. The REPL speaks Python: fence code as ```python."
             ),
-            FenceError::Empty => "The code block is empty. Put Rhai code in it.".into(),
+            FenceError::Empty => "The code block is empty. Put Python code in it.".into(),
         }
     }
 }
@@ -86,48 +86,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain_rhai_block() {
-        let reply = "Let me compute.\n```rhai\nlet x = 1;\nprint(x);\n```\nDone.";
-        assert_eq!(extract_code(reply).unwrap(), "let x = 1;\nprint(x);");
+    fn plain_python_block() {
+        let reply = "Let me compute.\n```python\nx = 1\nprint(x)\n```\nDone.";
+        assert_eq!(extract_code(reply).unwrap(), "x = 1\nprint(x)");
     }
 
     #[test]
-    fn repl_tag_capitals_and_indentation_are_accepted() {
-        assert_eq!(extract_code("```repl\nTOOLS()\n```").unwrap(), "TOOLS()");
-        assert_eq!(extract_code("```Rhai\n1+1\n```").unwrap(), "1+1");
-        assert_eq!(extract_code("  ```rhai\n  1+1\n  ```").unwrap(), "  1+1");
-        assert_eq!(extract_code("~~~rhai\n2\n~~~").unwrap(), "2");
+    fn py_tag_capitals_and_indentation_are_accepted() {
+        assert_eq!(extract_code("```py\nTOOLS()\n```").unwrap(), "TOOLS()");
+        assert_eq!(extract_code("```Python\n1+1\n```").unwrap(), "1+1");
+        assert_eq!(extract_code("  ```python\n  1+1\n  ```").unwrap(), "  1+1");
+        assert_eq!(extract_code("~~~python\n2\n~~~").unwrap(), "2");
     }
 
     #[test]
     fn block_cut_by_the_stop_sequence_runs_to_the_end() {
         assert_eq!(
-            extract_code("Thinking...\n```rhai\nlet a = TOOLS();\nprint(a)").unwrap(),
-            "let a = TOOLS();\nprint(a)"
+            extract_code("Thinking...\n```python\na = TOOLS()\nprint(a)").unwrap(),
+            "a = TOOLS()\nprint(a)"
         );
     }
 
     #[test]
-    fn bare_fence_is_taken_as_rhai() {
+    fn bare_fence_is_taken_as_python() {
         assert_eq!(extract_code("```\nprint(1)\n```").unwrap(), "print(1)");
     }
 
     #[test]
-    fn another_language_is_refused_but_a_later_rhai_block_runs() {
+    fn another_language_is_refused_but_a_later_python_block_runs() {
         assert_eq!(
-            extract_code("```python\nprint(1)\n```"),
-            Err(FenceError::WrongLanguage("python".into()))
+            extract_code("```javascript\nprint(1)\n```"),
+            Err(FenceError::WrongLanguage("javascript".into()))
         );
         assert_eq!(
-            extract_code("```json\n{}\n```\n```rhai\n3\n```").unwrap(),
+            extract_code("```json\n{}\n```\n```python\n3\n```").unwrap(),
             "3"
         );
     }
 
     #[test]
     fn first_block_wins_and_backticks_inside_strings_are_kept() {
-        let reply = "```rhai\nlet s = `x ${1}`;\n```\n```rhai\nsecond\n```";
-        assert_eq!(extract_code(reply).unwrap(), "let s = `x ${1}`;");
+        let reply = "```python\ns = \"`x`\"\n```\n```python\nsecond\n```";
+        assert_eq!(extract_code(reply).unwrap(), "s = \"`x`\"");
     }
 
     #[test]
@@ -145,8 +145,8 @@ mod tests {
                 final_in_prose: true
             }
         );
-        assert!(e.explain().contains("inside a ```rhai code block"));
-        assert_eq!(extract_code("```rhai\n\n```"), Err(FenceError::Empty));
+        assert!(e.explain().contains("inside a ```python code block"));
+        assert_eq!(extract_code("```python\n\n```"), Err(FenceError::Empty));
         assert_eq!(
             extract_code(""),
             Err(FenceError::NoCode {

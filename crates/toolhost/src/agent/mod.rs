@@ -21,7 +21,7 @@ pub use accounting::{AgentReport, StopReason};
 pub use config::{AgentConfig, AgentEvent, Budget, EventSink, Prices, default_stop};
 pub use fence::{FenceError, extract_code};
 pub use llm::{ChatClient, Completion, LlmError, Message, ModelEndpoint, RetryPolicy, Usage};
-pub use replay::{ReplayReport, replay};
+pub use replay::{ReplayError, ReplayReport, replay};
 use trajectory::Trajectory;
 
 /// Run the agent on `task` until FINAL or a budget stops it.
@@ -37,7 +37,6 @@ pub async fn run(
         client,
         config,
         dispatcher,
-        runtime: tokio::runtime::Handle::current(),
         run_id: accounting::new_run_id(),
         started: Instant::now(),
         trajectory,

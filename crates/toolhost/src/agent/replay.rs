@@ -9,7 +9,17 @@ use std::sync::{Arc, Mutex};
 use super::subcalls::RecordedAnswers;
 use super::trajectory::{Record, read};
 use crate::dispatch::Dispatcher;
-use crate::repl::{ImageMode, ReplOptions, ReplSession};
+use crate::error::ToolError;
+use crate::repl::PythonOptions;
+
+/// Why a replay could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error("cannot read the trajectory: {0}")]
+    Read(#[from] std::io::Error),
+    #[error("cannot start the Python interpreter: {0}")]
+    Interpreter(#[from] ToolError),
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReplayReport {
@@ -27,11 +37,7 @@ impl ReplayReport {
 
 /// Re-run the top-level steps' code in a fresh session. Answers the model gave to
 /// `llm_query` are served from the recording.
-pub fn replay(
-    path: &Path,
-    dispatcher: Dispatcher,
-    runtime: tokio::runtime::Handle,
-) -> std::io::Result<ReplayReport> {
+pub async fn replay(path: &Path, dispatcher: Dispatcher) -> Result<ReplayReport, ReplayError> {
     let records = read(path)?;
     let answers: VecDeque<String> = records
         .iter()
@@ -45,12 +51,11 @@ pub fn replay(
             _ => None,
         })
         .collect();
-    let options = ReplOptions {
-        images: ImageMode::Save(None),
+    let options = PythonOptions {
         model: Some(Arc::new(RecordedAnswers(Mutex::new(answers)))),
-        ..ReplOptions::default()
+        ..PythonOptions::default()
     };
-    let mut session = ReplSession::new(dispatcher, runtime, options);
+    let mut session = dispatcher.python_session(options).await?;
     let mut report = ReplayReport {
         run_id: String::new(),
         steps_replayed: 0,
@@ -72,7 +77,7 @@ pub fn replay(
                 ..
             } => {
                 report.steps_replayed += 1;
-                let outcome = session.eval(code);
+                let outcome = session.eval(code).await;
                 if outcome.tool_calls.len() != tool_calls.len() {
                     report.mismatches.push(format!(
                         "step {step}: {} tool calls now, {} recorded",

@@ -12,7 +12,7 @@ use super::llm::Message;
 use super::subcalls::SubCalls;
 use super::trajectory::Record;
 use super::{fence, prompt};
-use crate::repl::{ImageMode, ModelBridge, ReplOptions, ReplSession};
+use crate::repl::{ModelBridge, PythonOptions};
 
 /// Restore a closing fence the stop sequence cut off, so the history reads as a whole.
 fn close_fence(reply: &str) -> String {
@@ -36,9 +36,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         .into_iter()
         .filter_map(|(_, d)| d.ok())
         .collect();
-    let options = ReplOptions {
-        limits: config.repl_limits,
-        images: ImageMode::Save(None),
+    let options = PythonOptions {
+        limits: config.python_limits.clone(),
         require_exploration_before_final: config.require_exploration,
         model: (config.max_depth > depth).then(|| {
             Arc::new(SubCalls {
@@ -46,13 +45,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
                 depth,
             }) as Arc<dyn ModelBridge>
         }),
-        echo_output: false,
+        image_dir: None,
     };
-    let mut session = Some(ReplSession::new(
-        run.dispatcher.clone(),
-        run.runtime.clone(),
-        options,
-    ));
     let mut messages = vec![
         Message::system(prompt::system_prompt(
             &tools,
@@ -95,6 +89,14 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         report
     };
 
+    let mut session = match run.dispatcher.python_session(options).await {
+        Ok(s) => s,
+        Err(e) => {
+            let reason = format!("cannot start the Python interpreter: {e}");
+            return finish(StopReason::Backend(reason), None, 0);
+        }
+    };
+
     while steps < config.budget.max_steps {
         if let Some(reason) = run.exhausted() {
             return finish(reason, None, steps);
@@ -112,18 +114,15 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             Err(e) => (e.explain(), true, None),
             Ok(code) => {
                 record_code = Some(code.clone());
-                let mut s = session.take().expect("session");
-                let (s, outcome) = tokio::task::spawn_blocking(move || {
-                    let outcome = s.eval(&code);
-                    (s, outcome)
-                })
-                .await
-                .expect("REPL evaluation panicked");
-                session = Some(s);
+                let outcome = session.eval(&code).await;
+                let error = outcome
+                    .error
+                    .as_ref()
+                    .map(|e| format!("{}: {}", e.kind, e.message));
                 let text = prompt::feedback(
                     &outcome.output,
                     outcome.value.as_deref(),
-                    outcome.error.as_deref(),
+                    error.as_deref(),
                     config.output_budget,
                 );
                 (text, outcome.error.is_some(), Some(outcome))
@@ -142,7 +141,10 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             code: record_code,
             output: outcome.as_ref().map(|o| o.output.clone()),
             value: outcome.as_ref().and_then(|o| o.value.clone()),
-            error: outcome.as_ref().and_then(|o| o.error.clone()),
+            error: outcome
+                .as_ref()
+                .and_then(|o| o.error.as_ref())
+                .map(|e| format!("{}: {}", e.kind, e.message)),
             tool_calls: outcome
                 .as_ref()
                 .map(|o| o.tool_calls.clone())

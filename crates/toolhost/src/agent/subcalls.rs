@@ -71,34 +71,40 @@ impl SubCalls {
     }
 }
 
+#[async_trait::async_trait]
 impl ModelBridge for SubCalls {
-    fn query(&self, prompt: &str) -> Result<String, String> {
-        self.run
-            .runtime
-            .block_on(Self::ask(self.run.clone(), self.depth, prompt.to_owned()))
+    async fn query(&self, prompt: String) -> Result<String, String> {
+        Self::ask(self.run.clone(), self.depth, prompt).await
     }
 
-    fn batch(&self, prompts: Vec<String>) -> Vec<Result<String, String>> {
+    async fn batch(&self, prompts: Vec<String>) -> Vec<Result<String, String>> {
         let asks = prompts
             .into_iter()
             .map(|p| Self::ask(self.run.clone(), self.depth, p));
-        self.run.runtime.block_on(futures::future::join_all(asks))
+        futures::future::join_all(asks).await
     }
 }
 
 /// Recorded answers to `llm_query`, served in order during a replay.
 pub(super) struct RecordedAnswers(pub Mutex<VecDeque<String>>);
 
+#[async_trait::async_trait]
 impl ModelBridge for RecordedAnswers {
-    fn query(&self, _prompt: &str) -> Result<String, String> {
+    async fn query(&self, _prompt: String) -> Result<String, String> {
+        self.next()
+    }
+
+    async fn batch(&self, prompts: Vec<String>) -> Vec<Result<String, String>> {
+        prompts.iter().map(|_| self.next()).collect()
+    }
+}
+
+impl RecordedAnswers {
+    fn next(&self) -> Result<String, String> {
         self.0
             .lock()
             .expect("answers")
             .pop_front()
             .ok_or_else(|| "no recorded llm_query answer left".into())
-    }
-
-    fn batch(&self, prompts: Vec<String>) -> Vec<Result<String, String>> {
-        prompts.iter().map(|p| self.query(p)).collect()
     }
 }

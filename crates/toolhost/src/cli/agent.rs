@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::{Cli, ExitCode};
 use crate::agent::{self, AgentConfig, Budget, ModelEndpoint, Prices, RetryPolicy, StopReason};
 use crate::dispatch::Dispatcher;
-use crate::repl::ReplLimits;
+use crate::repl::PythonLimits;
 
 #[derive(Args, Debug)]
 pub struct AgentArgs {
@@ -144,7 +144,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         max_depth: args.max_depth,
         output_budget: args.output_budget,
         trajectory: Some(trajectory.clone()),
-        repl_limits: ReplLimits::default(),
+        python_limits: PythonLimits::default(),
         on_event: Some(agent::EventSink(std::sync::Arc::new(|event| match event {
             agent::AgentEvent::Escalated { from, to, reason } => {
                 eprintln!("toolhost agent: switching from {from} to {to} after {reason}")
@@ -189,13 +189,9 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
 }
 
 async fn replay(cli: &Cli, file: &std::path::Path, dispatcher: Dispatcher) -> ExitCode {
-    let handle = tokio::runtime::Handle::current();
-    let file = file.to_owned();
-    let result =
-        tokio::task::spawn_blocking(move || agent::replay(&file, dispatcher, handle)).await;
-    let report = match result {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => {
+    let report = match agent::replay(file, dispatcher).await {
+        Ok(r) => r,
+        Err(e @ agent::ReplayError::Read(_)) => {
             eprintln!("toolhost agent: cannot replay: {e}");
             return ExitCode::Usage;
         }

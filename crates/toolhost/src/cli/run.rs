@@ -8,9 +8,11 @@ use std::sync::Arc;
 
 use super::progress::ProgressDisplay;
 use super::{Cli, ExitCode, report_error};
+use crate::code_mode;
 use crate::dispatch::Dispatcher;
 use crate::error::{ErrorCode, ToolError};
 use crate::output::{Content, ToolOutput};
+use crate::repl::PythonOptions;
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -45,7 +47,13 @@ pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode
     let observer = progress
         .clone()
         .map(|p| p as Arc<dyn crate::dispatch::CallObserver>);
-    let result = dispatcher.call_observed(&args.tool, input, observer).await;
+    let code_mode =
+        args.tool == code_mode::RUN_NAME && dispatcher.registry().get(&args.tool).is_none();
+    let result = if code_mode {
+        run_code(dispatcher, &input).await
+    } else {
+        dispatcher.call_observed(&args.tool, input, observer).await
+    };
     if let Some(p) = &progress {
         p.finish();
     }
@@ -59,6 +67,13 @@ pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode
         },
         Err(e) => report_error(cli, &e),
     }
+}
+
+/// Code mode: the snippet in a fresh Python session.
+async fn run_code(dispatcher: &Dispatcher, input: &Value) -> Result<ToolOutput, ToolError> {
+    let code = code_mode::code_argument(input)?;
+    let mut session = dispatcher.python_session(PythonOptions::default()).await?;
+    code_mode::run(&mut session, &code).await
 }
 
 fn build_input(args: &RunArgs) -> Result<Value, String> {

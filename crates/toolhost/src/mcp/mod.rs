@@ -77,7 +77,11 @@ async fn serve_http(
     };
     let factory = Arc::new(server);
     let service: StreamableHttpService<ToolhostMcp, LocalSessionManager> =
-        StreamableHttpService::new(move || Ok((*factory).clone()), Default::default(), config);
+        StreamableHttpService::new(
+            move || Ok(factory.for_new_session()),
+            Default::default(),
+            config,
+        );
     let router = axum::Router::new().nest_service("/mcp", service);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
