@@ -42,6 +42,16 @@ struct PythonLines {
 impl Validator for PythonLines {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
         let input = ctx.input().to_owned();
+        // As in CPython, an empty line ends a block: whatever is wrong with it then is
+        // for the interpreter to report.
+        if input.contains('\n')
+            && input
+                .rsplit('\n')
+                .next()
+                .is_some_and(|l| l.trim().is_empty())
+        {
+            return Ok(ValidationResult::Valid(None));
+        }
         let session = self.session.clone();
         let more = self
             .runtime
@@ -174,7 +184,11 @@ fn interactive(
     catalogue: Catalogue,
     runtime: tokio::runtime::Handle,
 ) -> ExitCode {
-    let mut editor: Editor<PythonLines, _> = match Editor::new() {
+    let config = rustyline::Config::builder()
+        .completion_type(rustyline::CompletionType::List)
+        .auto_add_history(false)
+        .build();
+    let mut editor: Editor<PythonLines, _> = match Editor::with_config(config) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("toolhost: cannot start the line editor: {e}");
