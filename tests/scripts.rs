@@ -182,3 +182,43 @@ fn check_parses_every_script_and_locates_a_syntax_error() {
         "{out}"
     );
 }
+
+/// The registry's `python:` section sets the interpreter's limits for code mode (and every
+/// other Python session); a bad value is located like any registry problem.
+#[test]
+fn the_registry_sets_the_interpreters_limits() {
+    let reg = TestRegistry::new(
+        "tools:\n  - name: calc\n    component: builtin:calc\npython:\n  limits:\n    timeout_ms: 700\n  max_tool_calls_per_input: 3\n",
+    );
+    let started = std::time::Instant::now();
+    let o = toolhost(
+        &reg,
+        &["run", "python", r#"{"code": "while True:\n    pass"}"#],
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("timeout"), "{}", text(&o.stderr));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let o = toolhost(
+        &reg,
+        &[
+            "run",
+            "python",
+            r#"{"code": "[calc(expr='1') for i in range(5)]"}"#,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o.stderr));
+    let o = toolhost(
+        &reg,
+        &[
+            "run",
+            "python",
+            r#"{"code": "[calc(expr='1')['value'] for i in range(3)]"}"#,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+
+    let reg = TestRegistry::new("tools: []\npython:\n  limits:\n    memory_mb: 0\n");
+    let err = registry::load_file(&reg.path).unwrap_err().to_string();
+    assert!(err.contains(&format!("{}:4:", reg.path.display())), "{err}");
+    assert!(err.contains("memory_mb"), "{err}");
+}

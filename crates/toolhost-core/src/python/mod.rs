@@ -61,6 +61,19 @@ impl Dispatcher {
     /// Start a Python session whose tools are this dispatcher's. The first session of a
     /// dispatcher loads the interpreter (compiling it on first use ever, then from the
     /// compile cache) and describes every tool.
+    /// The limits the registry's `python:` section sets for every session.
+    pub fn python_limits(&self) -> PythonLimits {
+        PythonLimits::from(&self.registry().python)
+    }
+
+    /// The options a front end starts from: the registry's limits, nothing else.
+    pub fn python_options(&self) -> PythonOptions {
+        PythonOptions {
+            limits: self.python_limits(),
+            ..PythonOptions::default()
+        }
+    }
+
     pub async fn python_session(&self, options: PythonOptions) -> Result<PythonSession, ToolError> {
         let catalogue = Catalogue::load(self).await;
         PythonSession::start(

@@ -24,12 +24,19 @@ pub struct PythonLimits {
 }
 
 impl Default for PythonLimits {
+    /// The registry's defaults for `python:`.
     fn default() -> Self {
+        PythonLimits::from(&crate::registry::PythonSettings::default())
+    }
+}
+
+impl From<&crate::registry::PythonSettings> for PythonLimits {
+    fn from(settings: &crate::registry::PythonSettings) -> Self {
         PythonLimits {
-            input_timeout: Duration::from_secs(120),
-            memory_bytes: 512 << 20,
-            max_output_bytes: 1 << 20,
-            max_tool_calls_per_input: 10_000,
+            input_timeout: settings.limits.timeout,
+            memory_bytes: settings.limits.memory_bytes,
+            max_output_bytes: settings.limits.max_output_bytes,
+            max_tool_calls_per_input: settings.max_tool_calls_per_input,
         }
     }
 }

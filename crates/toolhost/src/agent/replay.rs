@@ -53,7 +53,7 @@ pub async fn replay(path: &Path, dispatcher: Dispatcher) -> Result<ReplayReport,
         .collect();
     let options = PythonOptions {
         model: Some(Arc::new(RecordedAnswers(Mutex::new(answers)))),
-        ..PythonOptions::default()
+        ..dispatcher.python_options()
     };
     let mut session = dispatcher.python_session(options).await?;
     let mut report = ReplayReport {

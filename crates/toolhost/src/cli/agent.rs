@@ -7,7 +7,6 @@ use std::time::Duration;
 use super::{Cli, ExitCode};
 use crate::agent::{self, AgentConfig, Budget, ModelEndpoint, Prices, RetryPolicy, StopReason};
 use crate::dispatch::Dispatcher;
-use crate::repl::PythonLimits;
 
 #[derive(Args, Debug)]
 pub struct AgentArgs {
@@ -144,7 +143,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         max_depth: args.max_depth,
         output_budget: args.output_budget,
         trajectory: Some(trajectory.clone()),
-        python_limits: PythonLimits::default(),
+        python_limits: dispatcher.python_limits(),
         on_event: Some(agent::EventSink(std::sync::Arc::new(|event| match event {
             agent::AgentEvent::Escalated { from, to, reason } => {
                 eprintln!("toolhost agent: switching from {from} to {to} after {reason}")

@@ -120,11 +120,11 @@ fn report(outcome: &EvalOutcome, images: ImageSink) -> bool {
     }
 }
 
-fn options() -> PythonOptions {
+fn options(dispatcher: &Dispatcher) -> PythonOptions {
     PythonOptions {
         // `Image.save(name)` writes into the directory the user runs the REPL from.
         image_dir: std::env::current_dir().ok(),
-        ..PythonOptions::default()
+        ..dispatcher.python_options()
     }
 }
 
@@ -140,7 +140,7 @@ pub async fn repl(args: &ReplArgs, dispatcher: Dispatcher) -> ExitCode {
         },
         (None, None) => None,
     };
-    let mut session = match dispatcher.python_session(options()).await {
+    let mut session = match dispatcher.python_session(options(&dispatcher)).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error[{}]: {}", e.code, e.message);

@@ -12,7 +12,6 @@ use crate::code_mode;
 use crate::dispatch::Dispatcher;
 use crate::error::{ErrorCode, ToolError};
 use crate::output::{Content, ToolOutput};
-use crate::repl::PythonOptions;
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -72,7 +71,9 @@ pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode
 /// Code mode: the snippet in a fresh Python session.
 async fn run_code(dispatcher: &Dispatcher, input: &Value) -> Result<ToolOutput, ToolError> {
     let code = code_mode::code_argument(input)?;
-    let mut session = dispatcher.python_session(PythonOptions::default()).await?;
+    let mut session = dispatcher
+        .python_session(dispatcher.python_options())
+        .await?;
     code_mode::run(&mut session, &code).await
 }
 

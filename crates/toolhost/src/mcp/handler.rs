@@ -18,7 +18,7 @@ use crate::dispatch::CallObserver;
 use crate::dispatch::Dispatcher;
 use crate::error::ErrorCode;
 use crate::output::LogRecord;
-use crate::repl::{PythonOptions, PythonSession};
+use crate::repl::PythonSession;
 
 /// One MCP server; clones share the dispatcher and the list of connected clients, and
 /// each MCP session ([`ToolhostMcp::for_new_session`]) has its own Python state.
@@ -87,11 +87,10 @@ impl ToolhostMcp {
         let mut slot = self.python.lock().await;
         let mut session = match slot.take() {
             Some(session) => session,
-            None => match self
-                .dispatcher()
-                .python_session(PythonOptions::default())
-                .await
-            {
+            None => match {
+                let dispatcher = self.dispatcher();
+                dispatcher.python_session(dispatcher.python_options()).await
+            } {
                 Ok(session) => session,
                 Err(e) => return Ok(convert::failure(&e)),
             },

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{EvalOutcome, PythonOptions};
+use super::EvalOutcome;
 use crate::dispatch::{Dispatcher, ScriptOutput, ScriptRunner};
 use crate::error::{ErrorCode, ToolError};
 use crate::registry::ScriptEntry;
@@ -21,7 +21,9 @@ pub async fn run_script_source(
     args: &Value,
     echo: bool,
 ) -> Result<(EvalOutcome, Value), ToolError> {
-    let mut session = dispatcher.python_session(PythonOptions::default()).await?;
+    let mut session = dispatcher
+        .python_session(dispatcher.python_options())
+        .await?;
     session.define("ARGS", args).await?;
     let outcome = session.eval(source).await;
     if echo && !outcome.output.is_empty() {
@@ -84,7 +86,7 @@ impl ScriptRunner for PythonScriptRunner {
         let source =
             std::fs::read_to_string(&entry.file).map_err(|e| format!("cannot read {file}: {e}"))?;
         let mut session = dispatcher
-            .python_session(PythonOptions::default())
+            .python_session(dispatcher.python_options())
             .await
             .map_err(|e| e.message)?;
         // Defining a function parses its body without running it: the script's code is
