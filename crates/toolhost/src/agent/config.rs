@@ -69,7 +69,15 @@ impl std::fmt::Debug for EventSink {
     }
 }
 
-/// Stop sequences: the closing fence, so the model cannot go on to invent the output.
+/// Stop sequences sent by default: none.
+///
+/// A stop string meant to end the reply at the closing fence ("\n```\n") also matches a
+/// bare opening fence ("Let me compute.\n```\ncode"), and servers (llama-server, vLLM,
+/// OpenAI) cut at the first match, so the reply would lose its code. No string can tell a
+/// closing fence from an opening one without knowing whether a block is open, and a
+/// sentinel the prompt asks for is something small models forget. So nothing is sent:
+/// the reply is bounded by `max_tokens`, and extraction (agent/fence.rs) runs only the
+/// first block and ignores whatever the model wrote after it.
 pub fn default_stop() -> Vec<String> {
-    vec!["\n```\n".into(), "\n```\r\n".into(), "\n~~~\n".into()]
+    Vec::new()
 }

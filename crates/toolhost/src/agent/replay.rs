@@ -109,8 +109,11 @@ pub async fn replay(path: &Path, dispatcher: Dispatcher) -> Result<ReplayReport,
                         outcome.error, error
                     ));
                 }
-                if outcome.final_value.is_some() {
-                    final_seen = outcome.final_value;
+                // An empty answer was refused by the run, so it is not an answer here either.
+                if let Some(v) = outcome.final_value
+                    && super::steps::empty_answer(&v).is_none()
+                {
+                    final_seen = Some(v);
                 }
             }
             Record::End {

@@ -58,6 +58,7 @@ impl SubCalls {
             response: completion.content.clone(),
             finish_reason: completion.finish_reason.clone(),
             usage: completion.usage,
+            usage_estimated: completion.usage_estimated,
             attempts: completion.attempts,
             code: None,
             output: None,

@@ -27,6 +27,9 @@ pub enum Record {
         response: String,
         finish_reason: Option<String>,
         usage: Usage,
+        /// The server sent no usage; `usage` is estimated (chars/4, see `estimate_usage`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        usage_estimated: bool,
         attempts: u32,
         code: Option<String>,
         output: Option<String>,

@@ -32,9 +32,13 @@ pub struct AgentArgs {
     /// Completion tokens per model call.
     #[arg(long)]
     max_tokens: Option<u32>,
-    /// Stop sequences [default: the closing code fence].
+    /// Stop sequences [default: none: a closing-fence stop would also match a bare
+    /// opening fence; only the first code block of a reply runs anyway].
     #[arg(long = "stop")]
     stop: Vec<String>,
+    /// Send no stop sequences at all (the default unless --stop is given).
+    #[arg(long, conflicts_with = "stop")]
+    no_stop: bool,
     /// Seconds before a model request is abandoned (and retried).
     #[arg(long, default_value_t = 120.0)]
     request_timeout: f64,
@@ -91,7 +95,15 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         return replay(cli, file, dispatcher).await;
     }
     let task = args.task.clone().unwrap_or_default();
-    let stop = if args.stop.is_empty() {
+    if args.max_cost.is_some() && args.price_prompt.is_none() {
+        eprintln!(
+            "toolhost agent: --max-cost needs the prices: give --price-prompt and --price-completion (dollars per million tokens)"
+        );
+        return ExitCode::Usage;
+    }
+    let stop = if args.no_stop {
+        Vec::new()
+    } else if args.stop.is_empty() {
         agent::default_stop()
     } else {
         args.stop.clone()
