@@ -709,3 +709,22 @@ async fn max_cost_without_prices_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--price-prompt"));
 }
+
+/// A wrong argument name comes back to the model naming it and the accepted ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_argument_is_named_with_the_accepted_ones() {
+    let model = FakeModel::start(vec![
+        Script::Reply("```python\ncalc(expression=\"6*7\")\n```"),
+        Script::Reply("```python\nFINAL(calc(expr=\"6*7\")[\"value\"])\n```"),
+    ])
+    .await;
+    let report = agent::run("6*7?", model.config(), dispatcher())
+        .await
+        .unwrap();
+    assert_eq!(report.final_value, Some(json!(42.0)));
+    let fb = model.feedback(1);
+    assert!(
+        fb.contains("unknown argument 'expression' for calc; accepted: ") && fb.contains("expr,"),
+        "{fb}"
+    );
+}
