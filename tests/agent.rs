@@ -181,6 +181,7 @@ impl FakeModel {
             max_depth: 1,
             output_budget: 4000,
             trajectory: None,
+            run_id: None,
             python_limits: PythonLimits::default(),
             on_event: None,
         }
@@ -727,4 +728,94 @@ async fn an_unknown_argument_is_named_with_the_accepted_ones() {
         fb.contains("unknown argument 'expression' for calc; accepted: ") && fb.contains("expr,"),
         "{fb}"
     );
+}
+
+/// Each request is stored once: the first step holds it whole, later steps only the
+/// messages added since, so five steps stay small; replay still works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_steps_make_a_small_trajectory_that_still_replays() {
+    let model = FakeModel::start(vec![
+        Script::Reply("```python\na = 1\n```"),
+        Script::Reply("```python\nb = calc(expr=\"2+3\")[\"value\"]\n```"),
+        Script::Reply("```python\nc = a + b\n```"),
+        Script::Reply("```python\nprint(c)\n```"),
+        Script::Reply("```python\nFINAL(c)\n```"),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.jsonl");
+    let mut config = model.config();
+    config.trajectory = Some(path.clone());
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!(6.0)));
+    assert_eq!(report.steps, 5);
+    assert_eq!(report.trajectory_error, None);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.len() < 40_000, "{} bytes", text.len());
+    let steps: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l["type"] == "step")
+        .collect();
+    assert_eq!(steps.len(), 5);
+    assert_eq!(steps[0]["extends"], 0);
+    assert_eq!(steps[0]["request"].as_array().unwrap().len(), 2);
+    for (i, s) in steps.iter().enumerate().skip(1) {
+        assert_eq!(s["extends"], 2 * i as u64);
+        assert_eq!(s["request"].as_array().unwrap().len(), 2);
+    }
+    // The stored pieces put together are the request the server got.
+    let mut whole: Vec<Value> = Vec::new();
+    for s in &steps {
+        whole.extend(s["request"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(Value::Array(whole), model.requests()[4]["messages"]);
+    let replayed = agent::replay(&path, dispatcher()).await.unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
+    assert_eq!(replayed.steps_replayed, 5);
+}
+
+/// A trajectory that cannot be written is reported, not silently dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trajectory_write_error_is_reported() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let model = FakeModel::start(vec![Script::Reply("```python\nFINAL(1)\n```")]).await;
+    let mut config = model.config();
+    config.trajectory = Some("/dev/full".into());
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!(1)));
+    let e = report.trajectory_error.expect("the write error");
+    assert!(e.contains("cannot write the trajectory"), "{e}");
+}
+
+/// Two runs started together write two files: the default name holds the run id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runs_in_the_same_second_write_two_trajectories() {
+    let model = FakeModel::start(vec![Script::Reply("```python\nFINAL(1)\n```"); 2]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"))
+            .args(["agent", "--base-url", &model.base_url, "x"])
+            .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+            .env_remove("OPENAI_API_KEY")
+            .current_dir(dir.path())
+            .output()
+    };
+    let (a, b) = tokio::join!(run(), run());
+    for out in [a.unwrap(), b.unwrap()] {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("toolhost-runs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files.iter().all(|f| f.contains("-run-")), "{files:?}");
 }

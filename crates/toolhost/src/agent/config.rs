@@ -38,6 +38,8 @@ pub struct AgentConfig {
     /// Characters of code output fed back to the model per step.
     pub output_budget: usize,
     pub trajectory: Option<PathBuf>,
+    /// The run's id [default: a fresh one]; given, so a caller can name files after it.
+    pub run_id: Option<String>,
     pub python_limits: PythonLimits,
     /// Told of events a person watching the run wants to know (an escalation...).
     pub on_event: Option<EventSink>,

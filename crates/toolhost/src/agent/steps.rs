@@ -59,6 +59,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
     let mut escalated = false;
     let mut failures_in_a_row = 0;
     let mut steps = 0;
+    // Messages already in the trajectory: each step records only the ones after them.
+    let mut recorded = 0;
     run.trajectory.write(&Record::Start {
         run_id: run.run_id.clone(),
         task,
@@ -75,6 +77,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             calls,
             usage: run.usage(),
             cost: run.cost(),
+            trajectory_error: None,
         };
         run.trajectory.write(&Record::End {
             run_id: run.run_id.clone(),
@@ -85,7 +88,10 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             usage: report.usage,
             cost: report.cost,
         });
-        report
+        AgentReport {
+            trajectory_error: run.trajectory.error(),
+            ..report
+        }
     };
 
     let mut session = match run.dispatcher.python_session(options).await {
@@ -147,7 +153,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             depth,
             step: steps,
             model: endpoint.model.clone(),
-            request: messages.clone(),
+            extends: recorded,
+            request: messages[recorded..].to_vec(),
             response: reply.clone(),
             finish_reason: completion.finish_reason.clone(),
             usage: completion.usage,
@@ -167,6 +174,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             duration_ms: started.elapsed().as_secs_f64() * 1e3,
             failed,
         });
+        recorded = messages.len();
         if let Some(final_value) = outcome.and_then(|o| o.final_value) {
             return finish(StopReason::Final, Some(final_value), steps);
         }

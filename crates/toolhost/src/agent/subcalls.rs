@@ -54,6 +54,7 @@ impl SubCalls {
             depth: level,
             step: 0,
             model: endpoint.model.clone(),
+            extends: 0,
             request: messages,
             response: completion.content.clone(),
             finish_reason: completion.finish_reason.clone(),

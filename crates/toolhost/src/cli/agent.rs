@@ -79,7 +79,7 @@ pub struct AgentArgs {
     /// Characters of output fed back to the model per step.
     #[arg(long, default_value_t = 4000)]
     output_budget: usize,
-    /// Where to write the trajectory [default: toolhost-runs/agent-<time>.jsonl].
+    /// Where to write the trajectory [default: toolhost-runs/agent-<time>-<run id>.jsonl].
     #[arg(long, value_name = "FILE")]
     trajectory: Option<PathBuf>,
 }
@@ -124,12 +124,14 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         }
         (stronger, args.escalate_after.max(1))
     });
+    // The run id is in the default name, so two runs in the same second never share a file.
+    let run_id = agent::new_run_id();
     let trajectory = args.trajectory.clone().unwrap_or_else(|| {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        PathBuf::from("toolhost-runs").join(format!("agent-{secs}.jsonl"))
+        PathBuf::from("toolhost-runs").join(format!("agent-{secs}-{run_id}.jsonl"))
     });
     let config = AgentConfig {
         primary,
@@ -156,6 +158,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         max_depth: args.max_depth,
         output_budget: args.output_budget,
         trajectory: Some(trajectory.clone()),
+        run_id: Some(run_id),
         python_limits: PythonLimits::default(),
         on_event: Some(agent::EventSink(std::sync::Arc::new(|event| match event {
             agent::AgentEvent::Escalated { from, to, reason } => {
@@ -170,6 +173,12 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             return ExitCode::Host;
         }
     };
+    if let Some(e) = &report.trajectory_error {
+        eprintln!(
+            "toolhost agent: warning: {e}; {} is incomplete",
+            trajectory.display()
+        );
+    }
     if cli.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else if let Some(v) = &report.final_value {
