@@ -36,7 +36,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         .filter_map(|(_, d)| d.ok())
         .collect();
     let options = PythonOptions {
-        limits: config.python_limits.clone(),
+        limits: config.python_limits,
         require_exploration_before_final: config.require_exploration,
         model: (config.max_depth > depth).then(|| {
             Arc::new(SubCalls {

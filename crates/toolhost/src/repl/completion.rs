@@ -36,15 +36,15 @@ impl Catalogue {
             .unwrap_or(0);
         let word = &before[start..];
         let mut out: Vec<String> = Vec::new();
-        if let Some(tool) = open_call(&before[..start]) {
-            if let Some((_, params)) = self.tools.iter().find(|(name, _)| name == tool) {
-                out.extend(
-                    params
-                        .iter()
-                        .filter(|p| p.starts_with(word))
-                        .map(|p| format!("{p}=")),
-                );
-            }
+        if let Some(tool) = open_call(&before[..start])
+            && let Some((_, params)) = self.tools.iter().find(|(name, _)| name == tool)
+        {
+            out.extend(
+                params
+                    .iter()
+                    .filter(|p| p.starts_with(word))
+                    .map(|p| format!("{p}=")),
+            );
         }
         if out.is_empty() && !word.is_empty() {
             out.extend(
