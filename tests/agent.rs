@@ -22,6 +22,8 @@ enum Script {
     Reply(&'static str),
     /// A reply with a `reasoning_content` field (as DeepSeek-style servers send).
     Reasoning(&'static str, &'static str),
+    /// After this many milliseconds, "answer to <the last message>".
+    Echo(u64),
     Status(u16, Option<&'static str>),
     Hang,
     Malformed,
@@ -69,6 +71,14 @@ async fn completions(
         Some(Script::Reply(content)) => reply(&body, &cut(content), None, state.omit_usage),
         Some(Script::Reasoning(content, reasoning)) => {
             reply(&body, &cut(content), Some(reasoning), state.omit_usage)
+        }
+        Some(Script::Echo(ms)) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            let last = body["messages"].as_array().unwrap().last().unwrap()["content"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            reply(&body, &format!("answer to {last}"), None, state.omit_usage)
         }
         Some(Script::Status(code, retry_after)) => {
             let mut r = (
@@ -818,4 +828,43 @@ async fn two_runs_in_the_same_second_write_two_trajectories() {
         .collect();
     assert_eq!(files.len(), 2, "{files:?}");
     assert!(files.iter().all(|f| f.contains("-run-")), "{files:?}");
+}
+
+/// Replay serves each llm_batch prompt its own recorded answer, though the concurrent
+/// calls finished (and were recorded) in another order; and a depth-2 run's sub-agent
+/// answer is served back too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_serves_batch_answers_by_prompt_and_sub_agent_answers() {
+    let model = FakeModel::start(vec![
+        Script::Reply("```python\nr = llm_batch([\"slow\", \"fast\"])\nFINAL(\"|\".join(r))\n```"),
+        Script::Echo(400),
+        Script::Echo(0),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("batch.jsonl");
+    let mut config = model.config();
+    config.trajectory = Some(path.clone());
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(
+        report.final_value,
+        Some(json!("answer to slow|answer to fast"))
+    );
+    let replayed = agent::replay(&path, dispatcher()).await.unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
+
+    let model = FakeModel::start(vec![
+        Script::Reply("```python\ninner = llm_query(\"what is 2+3?\")\nFINAL(f\"top got {inner}\")\n```"),
+        Script::Reply("```python\nplain = llm_query(\"say five\")\nFINAL(f\"{calc(expr='2+3')['value']} and {plain}\")\n```"),
+        Script::Reply("five"),
+    ])
+    .await;
+    let path = dir.path().join("depth2.jsonl");
+    let mut config = model.config();
+    config.max_depth = 2;
+    config.trajectory = Some(path.clone());
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!("top got 5.0 and five")));
+    let replayed = agent::replay(&path, dispatcher()).await.unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
 }
