@@ -148,7 +148,12 @@ impl Dispatcher {
         observer: Option<Arc<dyn CallObserver>>,
     ) -> Result<ToolOutput, ToolError> {
         let loaded = self.load(tool).await?;
-        validate::check(&loaded.validator, tool, &args)?;
+        validate::check(
+            &loaded.validator,
+            &loaded.description.input_schema,
+            tool,
+            &args,
+        )?;
         let _permit =
             self.inner.permits.acquire().await.map_err(|_| {
                 ToolError::new(ErrorCode::Internal, "the dispatcher is shutting down")
@@ -204,9 +209,14 @@ impl Dispatcher {
             let check = match loaded {
                 Ok(tool) => {
                     let bad_example = tool.description.examples.iter().find_map(|ex| {
-                        validate::check(&tool.validator, name, &ex.input)
-                            .err()
-                            .map(|e| (ex.description.clone(), e))
+                        validate::check(
+                            &tool.validator,
+                            &tool.description.input_schema,
+                            name,
+                            &ex.input,
+                        )
+                        .err()
+                        .map(|e| (ex.description.clone(), e))
                     });
                     ToolCheck {
                         name: name.to_owned(),

@@ -40,7 +40,7 @@ pub fn system_prompt(
             "\nFINAL is refused until you have called a tool or looked one up with help().\n",
         );
     }
-    p.push_str("\nRules: one code block per reply; do not write its output yourself; stop after the closing fence.\n\nTools:\n");
+    p.push_str("\nRules: one code block per reply: only the first block runs, later blocks are ignored; do not write its output yourself; stop after the closing fence.\n\nTools:\n");
     for t in tools {
         p.push_str(&signature(t));
         p.push('\n');

@@ -2,7 +2,8 @@
 //! model, and check that every tool call and the final answer come out the same.
 
 use serde::Serialize;
-use std::collections::VecDeque;
+use serde_json::Value;
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -39,18 +40,48 @@ impl ReplayReport {
 /// `llm_query` are served from the recording.
 pub async fn replay(path: &Path, dispatcher: Dispatcher) -> Result<ReplayReport, ReplayError> {
     let records = read(path)?;
-    let answers: VecDeque<String> = records
-        .iter()
-        .filter_map(|r| match r {
+    // The top level's llm_query answers, by prompt: plain completions (a depth-1 step
+    // without code, its request the prompt) and sub-agents (a depth-1 start, whose task is
+    // the prompt, closed by a depth-1 end with the answer, as `SubCalls::ask` returned it).
+    let mut answers: HashMap<String, VecDeque<Result<String, String>>> = HashMap::new();
+    let mut open_sub_agents: VecDeque<String> = VecDeque::new();
+    for r in &records {
+        match r {
             Record::Step {
                 depth: 1,
                 code: None,
+                request,
                 response,
                 ..
-            } => Some(response.clone()),
-            _ => None,
-        })
-        .collect();
+            } => {
+                if let Some(prompt) = request.last() {
+                    answers
+                        .entry(prompt.content.clone())
+                        .or_default()
+                        .push_back(Ok(response.clone()));
+                }
+            }
+            Record::Start { depth: 1, task, .. } => open_sub_agents.push_back(task.clone()),
+            Record::End {
+                depth: 1,
+                stop_reason,
+                final_value,
+                ..
+            } => {
+                if let Some(task) = open_sub_agents.pop_front() {
+                    let answer = match final_value {
+                        Some(Value::String(s)) => Ok(s.clone()),
+                        Some(v) => Ok(v.to_string()),
+                        None => Err(format!(
+                            "the sub-agent stopped without an answer: {stop_reason}"
+                        )),
+                    };
+                    answers.entry(task).or_default().push_back(answer);
+                }
+            }
+            _ => {}
+        }
+    }
     let options = PythonOptions {
         model: Some(Arc::new(RecordedAnswers(Mutex::new(answers)))),
         ..dispatcher.python_options()
@@ -109,8 +140,11 @@ pub async fn replay(path: &Path, dispatcher: Dispatcher) -> Result<ReplayReport,
                         outcome.error, error
                     ));
                 }
-                if outcome.final_value.is_some() {
-                    final_seen = outcome.final_value;
+                // An empty answer was refused by the run, so it is not an answer here either.
+                if let Some(v) = outcome.final_value
+                    && super::steps::empty_answer(&v).is_none()
+                {
+                    final_seen = Some(v);
                 }
             }
             Record::End {

@@ -31,9 +31,13 @@ pub struct AgentArgs {
     /// Completion tokens per model call.
     #[arg(long)]
     max_tokens: Option<u32>,
-    /// Stop sequences [default: the closing code fence].
+    /// Stop sequences [default: none: a closing-fence stop would also match a bare
+    /// opening fence; only the first code block of a reply runs anyway].
     #[arg(long = "stop")]
     stop: Vec<String>,
+    /// Send no stop sequences at all (the default unless --stop is given).
+    #[arg(long, conflicts_with = "stop")]
+    no_stop: bool,
     /// Seconds before a model request is abandoned (and retried).
     #[arg(long, default_value_t = 120.0)]
     request_timeout: f64,
@@ -74,7 +78,7 @@ pub struct AgentArgs {
     /// Characters of output fed back to the model per step.
     #[arg(long, default_value_t = 4000)]
     output_budget: usize,
-    /// Where to write the trajectory [default: toolhost-runs/agent-<time>.jsonl].
+    /// Where to write the trajectory [default: toolhost-runs/agent-<time>-<run id>.jsonl].
     #[arg(long, value_name = "FILE")]
     trajectory: Option<PathBuf>,
 }
@@ -90,7 +94,15 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         return replay(cli, file, dispatcher).await;
     }
     let task = args.task.clone().unwrap_or_default();
-    let stop = if args.stop.is_empty() {
+    if args.max_cost.is_some() && args.price_prompt.is_none() {
+        eprintln!(
+            "toolhost agent: --max-cost needs the prices: give --price-prompt and --price-completion (dollars per million tokens)"
+        );
+        return ExitCode::Usage;
+    }
+    let stop = if args.no_stop {
+        Vec::new()
+    } else if args.stop.is_empty() {
         agent::default_stop()
     } else {
         args.stop.clone()
@@ -111,12 +123,14 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         }
         (stronger, args.escalate_after.max(1))
     });
+    // The run id is in the default name, so two runs in the same second never share a file.
+    let run_id = agent::new_run_id();
     let trajectory = args.trajectory.clone().unwrap_or_else(|| {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        PathBuf::from("toolhost-runs").join(format!("agent-{secs}.jsonl"))
+        PathBuf::from("toolhost-runs").join(format!("agent-{secs}-{run_id}.jsonl"))
     });
     let config = AgentConfig {
         primary,
@@ -143,6 +157,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         max_depth: args.max_depth,
         output_budget: args.output_budget,
         trajectory: Some(trajectory.clone()),
+        run_id: Some(run_id),
         python_limits: dispatcher.python_limits(),
         on_event: Some(agent::EventSink(std::sync::Arc::new(|event| match event {
             agent::AgentEvent::Escalated { from, to, reason } => {
@@ -157,6 +172,12 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             return ExitCode::Host;
         }
     };
+    if let Some(e) = &report.trajectory_error {
+        eprintln!(
+            "toolhost agent: warning: {e}; {} is incomplete",
+            trajectory.display()
+        );
+    }
     if cli.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else if let Some(v) = &report.final_value {
