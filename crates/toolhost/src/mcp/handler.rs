@@ -87,13 +87,13 @@ impl ToolhostMcp {
         let mut slot = self.python.lock().await;
         let mut session = match slot.take() {
             Some(session) => session,
-            None => match {
+            None => {
                 let dispatcher = self.dispatcher();
-                dispatcher.python_session(dispatcher.python_options()).await
-            } {
-                Ok(session) => session,
-                Err(e) => return Ok(convert::failure(&e)),
-            },
+                match dispatcher.python_session(dispatcher.python_options()).await {
+                    Ok(session) => session,
+                    Err(e) => return Ok(convert::failure(&e)),
+                }
+            }
         };
         let result = code_mode::run(&mut session, &code).await;
         *slot = Some(session);
