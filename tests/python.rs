@@ -432,6 +432,21 @@ async fn multi_line_input_continues_as_in_cpython() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_moves_between_tasks() {
+    let mut s = session().await;
+    ok(&mut s, "n = 1").await;
+    // Front ends run sessions on tasks of their own: the session and its futures are Send.
+    let (mut s, o) = tokio::spawn(async move {
+        let o = s.eval("n + 1").await;
+        (s, o)
+    })
+    .await
+    .unwrap();
+    assert_eq!(o.value_json, Some(json!(2)));
+    still_works(&mut s).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn define_binds_a_global_from_json() {
     let mut s = session().await;
     s.define("data", &json!({"xs": [1, 2, 3]})).await.unwrap();

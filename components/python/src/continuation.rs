@@ -15,9 +15,13 @@ pub fn needs_more(code: &str) -> bool {
     }
 }
 
-/// Whether the last statement is a compound one (checked only on code Monty found
-/// complete, which its nesting bound has vetted).
+/// Whether the last statement is a compound one.
 fn opens_block(code: &str) -> bool {
+    // Monty calls over-nested code complete (evaluating it reports the SyntaxError);
+    // parsing it here would recurse past the interpreter's stack.
+    if !monty::source_within_nesting_bound(code, monty_types::SOURCE_SCAN_THRESHOLD) {
+        return false;
+    }
     let Ok(parsed) = ruff_python_parser::parse_module(code) else {
         return false; // a syntax error is shown at once
     };
@@ -71,5 +75,11 @@ mod tests {
     #[test]
     fn syntax_errors_are_complete_so_they_show_at_once() {
         assert!(!needs_more("x = = 1"));
+        assert!(!needs_more(&"(".repeat(100_000)));
+        assert!(!needs_more(&format!(
+            "if x:\n    y = {}1{}",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        )));
     }
 }

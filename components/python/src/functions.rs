@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::convert::{self, NotJson};
 use crate::errors::TOOL_ERROR_EXC;
-use crate::host::{Failure, Host, ToolResult};
+use crate::host::{Failure, Host, ToolDetails, ToolResult};
 use crate::objects::{IMAGE_CLASS, ObjectKind, Objects};
 use crate::os_calls;
 use crate::rewrite::{DENIED_IMPORT, TOOL_ERROR_CONVERTER};
@@ -102,7 +102,7 @@ impl Session {
             "Image" => NameLookupResult::Value(Objects::image_class()),
             _ => match self.tool(name) {
                 Some(tool) if tool.python_identifier => NameLookupResult::Value(
-                    MontyObject::function(name, Some(tool.signature.clone())),
+                    MontyObject::function(name, tool.details.as_ref().map(|d| d.signature.clone())),
                 ),
                 _ => NameLookupResult::Undefined,
             },
@@ -111,6 +111,21 @@ impl Session {
 
     fn tool(&self, name: &str) -> Option<&crate::host::ToolEntry> {
         self.tool_index.get(name).map(|&i| &self.config.tools[i])
+    }
+
+    /// A tool's details, asked of the host the first time they are needed.
+    fn tool_details(&mut self, host: &mut dyn Host, name: &str) -> Result<&ToolDetails, Failure> {
+        let i = *self
+            .tool_index
+            .get(name)
+            .ok_or_else(|| Failure::new("not_found", format!("no tool named '{name}'")))?;
+        if self.config.tools[i].details.is_none() {
+            self.config.tools[i].details = Some(host.describe_tool(name)?);
+        }
+        Ok(self.config.tools[i]
+            .details
+            .as_ref()
+            .expect("just described"))
     }
 
     /// Answer a call of one of the session's functions (or a method of a host object).
@@ -179,11 +194,17 @@ impl Session {
         tool: &str,
         args: &CallArgs,
     ) -> Result<Reply, MontyException> {
-        let (parameters, required) = self
-            .tool(tool)
-            .map(|t| (t.parameters.clone(), t.required_parameters))
-            .unwrap_or_default();
         let positional: Vec<ObjectRef<'_>> = args.args().collect();
+        let (parameters, required) = if positional.is_empty() {
+            (Vec::new(), 0)
+        } else {
+            // Only positional arguments need the parameters: a tool the session started
+            // without is described now (which loads it; calling it would anyway).
+            match self.tool_details(host, tool) {
+                Ok(d) => (d.parameters.clone(), d.required_parameters),
+                Err(failure) => return Ok(Reply::Raise(self.tool_exception(tool, failure))),
+            }
+        };
         if positional.len() > required {
             let keywords = parameters
                 .iter()

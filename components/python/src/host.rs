@@ -11,6 +11,13 @@ pub struct ToolEntry {
     pub name: String,
     /// Whether `name(...)` is a Python call (an identifier that is not a keyword).
     pub python_identifier: bool,
+    /// Known at start for tools the host had loaded; asked for on first need otherwise.
+    pub details: Option<ToolDetails>,
+}
+
+/// A tool's calling convention (`tool-details`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToolDetails {
     /// Property names, required first: keyword arguments.
     pub parameters: Vec<String>,
     /// How many of `parameters` are required: positional arguments fill those only.
@@ -102,6 +109,7 @@ pub trait Host {
     fn call_batch(&mut self, calls: &[(String, Value)]) -> Vec<Result<ToolResult, Failure>>;
     /// `(name, summary)` of every tool.
     fn list_tools(&mut self) -> Vec<(String, String)>;
+    fn describe_tool(&mut self, name: &str) -> Result<ToolDetails, Failure>;
     fn help_text(&mut self, name: &str) -> Result<String, Failure>;
     fn run_script(&mut self, name: &str, arguments: &Value) -> Result<Value, Failure>;
     fn llm_query(&mut self, prompt: &str) -> Result<String, String>;

@@ -24,6 +24,7 @@ mod wasm;
 
 pub use continuation::needs_more;
 pub use host::{
-    Config, Failure, Host, Image, LogLevel, Outcome, PyError, ScriptEntry, ToolEntry, ToolResult,
+    Config, Failure, Host, Image, LogLevel, Outcome, PyError, ScriptEntry, ToolDetails, ToolEntry,
+    ToolResult,
 };
 pub use session::Session;

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::host::{self, Config, Failure, Host, LogLevel, ScriptEntry, ToolEntry, ToolResult};
+use crate::host::{
+    self, Config, Failure, Host, LogLevel, ScriptEntry, ToolDetails, ToolEntry, ToolResult,
+};
 use crate::session::Session;
 
 wit_bindgen::generate!({
@@ -80,10 +82,7 @@ fn config_from(c: wit::SessionConfig) -> Config {
             .map(|t| ToolEntry {
                 name: t.name,
                 python_identifier: t.python_identifier,
-                parameters: t.parameters,
-                required_parameters: t.required_parameters as usize,
-                signature: t.signature,
-                summary: t.summary,
+                details: t.details.map(details),
             })
             .collect(),
         scripts: c
@@ -101,6 +100,15 @@ fn config_from(c: wit::SessionConfig) -> Config {
         memory_bytes: c.memory_bytes,
         require_exploration_before_final: c.require_exploration_before_final,
         language_model: c.language_model,
+    }
+}
+
+fn details(d: wit::ToolDetails) -> ToolDetails {
+    ToolDetails {
+        parameters: d.parameters,
+        required_parameters: d.required_parameters as usize,
+        signature: d.signature,
+        summary: d.summary,
     }
 }
 
@@ -179,6 +187,10 @@ impl Host for WitHost {
             .into_iter()
             .map(|t| (t.name, t.summary))
             .collect()
+    }
+
+    fn describe_tool(&mut self, name: &str) -> Result<ToolDetails, Failure> {
+        imports::describe_tool(name).map(details).map_err(failure)
     }
 
     fn help_text(&mut self, name: &str) -> Result<String, Failure> {

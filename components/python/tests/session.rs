@@ -3,13 +3,14 @@
 use serde_json::{Value, json};
 use std::time::Duration;
 use toolhost_python::{
-    Config, Failure, Host, Image, LogLevel, Outcome, Session, ToolEntry, ToolResult,
+    Config, Failure, Host, Image, LogLevel, Outcome, Session, ToolDetails, ToolEntry, ToolResult,
 };
 
 #[derive(Default)]
 struct FakeHost {
     calls: Vec<(String, Value)>,
     saved: Vec<String>,
+    described: Vec<String>,
 }
 
 impl Host for FakeHost {
@@ -55,6 +56,11 @@ impl Host for FakeHost {
         vec![("calc".into(), "Evaluate expressions".into())]
     }
 
+    fn describe_tool(&mut self, name: &str) -> Result<ToolDetails, Failure> {
+        self.described.push(name.to_owned());
+        Ok(details(&["size"]))
+    }
+
     fn help_text(&mut self, name: &str) -> Result<String, Failure> {
         Ok(format!("{name}(expr: str) — help text"))
     }
@@ -86,9 +92,16 @@ fn tool(name: &str, parameters: &[&str]) -> ToolEntry {
     ToolEntry {
         name: name.into(),
         python_identifier: true,
+        // The plot tool starts without details, as a tool the host had not loaded.
+        details: (name != "plot").then(|| details(parameters)),
+    }
+}
+
+fn details(parameters: &[&str]) -> ToolDetails {
+    ToolDetails {
         parameters: parameters.iter().map(|s| s.to_string()).collect(),
         required_parameters: 1.min(parameters.len()),
-        signature: format!("{name}(...)"),
+        signature: "(...)".to_owned(),
         summary: String::new(),
     }
 }
@@ -339,6 +352,10 @@ fn images_are_objects_that_save_through_the_host() {
     );
     let e = run(&mut s, &mut h, "img.save('../x.png')").error.unwrap();
     assert_eq!(e.kind, "PermissionError");
+    // Keyword-only calls need no details; a positional one asks for them, once.
+    assert!(h.described.is_empty());
+    ok(&mut s, &mut h, "plot(1); plot(2)");
+    assert_eq!(h.described, ["plot"]);
 }
 
 #[test]

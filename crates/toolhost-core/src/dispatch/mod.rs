@@ -180,6 +180,18 @@ impl Dispatcher {
         })
     }
 
+    /// The description of a tool already loaded, without loading it.
+    pub(crate) fn described(&self, tool: &str) -> Option<ToolDescription> {
+        let cell = self
+            .inner
+            .tools
+            .lock()
+            .expect("tool table lock")
+            .get(tool)?
+            .clone();
+        cell.get().map(|t| t.description.clone())
+    }
+
     /// Describe one tool (loading it if needed).
     pub async fn describe(&self, tool: &str) -> Result<ToolDescription, ToolError> {
         Ok(self.load(tool).await?.description.clone())

@@ -216,31 +216,30 @@ impl PythonHost for ToolBridge {
 
     async fn list_tools(&mut self) -> Vec<wit::ToolSummary> {
         self.catalogue
-            .tools
-            .iter()
-            .map(|t| wit::ToolSummary {
-                name: t.name.clone(),
-                summary: Catalogue::summary(t),
+            .describe_all(&self.dispatcher)
+            .await
+            .into_iter()
+            .map(|(name, description)| wit::ToolSummary {
+                name,
+                summary: Catalogue::summary(&description),
             })
             .collect()
     }
 
+    async fn describe_tool(&mut self, name: String) -> Result<wit::ToolDetails, wit::Failure> {
+        self.catalogue
+            .describe(&self.dispatcher, &name)
+            .await
+            .map(|d| Catalogue::details(&d))
+            .map_err(|e| failure(&e, &name))
+    }
+
     async fn help_text(&mut self, name: String) -> Result<String, wit::Failure> {
-        match self.catalogue.get(&name) {
-            Some(entry) => match &entry.description {
-                Ok(d) => Ok(signature::help_text(d)),
-                Err(e) => Err(failure(e, &name)),
-            },
-            None => {
-                let known: Vec<&str> = self
-                    .catalogue
-                    .tools
-                    .iter()
-                    .map(|t| t.name.as_str())
-                    .collect();
-                Err(failure(&ToolError::not_found(&name, &known), &name))
-            }
-        }
+        self.catalogue
+            .describe(&self.dispatcher, &name)
+            .await
+            .map(|d| signature::help_text(&d))
+            .map_err(|e| failure(&e, &name))
     }
 
     async fn run_script(

@@ -1,5 +1,10 @@
-//! The tools as a session knows them: described once when the session starts (loading
-//! each tool), and handed to the interpreter as its start configuration.
+//! The tools as a session knows them. Starting a session loads no tool: a tool is
+//! described by loading it (compiling it, the first time ever), so the interpreter starts
+//! with every name and the details of the tools already loaded, and asks for the rest
+//! when Python first needs them (a positional argument, `help`, `TOOLS()`).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use crate::dispatch::{Dispatcher, ToolDescription};
 use crate::error::ToolError;
@@ -8,41 +13,83 @@ use crate::runtime::python::wit;
 use super::options::PythonOptions;
 use super::signature::{self, Parameter};
 
-pub(crate) struct CatalogueEntry {
-    pub name: String,
-    /// The description, or why the tool could not be loaded (calling it says so again).
-    pub description: Result<ToolDescription, ToolError>,
-    pub parameters: Vec<Parameter>,
-}
-
 pub(crate) struct Catalogue {
-    pub tools: Vec<CatalogueEntry>,
+    /// Every tool of the registry, in its order.
+    pub names: Vec<String>,
+    /// Parameters of the tools described so far, for tab completion (which cannot wait).
+    known: Mutex<HashMap<String, Vec<Parameter>>>,
 }
 
 impl Catalogue {
-    pub async fn load(dispatcher: &Dispatcher) -> Catalogue {
-        let tools = dispatcher
-            .describe_all()
-            .await
-            .into_iter()
-            .map(|(name, description)| CatalogueEntry {
-                parameters: description
-                    .as_ref()
-                    .map(|d| signature::parameters(&d.input_schema))
-                    .unwrap_or_default(),
-                name,
-                description,
-            })
-            .collect();
-        Catalogue { tools }
+    pub fn new(dispatcher: &Dispatcher) -> Catalogue {
+        let catalogue = Catalogue {
+            names: dispatcher
+                .registry()
+                .names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            known: Mutex::new(HashMap::new()),
+        };
+        for name in &catalogue.names {
+            if let Some(d) = dispatcher.described(name) {
+                catalogue.remember(&d);
+            }
+        }
+        catalogue
     }
 
-    pub fn get(&self, name: &str) -> Option<&CatalogueEntry> {
-        self.tools.iter().find(|t| t.name == name)
+    fn remember(&self, d: &ToolDescription) {
+        self.known
+            .lock()
+            .expect("catalogue lock")
+            .insert(d.name.clone(), signature::parameters(&d.input_schema));
     }
 
-    pub fn summary(entry: &CatalogueEntry) -> String {
-        match &entry.description {
+    /// Describe `name`, loading it if needed.
+    pub async fn describe(
+        &self,
+        dispatcher: &Dispatcher,
+        name: &str,
+    ) -> Result<ToolDescription, ToolError> {
+        let d = dispatcher.describe(name).await?;
+        self.remember(&d);
+        Ok(d)
+    }
+
+    /// Describe every tool (loading them all), in registry order.
+    pub async fn describe_all(
+        &self,
+        dispatcher: &Dispatcher,
+    ) -> Vec<(String, Result<ToolDescription, ToolError>)> {
+        let all = dispatcher.describe_all().await;
+        for d in all.iter().filter_map(|(_, d)| d.as_ref().ok()) {
+            self.remember(d);
+        }
+        all
+    }
+
+    /// The parameters of `name`, if it has been described.
+    pub fn parameters(&self, name: &str) -> Option<Vec<Parameter>> {
+        self.known
+            .lock()
+            .expect("catalogue lock")
+            .get(name)
+            .cloned()
+    }
+
+    pub fn details(d: &ToolDescription) -> wit::ToolDetails {
+        let parameters = signature::parameters(&d.input_schema);
+        wit::ToolDetails {
+            required_parameters: parameters.iter().filter(|p| p.required).count() as u32,
+            parameters: parameters.into_iter().map(|p| p.name).collect(),
+            signature: signature::signature(d),
+            summary: d.summary().to_owned(),
+        }
+    }
+
+    pub fn summary(description: &Result<ToolDescription, ToolError>) -> String {
+        match description {
             Ok(d) => d.summary().to_owned(),
             Err(e) => format!("(could not be loaded: {})", e.message),
         }
@@ -57,18 +104,12 @@ impl Catalogue {
         let limits = &options.limits;
         wit::SessionConfig {
             tools: self
-                .tools
+                .names
                 .iter()
-                .map(|t| wit::ToolEntry {
-                    name: t.name.clone(),
-                    python_identifier: signature::is_python_identifier(&t.name),
-                    parameters: t.parameters.iter().map(|p| p.name.clone()).collect(),
-                    required_parameters: t.parameters.iter().filter(|p| p.required).count() as u32,
-                    signature: match &t.description {
-                        Ok(d) => signature::signature(d),
-                        Err(_) => format!("{}(...) {}", t.name, Self::summary(t)),
-                    },
-                    summary: Self::summary(t),
+                .map(|name| wit::ToolEntry {
+                    name: name.clone(),
+                    python_identifier: signature::is_python_identifier(name),
+                    details: dispatcher.described(name).as_ref().map(Self::details),
                 })
                 .collect(),
             scripts: dispatcher

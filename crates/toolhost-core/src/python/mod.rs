@@ -58,9 +58,6 @@ pub struct PythonSession {
 }
 
 impl Dispatcher {
-    /// Start a Python session whose tools are this dispatcher's. The first session of a
-    /// dispatcher loads the interpreter (compiling it on first use ever, then from the
-    /// compile cache) and describes every tool.
     /// The limits the registry's `python:` section sets for every session.
     pub fn python_limits(&self) -> PythonLimits {
         PythonLimits::from(&self.registry().python)
@@ -74,16 +71,24 @@ impl Dispatcher {
         }
     }
 
+    /// Start a Python session whose tools are this dispatcher's. The first session of a
+    /// dispatcher loads the interpreter (compiling it on first use ever, then from the
+    /// compile cache). Tools are loaded when Python first needs them; the session then
+    /// describes them all in the background, so [`PythonSession::parameter_names`] soon
+    /// knows every tool's.
     pub async fn python_session(&self, options: PythonOptions) -> Result<PythonSession, ToolError> {
-        let catalogue = Catalogue::load(self).await;
-        PythonSession::start(
+        let catalogue = Arc::new(Catalogue::new(self));
+        let session = PythonSession::start(
             self.clone(),
             options,
-            Arc::new(catalogue),
+            catalogue.clone(),
             Arc::new(Mutex::new(Recorder::default())),
             0,
         )
-        .await
+        .await?;
+        let dispatcher = self.clone();
+        tokio::spawn(async move { catalogue.describe_all(&dispatcher).await });
+        Ok(session)
     }
 
     /// The interpreter component, compiled (or loaded from the cache) once per dispatcher.
@@ -286,18 +291,19 @@ impl PythonSession {
     /// The tools callable as functions, for tab completion.
     pub fn tool_names(&self) -> Vec<String> {
         self.catalogue
-            .tools
+            .names
             .iter()
-            .filter(|t| signature::is_python_identifier(&t.name))
-            .map(|t| t.name.clone())
+            .filter(|name| signature::is_python_identifier(name))
+            .cloned()
             .collect()
     }
 
-    /// A tool's keyword arguments, required first, for tab completion.
+    /// A tool's keyword arguments, required first, for tab completion; empty until the
+    /// tool has been described (the session describes them all soon after it starts).
     pub fn parameter_names(&self, tool: &str) -> Vec<String> {
         self.catalogue
-            .get(tool)
-            .map(|t| t.parameters.iter().map(|p| p.name.clone()).collect())
+            .parameters(tool)
+            .map(|params| params.into_iter().map(|p| p.name).collect())
             .unwrap_or_default()
     }
 }

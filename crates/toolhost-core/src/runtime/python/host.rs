@@ -20,6 +20,7 @@ pub trait PythonHost: Send {
         calls: Vec<wit::ToolCall>,
     ) -> Vec<Result<wit::ToolResult, wit::Failure>>;
     async fn list_tools(&mut self) -> Vec<wit::ToolSummary>;
+    async fn describe_tool(&mut self, name: String) -> Result<wit::ToolDetails, wit::Failure>;
     async fn help_text(&mut self, name: String) -> Result<String, wit::Failure>;
     async fn run_script(&mut self, name: String, arguments: String)
     -> Result<String, wit::Failure>;
@@ -54,6 +55,10 @@ impl host::Host for PythonState {
 
     async fn list_tools(&mut self) -> Vec<wit::ToolSummary> {
         self.host.list_tools().await
+    }
+
+    async fn describe_tool(&mut self, name: String) -> Result<wit::ToolDetails, wit::Failure> {
+        self.host.describe_tool(name).await
     }
 
     async fn help_text(&mut self, name: String) -> Result<String, wit::Failure> {
