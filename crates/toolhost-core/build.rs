@@ -21,7 +21,7 @@ const BUILTINS: &[(&str, &str)] = &[
     ("stats", "tool-stats"),
     ("web_fetch", "tool-web-fetch"),
 ];
-/// The Python interpreter component (wit/repl.wit): (file stem, package).
+/// The Python interpreter component (wit/repl/repl.wit): (file stem, package).
 const PYTHON: (&str, &str) = ("python_repl", "toolhost-python");
 /// Components only the tests use: (name, package).
 const FIXTURES: &[(&str, &str)] = &[

@@ -1,4 +1,4 @@
-//! What the session needs from its host (the `host` imports of wit/repl.wit), as a trait
+//! What the session needs from its host (the `host` imports of wit/repl/repl.wit), as a trait
 //! over plain Rust types: the component implements it with the generated bindings, and
 //! native tests with a fake, so everything above it is tested without a sandbox.
 

@@ -1,5 +1,5 @@
 //! toolhost's Python: the Monty interpreter (pydantic's sandboxed Python in Rust) as a
-//! WebAssembly component that keeps one session per instance (wit/repl.wit).
+//! WebAssembly component that keeps one session per instance (wit/repl/repl.wit).
 //!
 //! The host runs this component in its own sandbox, so a crash in the interpreter ends a
 //! session, never the host. Tools are Python functions: a call pauses the interpreter,

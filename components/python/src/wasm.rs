@@ -1,4 +1,4 @@
-//! The component's exports and imports: wit/repl.wit's types converted to and from the
+//! The component's exports and imports: wit/repl/repl.wit's types converted to and from the
 //! session's. The session lives in a global: an instance serves one session, and the
 //! host calls it from one thread.
 
@@ -13,7 +13,7 @@ use crate::host::{
 use crate::session::Session;
 
 wit_bindgen::generate!({
-    path: "../../wit/repl.wit",
+    path: "../../wit/repl/repl.wit",
     world: "python-repl",
 });
 

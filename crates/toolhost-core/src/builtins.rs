@@ -18,7 +18,7 @@ pub fn get(name: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|b| b.name == name)
 }
 
-/// The Python interpreter component (components/python, wit/repl.wit): not a tool, so
+/// The Python interpreter component (components/python, wit/repl/repl.wit): not a tool, so
 /// not among [`names`].
 pub fn python_repl() -> &'static Builtin {
     &PYTHON_REPL

@@ -1,8 +1,8 @@
-//! Host-side bindings of the `python-repl` world (wit/repl.wit). Imports are async: a
+//! Host-side bindings of the `python-repl` world (wit/repl/repl.wit). Imports are async: a
 //! tool call awaits a sandbox of its own while the interpreter waits.
 
 wasmtime::component::bindgen!({
-    path: "../../wit/repl.wit",
+    path: "../../wit/repl/repl.wit",
     world: "python-repl",
     imports: { default: async },
     exports: { default: async },

@@ -7,7 +7,7 @@ use super::bindings::wit;
 use super::state::PythonState;
 use crate::output::LogLevel;
 
-/// The `host` interface of wit/repl.wit, in the generated (plain data) types.
+/// The `host` interface of wit/repl/repl.wit, in the generated (plain data) types.
 #[async_trait::async_trait]
 pub trait PythonHost: Send {
     async fn call_tool(

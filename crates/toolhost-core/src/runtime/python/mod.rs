@@ -63,7 +63,7 @@ impl Runtime {
                 ToolError::new(
                     ErrorCode::ContractMismatch,
                     format!(
-                        "the Python component does not match this toolhost's wit/repl.wit: {e:#}"
+                        "the Python component does not match this toolhost's wit/repl/repl.wit: {e:#}"
                     ),
                 )
             })?;
