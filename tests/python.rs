@@ -6,9 +6,12 @@ mod common;
 use common::TestRegistry;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::sync::OnceLock;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
-use toolhost::core::python::{EvalOutcome, PythonLimits, PythonOptions, PythonSession};
+use toolhost::core::python::{
+    EvalOutcome, ModelBridge, PythonLimits, PythonOptions, PythonSession,
+};
 use toolhost::{Dispatcher, ErrorCode};
 
 /// One registry and dispatcher for the whole file: the interpreter and the tools are
@@ -429,6 +432,67 @@ async fn multi_line_input_continues_as_in_cpython() {
     assert!(s.needs_more_input("xs = [1,").await);
     assert!(!s.needs_more_input("xs = [1,\n 2]").await);
     assert!(!s.needs_more_input("x = = 1").await);
+}
+
+/// A model that shouts back; an empty prompt fails. (`ModelBridge` is an `async_trait`,
+/// written out here as the boxed futures that macro makes.)
+struct Shouting;
+
+type Answer<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+impl ModelBridge for Shouting {
+    fn query<'s, 'a>(&'s self, prompt: String) -> Answer<'a, Result<String, String>>
+    where
+        's: 'a,
+    {
+        Box::pin(async move { Ok(prompt.to_uppercase()) })
+    }
+
+    fn batch<'s, 'a>(&'s self, prompts: Vec<String>) -> Answer<'a, Vec<Result<String, String>>>
+    where
+        's: 'a,
+    {
+        Box::pin(async move {
+            prompts
+                .into_iter()
+                .map(|p| {
+                    if p.is_empty() {
+                        Err("empty prompt".to_owned())
+                    } else {
+                        Ok(p.to_uppercase())
+                    }
+                })
+                .collect()
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_calls_reach_the_model_and_say_so_without_one() {
+    let mut s = dispatcher()
+        .python_session(PythonOptions {
+            model: Some(Arc::new(Shouting)),
+            ..PythonOptions::default()
+        })
+        .await
+        .unwrap();
+    let o = ok(&mut s, "llm_query('hi'), llm_batch(['a', ''])").await;
+    assert_eq!(
+        o.value_json,
+        Some(json!(["HI", ["A", {"error": "empty prompt"}]]))
+    );
+    let mut without = session().await;
+    let e = failed(&mut without, "llm_query('hi')").await;
+    assert!(
+        e.message.contains("needs a language model"),
+        "{}",
+        e.message
+    );
+    let o = ok(&mut without, "[s['name'] for s in SCRIPTS()]").await;
+    assert_eq!(
+        o.value_json,
+        Some(json!(["zscores", "last_value", "failing", "recurse"]))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -216,13 +216,10 @@ impl PythonHost for ToolBridge {
 
     async fn list_tools(&mut self) -> Vec<wit::ToolSummary> {
         self.catalogue
-            .describe_all(&self.dispatcher)
+            .summaries(&self.dispatcher)
             .await
             .into_iter()
-            .map(|(name, description)| wit::ToolSummary {
-                name,
-                summary: Catalogue::summary(&description),
-            })
+            .map(|(name, summary)| wit::ToolSummary { name, summary })
             .collect()
     }
 

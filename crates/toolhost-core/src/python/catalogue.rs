@@ -16,8 +16,15 @@ use super::signature::{self, Parameter};
 pub(crate) struct Catalogue {
     /// Every tool of the registry, in its order.
     pub names: Vec<String>,
-    /// Parameters of the tools described so far, for tab completion (which cannot wait).
-    known: Mutex<HashMap<String, Vec<Parameter>>>,
+    /// What is known of the tools described so far: tab completion cannot wait, and
+    /// `TOOLS()` should not rebuild it each time.
+    known: Mutex<HashMap<String, Known>>,
+}
+
+#[derive(Clone)]
+struct Known {
+    parameters: Vec<Parameter>,
+    summary: String,
 }
 
 impl Catalogue {
@@ -40,10 +47,14 @@ impl Catalogue {
     }
 
     fn remember(&self, d: &ToolDescription) {
-        self.known
-            .lock()
-            .expect("catalogue lock")
-            .insert(d.name.clone(), signature::parameters(&d.input_schema));
+        let mut known = self.known.lock().expect("catalogue lock");
+        if !known.contains_key(&d.name) {
+            let entry = Known {
+                parameters: signature::parameters(&d.input_schema),
+                summary: d.summary().to_owned(),
+            };
+            known.insert(d.name.clone(), entry);
+        }
     }
 
     /// Describe `name`, loading it if needed.
@@ -69,13 +80,33 @@ impl Catalogue {
         all
     }
 
+    /// `(name, summary)` of every tool, loading those not described yet; a tool that
+    /// cannot be loaded says why in place of its summary.
+    pub async fn summaries(&self, dispatcher: &Dispatcher) -> Vec<(String, String)> {
+        let cached: Option<Vec<(String, String)>> = {
+            let known = self.known.lock().expect("catalogue lock");
+            self.names
+                .iter()
+                .map(|n| known.get(n).map(|k| (n.clone(), k.summary.clone())))
+                .collect()
+        };
+        if let Some(all) = cached {
+            return all;
+        }
+        self.describe_all(dispatcher)
+            .await
+            .into_iter()
+            .map(|(name, d)| (name, Self::summary(&d)))
+            .collect()
+    }
+
     /// The parameters of `name`, if it has been described.
     pub fn parameters(&self, name: &str) -> Option<Vec<Parameter>> {
         self.known
             .lock()
             .expect("catalogue lock")
             .get(name)
-            .cloned()
+            .map(|k| k.parameters.clone())
     }
 
     pub fn details(d: &ToolDescription) -> wit::ToolDetails {

@@ -23,6 +23,18 @@ pub fn failure(
         memory_bytes,
         ..SandboxLimits::default()
     };
+    // A call whose types do not match is no crash: the component and this host were
+    // built from different versions of wit/repl.wit.
+    let text = format!("{err:#}");
+    if text.contains("type mismatch") {
+        return ToolError::new(
+            ErrorCode::ContractMismatch,
+            format!(
+                "the Python component does not match this toolhost's wit/repl.wit ({text}); \
+                 rebuild toolhost so the two come from one source tree"
+            ),
+        );
+    }
     let classified = tool_classify::failure(err, &limits, logs);
     let message = match classified.code {
         ErrorCode::Timeout => return self::timeout(timeout),
