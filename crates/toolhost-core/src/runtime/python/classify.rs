@@ -24,13 +24,13 @@ pub fn failure(
         ..SandboxLimits::default()
     };
     // A call whose types do not match is no crash: the component and this host were
-    // built from different versions of wit/repl.wit.
+    // built from different versions of wit/repl/repl.wit.
     let text = format!("{err:#}");
     if text.contains("type mismatch") {
         return ToolError::new(
             ErrorCode::ContractMismatch,
             format!(
-                "the Python component does not match this toolhost's wit/repl.wit ({text}); \
+                "the Python component does not match this toolhost's wit/repl/repl.wit ({text}); \
                  rebuild toolhost so the two come from one source tree"
             ),
         );
