@@ -146,6 +146,22 @@ async fn run() {
         verdict(difference <= Duration::from_micros(20))
     );
 
+    // A lone call's parts, each an input of its own: the input alone, a pause answered
+    // in the interpreter, the call with its value unused, the call and its value shown.
+    let mut lone = async |code: &str| percentile(time_evals(&mut session, code, 2000).await, 0.5);
+    let empty = lone("pass").await;
+    let lone_pause = lone("__toolhost_tool_error__(1)").await;
+    let unused = lone("_ = echo(text=\"hi\")").await;
+    let shown = lone("echo(text=\"hi\")").await;
+    println!(
+        "a lone echo's parts, p50: an input `pass` {:.1} µs; a lone pause {:.1} µs; \
+         `_ = echo(..)` {:.1} µs; `echo(..)` shown {:.1} µs",
+        micros(empty),
+        micros(lone_pause),
+        micros(unused),
+        micros(shown),
+    );
+
     // The same, per call inside one input: what a loop over a tool costs on top of it,
     // and its parts: a pause of the interpreter answered inside it, and one answered by
     // the host without a tool.

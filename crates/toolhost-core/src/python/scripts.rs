@@ -14,45 +14,7 @@ use super::bridge::ToolBridge;
 pub const MAX_SCRIPT_DEPTH: usize = 8;
 
 pub(crate) async fn run(bridge: &ToolBridge, name: &str, args: Value) -> Result<Value, ToolError> {
-    let registry = bridge.dispatcher.registry();
-    let Some(entry) = registry.script(name) else {
-        let known: Vec<&str> = registry.scripts.iter().map(|s| s.name.as_str()).collect();
-        let hint = crate::suggest::closest(name, known.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        let listing = if known.is_empty() {
-            "the registry lists no scripts".to_owned()
-        } else {
-            format!("scripts: {}", known.join(", "))
-        };
-        return Err(ToolError::new(
-            ErrorCode::NotFound,
-            format!("no script named `{name}`{hint}; {listing}"),
-        ));
-    };
-    let Some(map) = args.as_object() else {
-        return Err(ToolError::new(
-            ErrorCode::InvalidInput,
-            format!("the arguments of script `{name}` must be a dict"),
-        ));
-    };
-    if let Some(params) = &entry.params
-        && let Some(key) = map.keys().find(|k| !params.iter().any(|p| &p.name == *k))
-    {
-        let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-        return Err(ToolError::new(
-            ErrorCode::InvalidInput,
-            format!(
-                "/{key}: script `{name}` has no parameter `{key}`; its parameters are: {}",
-                if names.is_empty() {
-                    "none".to_owned()
-                } else {
-                    names.join(", ")
-                }
-            ),
-        )
-        .with_details(json!({ "pointer": format!("/{key}") })));
-    }
+    let entry = bridge.dispatcher.resolve_script(name, &args)?;
     if bridge.depth >= MAX_SCRIPT_DEPTH {
         return Err(ToolError::new(
             ErrorCode::Denied,
