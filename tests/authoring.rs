@@ -157,6 +157,10 @@ fn a_new_tool_passes_its_tests_builds_registers_and_runs_in_the_host() {
     assert_eq!(o.status.code(), Some(3));
     let v: Value = serde_json::from_str(&text(&o.stdout)).unwrap();
     assert_eq!(v["error"]["details"]["pointer"], "/text");
+    // The registry `--register` wrote extends the built-ins: calc is still there.
+    let o = toolhost(&["--registry", reg, "run", "calc", r#"{"expr": "6*7"}"#]);
+    ok(&o);
+    assert_eq!(text(&o.stdout).trim(), "42");
 
     // `toolhost build` gives the same component and pin the registry holds.
     let o = scrub(&mut Command::new(env!("CARGO_BIN_EXE_toolhost")))
