@@ -175,6 +175,18 @@ async fn clients_see_only_the_tools_chosen_by_flags_or_the_registry() {
         stderr.contains("tool_registry.yaml:6:17") && stderr.contains("`nosuch`"),
         "{stderr}"
     );
+    // `toolhost check` finds it too, before anyone starts a server.
+    let o = Command::new(env!("CARGO_BIN_EXE_toolhost"))
+        .args(["--registry", bad.path.to_str().unwrap(), "check"])
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("FAIL  mcp:") && stdout.contains("`nosuch`"),
+        "{stdout}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

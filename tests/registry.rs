@@ -170,7 +170,8 @@ async fn a_file_that_is_not_a_component_is_refused_with_contract_mismatch() {
 async fn compile_cache_is_reused_and_a_corrupt_entry_is_recompiled() {
     let cache = tempfile::tempdir().unwrap();
     // Only this tool: the cache must hold its entry alone.
-    let reg = TestRegistry::new("builtins: none\ntools:\n  - name: hostile\n    component: {hostile}\n");
+    let reg =
+        TestRegistry::new("builtins: none\ntools:\n  - name: hostile\n    component: {hostile}\n");
     let options = DispatcherOptions {
         cache_dir: Some(cache.path().to_owned()),
         scripts: None,
