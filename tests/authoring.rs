@@ -157,6 +157,10 @@ fn a_new_tool_passes_its_tests_builds_registers_and_runs_in_the_host() {
     assert_eq!(o.status.code(), Some(3));
     let v: Value = serde_json::from_str(&text(&o.stdout)).unwrap();
     assert_eq!(v["error"]["details"]["pointer"], "/text");
+    // The registry `--register` wrote extends the built-ins: calc is still there.
+    let o = toolhost(&["--registry", reg, "run", "calc", r#"{"expr": "6*7"}"#]);
+    ok(&o);
+    assert_eq!(text(&o.stdout).trim(), "42");
 
     // `toolhost build` gives the same component and pin the registry holds.
     let o = scrub(&mut Command::new(env!("CARGO_BIN_EXE_toolhost")))
@@ -289,7 +293,7 @@ fn modified(path: &Path) -> SystemTime {
 fn built_stats_example() -> PathBuf {
     let example = repo_root().join("examples/stats-py");
     let out_dir = persistent_dir("stats-py");
-    let wasm = out_dir.join("stats.wasm");
+    let wasm = out_dir.join("py_stats.wasm");
     let tool = componentize_py();
     // componentize-py reads all of wit/, so a file added there (a second package once broke
     // its parse) must rebuild too: the directory's own mtime changes when one is added.
@@ -312,7 +316,7 @@ fn built_stats_example() -> PathBuf {
             .output()
             .unwrap();
         ok(&o);
-        eprintln!("componentize-py build of stats: {:?}", started.elapsed());
+        eprintln!("componentize-py build of py_stats: {:?}", started.elapsed());
     }
     for file in ["tool_registry.yaml", "zscores.py"] {
         std::fs::copy(example.join(file), out_dir.join(file)).unwrap();
@@ -326,14 +330,14 @@ fn the_python_example_builds_with_componentize_py_and_runs_in_the_host() {
     let reg = registry.to_str().unwrap();
 
     let started = Instant::now();
-    let o = toolhost(&["--registry", reg, "--json", "describe", "stats"]);
+    let o = toolhost(&["--registry", reg, "--json", "describe", "py_stats"]);
     ok(&o);
     eprintln!(
-        "first describe of stats (compiles unless cached): {:?}",
+        "first describe of py_stats (compiles unless cached): {:?}",
         started.elapsed()
     );
     let d: Value = serde_json::from_str(&text(&o.stdout)).unwrap();
-    assert_eq!(d["name"], "stats");
+    assert_eq!(d["name"], "py_stats");
     assert_eq!(d["input_schema"]["required"], json!(["data"]));
     assert_eq!(d["limits"]["memory_mb"], 128);
 
@@ -342,7 +346,7 @@ fn the_python_example_builds_with_componentize_py_and_runs_in_the_host() {
         reg,
         "--json",
         "run",
-        "stats",
+        "py_stats",
         r#"{"data": [2, 4, 4, 4, 5, 5, 7, 9]}"#,
     ]);
     ok(&o);
@@ -364,7 +368,7 @@ fn the_python_example_builds_with_componentize_py_and_runs_in_the_host() {
         reg,
         "--json",
         "run",
-        "stats",
+        "py_stats",
         r#"{"data": [1, 2, 3, 4], "y": [2.1, 3.9, 6.2, 7.8]}"#,
     ]);
     let line =
@@ -385,7 +389,7 @@ fn the_python_example_builds_with_componentize_py_and_runs_in_the_host() {
         reg,
         "--json",
         "run",
-        "stats",
+        "py_stats",
         r#"{"data": []}"#,
     ]);
     assert_eq!(o.status.code(), Some(3));
@@ -396,7 +400,7 @@ fn the_python_example_builds_with_componentize_py_and_runs_in_the_host() {
         reg,
         "--json",
         "run",
-        "stats",
+        "py_stats",
         r#"{"data": [1, 2, 3], "y": [1, 2]}"#,
     ]);
     assert_eq!(o.status.code(), Some(3));
@@ -408,6 +412,23 @@ fn the_python_example_builds_with_componentize_py_and_runs_in_the_host() {
             .unwrap()
             .contains("`y` has 2 values but `data` has 3")
     );
+
+    // The example's registry extends the built-ins: the built-in `stats` is still there,
+    // beside the Python tool, and calc comes without being listed.
+    let o = toolhost(&["--registry", reg, "--json", "list"]);
+    ok(&o);
+    let listed: Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+    let source = |name: &str| {
+        listed["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .map(|t| t["source"].clone())
+    };
+    assert_eq!(source("stats"), Some(json!("builtin")), "{listed}");
+    assert_eq!(source("calc"), Some(json!("builtin")), "{listed}");
+    assert_eq!(source("py_stats"), Some(json!("file")), "{listed}");
 
     // The example registry's script uses the Python tool and calc together.
     let o = toolhost(&[
@@ -446,9 +467,9 @@ fn bench_python_component_compile_cache_and_calls() {
     let input = r#"{"data": [2, 4, 4, 4, 5, 5, 7, 9]}"#;
     eprintln!(
         "cold: compile + one call, one process: {:?}",
-        time(&["run", "stats", input])
+        time(&["run", "py_stats", input])
     );
-    let mut warm: Vec<_> = (0..7).map(|_| time(&["run", "stats", input])).collect();
+    let mut warm: Vec<_> = (0..7).map(|_| time(&["run", "py_stats", input])).collect();
     warm.sort();
     eprintln!(
         "warm compile cache: one call, one process, median of 7: {:?}",
@@ -463,7 +484,7 @@ fn bench_python_component_compile_cache_and_calls() {
             "--json",
             "bench",
             "--tool",
-            "stats",
+            "py_stats",
             "--input",
             input,
             "--calls",

@@ -51,7 +51,7 @@ impl ClientHandler for Recorder {
 
 fn registry() -> TestRegistry {
     TestRegistry::new(
-        "tools:\n  - name: calc\n    component: builtin:calc\n  - name: echo\n    component: builtin:echo\n  - name: hostile\n    component: {hostile}\n    limits: {timeout_ms: 30000}\n",
+        "builtins: none\ntools:\n  - name: calc\n    component: builtin:calc\n  - name: echo\n    component: builtin:echo\n  - name: hostile\n    component: {hostile}\n    limits: {timeout_ms: 30000}\n",
     )
 }
 
@@ -272,12 +272,20 @@ async fn over_stdio_list_call_image_failures_progress_and_cancellation() {
     client.cancel().await.unwrap();
 }
 
+/// "Any JSON", as strict clients want it said.
+fn any_json() -> Value {
+    json!([
+        { "type": "object" }, { "type": "array" }, { "type": "string" },
+        { "type": "number" }, { "type": "boolean" }, { "type": "null" }
+    ])
+}
+
 /// The registry's scripts are tools too: listed as `script_NAME` with their documented
 /// arguments as the schema, run as `SCRIPT` runs them, their failures results with isError.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scripts_are_listed_and_called_as_tools() {
     let reg = TestRegistry::new(
-        "tools:\n  - name: calc\n    component: builtin:calc\nscripts:\n  - name: product\n    file: product.py\n    description: The product of a and b, by calc.\n    params:\n      a: a number\n      b: another\n  - name: oops\n    file: oops.py\n    description: Always fails.\n",
+        "builtins: none\ntools:\n  - name: calc\n    component: builtin:calc\nscripts:\n  - name: product\n    file: product.py\n    description: The product of a and b, by calc.\n    params:\n      a: a number\n      b: another\n  - name: oops\n    file: oops.py\n    description: Always fails.\n",
     );
     std::fs::write(
         reg.dir.path().join("product.py"),
@@ -309,7 +317,7 @@ async fn scripts_are_listed_and_called_as_tools() {
         Value::Object((*product.input_schema).clone()),
         json!({
             "type": "object",
-            "properties": { "a": { "description": "a number" }, "b": { "description": "another" } },
+            "properties": { "a": { "description": "a number", "anyOf": any_json() }, "b": { "description": "another", "anyOf": any_json() } },
             "additionalProperties": false,
         })
     );
@@ -349,13 +357,14 @@ async fn scripts_are_listed_and_called_as_tools() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_reloads_the_registry_and_notifies_list_changed() {
-    let reg = TestRegistry::new("tools:\n  - name: echo\n    component: builtin:echo\n");
+    let reg =
+        TestRegistry::new("builtins: none\ntools:\n  - name: echo\n    component: builtin:echo\n");
     let client = stdio_client(&reg, &["--watch"]).await;
     assert_eq!(client.list_all_tools().await.unwrap().len(), 2);
     let changed = client.service().list_changed.clone();
     std::fs::write(
         &reg.path,
-        "tools:\n  - name: echo\n    component: builtin:echo\n  - name: calc\n    component: builtin:calc\n",
+        "builtins: none\ntools:\n  - name: echo\n    component: builtin:echo\n  - name: calc\n    component: builtin:calc\n",
     )
     .unwrap();
     tokio::time::timeout(Duration::from_secs(10), changed.notified())

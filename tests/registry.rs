@@ -169,7 +169,9 @@ async fn a_file_that_is_not_a_component_is_refused_with_contract_mismatch() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compile_cache_is_reused_and_a_corrupt_entry_is_recompiled() {
     let cache = tempfile::tempdir().unwrap();
-    let reg = TestRegistry::new("tools:\n  - name: hostile\n    component: {hostile}\n");
+    // Only this tool: the cache must hold its entry alone.
+    let reg =
+        TestRegistry::new("builtins: none\ntools:\n  - name: hostile\n    component: {hostile}\n");
     let options = DispatcherOptions {
         cache_dir: Some(cache.path().to_owned()),
         scripts: None,

@@ -41,6 +41,7 @@ fn main() {
     for watched in [
         "plugins",
         "guest",
+        "crates/toolhost-schema",
         "tests/fixtures",
         "components",
         "wit",

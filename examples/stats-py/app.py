@@ -1,4 +1,4 @@
-"""`stats`: descriptive statistics of a sample, and a least-squares line for paired data.
+"""`py_stats`: descriptive statistics of a sample, and a least-squares line for paired data.
 
 A toolhost tool written in Python with only the standard library (`statistics`), built
 into a WebAssembly component by componentize-py against toolhost's contract (wit/tool.wit).
@@ -102,7 +102,7 @@ def number(value):
 class Tool(exports.Tool):
     def describe(self):
         return types.ToolInfo(
-            name="stats",
+            name="py_stats",
             version=VERSION,
             description=DESCRIPTION,
             input_schema=json.dumps(INPUT_SCHEMA),

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Build the `stats` component: build.sh [OUT.wasm] (default: stats.wasm beside this file).
+# Build the `py_stats` component: build.sh [OUT.wasm] (default: py_stats.wasm beside this
+# file).
 # Needs componentize-py (pip install -r requirements.txt); $COMPONENTIZE_PY overrides
 # which one is run.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-out="${1:-$here/stats.wasm}"
+out="${1:-$here/py_stats.wasm}"
 componentize_py="${COMPONENTIZE_PY:-componentize-py}"
 cd "$here"
 export PYTHONDONTWRITEBYTECODE=1

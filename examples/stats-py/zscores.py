@@ -1,8 +1,8 @@
-# z = (x - mean) / sd for each value of ARGS["data"], with stats giving mean and sd and
+# z = (x - mean) / sd for each value of ARGS["data"], with py_stats giving mean and sd and
 # calc evaluating the batch; values with |z| above ARGS["threshold"] are flagged.
 data = ARGS["data"]
 threshold = ARGS.get("threshold", 2.0)
-s = stats(data=data)
+s = py_stats(data=data)
 if s.get("stdev") is None or s["stdev"] == 0.0:
     raise ValueError("the sample needs two different values")
 z = calc(expr="(x - m) / s", vars={"x": data, "m": s["mean"], "s": s["stdev"]})

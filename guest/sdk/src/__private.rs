@@ -25,7 +25,7 @@ mod wasm {
             version: info.version,
             description: info.description,
             input_schema: crate::schema::input_schema::<T>().to_string(),
-            output_schema: T::output_schema().map(|s| s.to_string()),
+            output_schema: crate::schema::output_schema::<T>().map(|s| s.to_string()),
             examples: info
                 .examples
                 .into_iter()

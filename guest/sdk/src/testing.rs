@@ -3,7 +3,7 @@
 use crate::{Output, Tool, ToolError};
 use serde_json::Value;
 
-pub use crate::schema::input_schema;
+pub use crate::schema::{input_schema, output_schema};
 
 /// Deserialize `input` as the tool's input and call it, mapping a bad input to
 /// `invalid_input` exactly as the component does.

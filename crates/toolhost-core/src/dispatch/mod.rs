@@ -3,6 +3,7 @@
 
 mod describe;
 mod observer;
+mod portable;
 mod scripts;
 mod validate;
 
@@ -324,6 +325,7 @@ impl Dispatcher {
         };
         let input_schema: Value = serde_json::from_str(&raw.input_schema)
             .map_err(|e| bad_schema("input schema", e.to_string()))?;
+        let input_schema = portable::portable(&entry.name, "input schema", input_schema);
         let validator =
             validate::compile(&input_schema).map_err(|e| bad_schema("input schema", e))?;
         let output_schema = raw
@@ -331,7 +333,8 @@ impl Dispatcher {
             .as_deref()
             .map(serde_json::from_str)
             .transpose()
-            .map_err(|e| bad_schema("output schema", e.to_string()))?;
+            .map_err(|e| bad_schema("output schema", e.to_string()))?
+            .map(|schema| portable::portable(&entry.name, "output schema", schema));
         let examples = raw
             .examples
             .into_iter()

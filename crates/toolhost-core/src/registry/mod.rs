@@ -6,6 +6,7 @@ mod error;
 mod locate;
 mod network;
 mod parse;
+pub mod pins;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -27,6 +28,38 @@ pub struct ToolRegistry {
     pub scripts: Vec<ScriptEntry>,
     /// The Python interpreter's limits (`python:`).
     pub python: PythonSettings,
+    /// Which tools MCP clients see (`mcp:`).
+    pub mcp: McpSelection,
+}
+
+/// The `mcp:` section: the tools offered to MCP clients, by the names they see them by
+/// (tools, `run_python`, `script_NAME`). Checked against what the server offers when it
+/// starts, so an unknown name is reported with its place in the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct McpSelection {
+    /// Only these (`None`: all).
+    pub tools: Option<Vec<NameAt>>,
+    /// Never these.
+    pub exclude_tools: Vec<NameAt>,
+}
+
+/// A name written in the registry, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameAt {
+    pub name: String,
+    pub position: Option<Position>,
+}
+
+/// Where a registry's tool comes from (`toolhost list` shows it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolOrigin {
+    /// The built-in registry's entry (`builtins:` in a registry file takes them in).
+    Builtin,
+    /// An entry of the registry file.
+    File,
+    /// An entry of the registry file that replaces the built-in tool of its name.
+    OverridesBuiltin,
 }
 
 /// The `python:` section: limits of every Python session (the REPL, the agent, code mode,
@@ -55,6 +88,62 @@ impl ToolRegistry {
     /// The registry compiled into toolhost: every built-in tool with default limits.
     pub fn builtin() -> Self {
         parse_str(BUILTIN_REGISTRY_YAML, None).expect("the built-in registry is valid")
+    }
+
+    /// A registry of one component file, as `toolhost run ./tool.wasm` uses: named after
+    /// the file, default limits, no grants, no built-ins.
+    pub fn for_component(path: &std::path::Path) -> Result<(Self, String), RegistryError> {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let mut name: String = stem
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(60)
+            .collect();
+        if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            name.insert_str(0, "tool_");
+        }
+        let meta = std::fs::metadata(path).map_err(|e| {
+            RegistryError::single(
+                Some(path.to_owned()),
+                None,
+                format!("cannot read the component: {e}"),
+            )
+        })?;
+        if !meta.is_file() {
+            return Err(RegistryError::single(
+                Some(path.to_owned()),
+                None,
+                "not a component file".to_owned(),
+            ));
+        }
+        let entry = ToolEntry {
+            name: name.clone(),
+            component: ComponentSource::File(path.to_owned()),
+            sha256: None,
+            description: None,
+            title: None,
+            origin: ToolOrigin::File,
+            limits: SandboxLimits::default(),
+            grants: Grants::default(),
+            positions: EntryPositions::default(),
+        };
+        let registry = ToolRegistry {
+            file: None,
+            tools: vec![entry],
+            scripts: Vec::new(),
+            python: PythonSettings::default(),
+            mcp: McpSelection::default(),
+        };
+        Ok((registry, name))
     }
 
     pub fn get(&self, name: &str) -> Option<&ToolEntry> {
@@ -99,6 +188,9 @@ pub struct ToolEntry {
     pub sha256: Option<String>,
     /// Replaces the description the component reports.
     pub description: Option<String>,
+    /// A short human-readable name (MCP's `title`).
+    pub title: Option<String>,
+    pub origin: ToolOrigin,
     pub limits: SandboxLimits,
     pub grants: Grants,
     /// Where the entry's fields are, for messages about them.

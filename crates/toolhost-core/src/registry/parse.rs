@@ -7,12 +7,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod builtins;
+mod mcp;
 mod scripts;
 
 use super::locate::{Seg, YamlPositions};
 use super::{
     ComponentSource, DirGrant, DirMode, EntryPositions, Grants, NetworkRule, Position,
-    PythonSettings, RegistryError, RegistryProblem, SandboxLimits, ToolEntry, ToolRegistry,
+    PythonSettings, RegistryError, RegistryProblem, SandboxLimits, ToolEntry, ToolOrigin,
+    ToolRegistry,
 };
 
 /// The registry used when no file is given or found: every built-in tool.
@@ -28,12 +31,17 @@ struct RawRegistry {
     version: Option<u32>,
     #[serde(default)]
     defaults: RawDefaults,
+    /// Which built-in tools a registry file takes in: `all` (the default), `none` or names.
+    builtins: Option<builtins::RawBuiltins>,
+    #[serde(default)]
     tools: Vec<RawTool>,
     #[serde(default)]
     scripts: Vec<scripts::RawScript>,
     /// Limits of the Python interpreter (REPL, agent, code mode, scripts).
     #[serde(default)]
     python: RawPython,
+    #[serde(default)]
+    mcp: mcp::RawMcp,
 }
 
 #[derive(Deserialize, Default)]
@@ -58,6 +66,7 @@ struct RawTool {
     component: String,
     sha256: Option<String>,
     description: Option<String>,
+    title: Option<String>,
     #[serde(default)]
     limits: RawLimits,
     #[serde(default)]
@@ -207,19 +216,28 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
                 component,
                 sha256,
                 description: raw_tool.description,
+                title: checker.title(raw_tool.title, &at("title")),
+                origin: if file.is_some() {
+                    ToolOrigin::File
+                } else {
+                    ToolOrigin::Builtin
+                },
                 limits,
                 grants,
                 positions,
             });
         }
     }
+    let tools = checker.with_builtins(raw.builtins, tools, file.is_some());
     let scripts = checker.scripts(raw.scripts, base_dir, file.is_some());
+    let mcp = checker.mcp(raw.mcp);
     if checker.problems.is_empty() {
         Ok(ToolRegistry {
             file: owned_file,
             tools,
             scripts,
             python,
+            mcp,
         })
     } else {
         Err(RegistryError {

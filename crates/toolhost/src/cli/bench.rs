@@ -22,7 +22,10 @@ pub struct BenchArgs {
     /// Tool for both measurements (needs an input `{"text": ...}` or give --input). Without
     /// it, the per-call measurement calls `echo` and the cold-start one runs `calc` on 2+2.
     #[arg(long)]
-    tool: Option<String>,
+    pub(super) tool: Option<String>,
+    /// The component file `--tool` named, for the cold-start runs.
+    #[arg(skip)]
+    pub(super) component: Option<std::path::PathBuf>,
     /// Input for the per-call measurement: JSON, `@FILE` to read it from a file, or `-` for
     /// standard input (inputs too long for a command line, such as a 10,000-point plot).
     #[arg(long, default_value = r#"{"text":"hi"}"#)]
@@ -88,7 +91,13 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
 
     let cold = if args.processes > 0 {
         match &args.tool {
-            Some(tool) => cold_process(cli, args.processes, tool, &input),
+            Some(tool) => {
+                let tool = match &args.component {
+                    Some(path) => path.display().to_string(),
+                    None => tool.clone(),
+                };
+                cold_process(cli, args.processes, &tool, &input)
+            }
             None => cold_process(cli, args.processes, "calc", &json!({ "expr": "2+2" })),
         }
     } else {

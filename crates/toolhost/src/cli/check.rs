@@ -1,15 +1,24 @@
 //! `toolhost check [REGISTRY]`: the registry parses (or this never runs: the caller reports
 //! its problems), and every component loads, matches its pin and the contract, and has
-//! examples that fit its schema.
+//! examples that fit its schema; the `mcp:` section names only tools the server offers.
 
 use super::{Cli, ExitCode};
 use crate::dispatch::Dispatcher;
+use crate::mcp::{self, SelectionArgs, ToolSelection};
 
 pub async fn check(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
     let checks = dispatcher.check().await;
     let scripts = dispatcher.check_scripts().await;
+    let selection = ToolSelection::resolve(
+        dispatcher.registry(),
+        &SelectionArgs::default(),
+        &mcp::offered(dispatcher),
+    )
+    .err()
+    .map(|e| e.to_string());
     let failed = checks.iter().filter(|c| c.error.is_some()).count()
-        + scripts.iter().filter(|(_, r)| r.is_err()).count();
+        + scripts.iter().filter(|(_, r)| r.is_err()).count()
+        + usize::from(selection.is_some());
     if cli.json {
         let scripts: Vec<_> = scripts
             .iter()
@@ -22,6 +31,7 @@ pub async fn check(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
                 "registry": dispatcher.registry().describe_location(None),
                 "tools": checks,
                 "scripts": scripts,
+                "mcp": { "error": selection },
             })
         );
     } else {
@@ -47,6 +57,9 @@ pub async fn check(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
                 Ok(()) => println!("  ok    script {name}"),
                 Err(e) => println!("  FAIL  script {name}: {e}"),
             }
+        }
+        if let Some(e) = &selection {
+            println!("  FAIL  mcp: {e}");
         }
         if failed > 0 {
             println!(

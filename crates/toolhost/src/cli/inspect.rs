@@ -4,7 +4,16 @@ use serde_json::json;
 
 use super::{Cli, ExitCode, report_error};
 use crate::dispatch::{Dispatcher, ToolDescription};
-use crate::registry::ScriptEntry;
+use crate::registry::{ScriptEntry, ToolOrigin, ToolRegistry};
+
+/// Where a tool comes from, as `list` shows it.
+fn source(registry: &ToolRegistry, name: &str) -> (ToolOrigin, &'static str) {
+    match registry.get(name).map(|e| e.origin) {
+        Some(ToolOrigin::OverridesBuiltin) => (ToolOrigin::OverridesBuiltin, "override"),
+        Some(ToolOrigin::File) => (ToolOrigin::File, "file"),
+        _ => (ToolOrigin::Builtin, "built-in"),
+    }
+}
 
 pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
     let all = dispatcher.describe_all().await;
@@ -13,10 +22,13 @@ pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
         let tools: Vec<_> = all
             .iter()
             .map(|(name, r)| match r {
-                Ok(d) => json!({ "name": d.name, "version": d.version, "summary": d.summary() }),
+                Ok(d) => json!({
+                    "name": d.name, "version": d.version, "summary": d.summary(),
+                    "source": source(dispatcher.registry(), name).0,
+                }),
                 Err(e) => {
                     failed = true;
-                    json!({ "name": name, "error": e })
+                    json!({ "name": name, "error": e, "source": source(dispatcher.registry(), name).0 })
                 }
             })
             .collect();
@@ -26,9 +38,14 @@ pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
             .iter()
             .map(script_json)
             .collect();
+        let file = dispatcher
+            .registry()
+            .file
+            .as_ref()
+            .map(|f| f.display().to_string());
         println!(
             "{}",
-            json!({ "ok": !failed, "tools": tools, "scripts": scripts })
+            json!({ "ok": !failed, "registry": file, "tools": tools, "scripts": scripts })
         );
     } else {
         let scripts = &dispatcher.registry().scripts;
@@ -39,13 +56,15 @@ pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
             .max()
             .unwrap_or(4)
             .max(4);
+        let registry = dispatcher.registry();
         for (name, r) in &all {
+            let (_, from) = source(registry, name);
             match r {
-                Ok(d) => println!("{name:width$}  {:8}  {}", d.version, d.summary()),
+                Ok(d) => println!("{name:width$}  {:8}  {from:8}  {}", d.version, d.summary()),
                 Err(e) => {
                     failed = true;
                     println!(
-                        "{name:width$}  {:8}  unavailable [{}]: {}",
+                        "{name:width$}  {:8}  {from:8}  unavailable [{}]: {}",
                         "-", e.code, e.message
                     );
                 }
@@ -53,7 +72,21 @@ pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
         }
         for script in scripts {
             let summary = script.description.lines().next().unwrap_or("");
-            println!("{:width$}  {:8}  {summary}", script.name, "script");
+            println!(
+                "{:width$}  {:8}  {:8}  {summary}",
+                script.name, "script", "file"
+            );
+        }
+        if let Some(file) = &registry.file
+            && registry
+                .tools
+                .iter()
+                .any(|t| t.origin != ToolOrigin::Builtin)
+        {
+            println!(
+                "\n(file: from {}; override: its entry replaces the built-in of that name)",
+                file.display()
+            );
         }
     }
     if failed { ExitCode::Host } else { ExitCode::Ok }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::ExitCode;
 use crate::dispatch::{Dispatcher, DispatcherOptions};
-use crate::mcp::{self, McpOptions};
+use crate::mcp::{self, McpOptions, SelectionArgs, SelectionError, ToolSelection};
 
 #[derive(Args, Debug)]
 pub struct McpArgs {
@@ -23,6 +23,13 @@ pub struct McpArgs {
     /// Reload the registry when its file changes and notify clients (tools/list_changed).
     #[arg(long)]
     watch: bool,
+    /// Offer only these tools (comma-separated names as clients see them: tools,
+    /// run_python, script_NAME); replaces the registry's `mcp.tools`.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    tools: Option<Vec<String>>,
+    /// Never offer these tools (comma-separated), besides the registry's `mcp.exclude_tools`.
+    #[arg(long = "exclude-tools", value_name = "NAMES", value_delimiter = ',')]
+    exclude_tools: Vec<String>,
 }
 
 pub async fn mcp(
@@ -51,7 +58,30 @@ pub async fn mcp(
         );
         return ExitCode::Usage;
     }
+    let selection = SelectionArgs {
+        tools: args.tools.clone(),
+        exclude_tools: args.exclude_tools.clone(),
+    };
+    // Checked before serving, so a client never meets a server that lists the wrong tools.
+    if let Err(e) = ToolSelection::resolve(
+        dispatcher.registry(),
+        &selection,
+        &mcp::offered(&dispatcher),
+    ) {
+        eprintln!(
+            "error[{}]: {e}",
+            match e {
+                SelectionError::Flag { .. } => "usage",
+                SelectionError::Registry { .. } => "registry",
+            }
+        );
+        return match e {
+            SelectionError::Flag { .. } => ExitCode::Usage,
+            SelectionError::Registry { .. } => ExitCode::Host,
+        };
+    }
     let options_mcp = McpOptions {
+        selection,
         http: args.http,
         allowed_hosts: args.allowed_hosts.clone(),
         allowed_origins: args.allowed_origins.clone(),

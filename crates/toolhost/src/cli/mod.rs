@@ -9,6 +9,7 @@ mod exit;
 mod inspect;
 mod mcp;
 mod new;
+mod pin;
 mod progress;
 mod repl;
 mod run;
@@ -30,11 +31,14 @@ Examples:
   toolhost list
   toolhost describe calc
   toolhost run calc '{\"expr\": \"2^10 + sqrt(2)\"}'
+  toolhost run ./word_count.wasm '{\"text\": \"a b\"}'   # a component by path: default limits, no grants
   toolhost run calc --arg expr='x^2 + 1' --arg vars='{\"x\": 3}'
   echo '{\"text\": \"hi\"}' | toolhost run echo -
   toolhost check tool_registry.yaml
   toolhost bench
   toolhost mcp                      # MCP over stdio; --http [ADDR] for Streamable HTTP
+  toolhost mcp --tools calc,plot_sixel   # offer only these (--exclude-tools to hide some)
+  toolhost pin word_count           # after a rebuild: write its new sha256 into the registry
   toolhost repl -e 'calc(expr=\"6*7\")[\"value\"]'
   toolhost repl analysis.py         # run a Python file as the REPL would
   toolhost run python '{\"code\": \"print(calc(expr=\\\"2^10\\\"))\"}'   # code mode
@@ -71,7 +75,10 @@ enum Command {
     /// List the tools: name, version, summary.
     List,
     /// Show a tool's description, input schema, examples, limits and grants.
-    Describe { tool: String },
+    Describe {
+        /// A tool or script of the registry, or a component file (`./tool.wasm`).
+        tool: String,
+    },
     /// Run a tool once.
     Run(run::RunArgs),
     /// Validate a registry and load every component in it.
@@ -91,6 +98,9 @@ enum Command {
     New(new::NewArgs),
     /// Build a tool crate into a component (wasm32-wasip2, size profile): path and sha256.
     Build(build::BuildArgs),
+    /// Write components' current sha256 into the registry's pins (after a rebuild),
+    /// keeping the file's comments and layout.
+    Pin(pin::PinArgs),
     /// Let a language model solve a task by writing REPL code until it calls FINAL.
     Agent(Box<agent::AgentArgs>),
 }
@@ -141,7 +151,29 @@ fn init_logging() {
         .try_init();
 }
 
-async fn dispatch_command(cli: Cli) -> ExitCode {
+/// The component file a `run`, `describe` or `bench` names instead of a tool: a name with
+/// a `/` or ending in `.wasm` (tool names have neither).
+fn component_path(command: &Command) -> Option<PathBuf> {
+    let tool = match command {
+        Command::Run(args) => Some(args.tool.as_str()),
+        Command::Describe { tool } => Some(tool.as_str()),
+        Command::Bench(args) => args.tool.as_deref(),
+        _ => None,
+    }?;
+    (tool.contains('/') || tool.ends_with(".wasm")).then(|| PathBuf::from(tool))
+}
+
+/// Points the command at `name`, the tool the component file became.
+fn rename_tool(command: &mut Command, name: &str) {
+    match command {
+        Command::Run(args) => args.tool = name.to_owned(),
+        Command::Describe { tool } => *tool = name.to_owned(),
+        Command::Bench(args) => args.tool = Some(name.to_owned()),
+        _ => {}
+    }
+}
+
+async fn dispatch_command(mut cli: Cli) -> ExitCode {
     // Writing tools needs no registry: a broken ./tool_registry.yaml must not stop it.
     match &cli.command {
         Command::New(args) => return new::new(&cli, args).await,
@@ -152,15 +184,29 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
         Command::Check { registry: Some(p) } => Some(p.clone()),
         _ => cli.registry.clone(),
     };
-    let registry_file = resolve_registry_file(registry_path);
-    let registry = match &registry_file {
-        Some(path) => registry::load_file(path),
-        None => Ok(ToolRegistry::builtin()),
+    let component = component_path(&cli.command);
+    let registry_file = match component {
+        Some(_) => None,
+        None => resolve_registry_file(registry_path),
+    };
+    let registry = match (&component, &registry_file) {
+        (Some(path), _) => ToolRegistry::for_component(path).map(|(registry, name)| {
+            if let Command::Bench(args) = &mut cli.command {
+                args.component = Some(path.clone());
+            }
+            rename_tool(&mut cli.command, &name);
+            registry
+        }),
+        (None, Some(path)) => registry::load_file(path),
+        (None, None) => Ok(ToolRegistry::builtin()),
     };
     let registry = match registry {
         Ok(r) => r,
         Err(e) => return report_registry_error(&cli, &e),
     };
+    if let Command::Pin(args) = &cli.command {
+        return pin::pin(&cli, &registry, args).await;
+    }
     let options = dispatcher_options(&cli);
     let dispatcher = match Dispatcher::new(registry, options.clone()) {
         Ok(d) => d,
@@ -177,6 +223,7 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
         Command::RunScript(args) => run_script::run_script(&cli, dispatcher, args).await,
         Command::New(args) => new::new(&cli, args).await,
         Command::Build(args) => build::build(&cli, args).await,
+        Command::Pin(args) => pin::pin(&cli, dispatcher.registry(), args).await,
         Command::Agent(args) => agent::agent(&cli, args, dispatcher).await,
     }
 }

@@ -15,8 +15,8 @@ use crate::output::{Content, ToolOutput};
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// The tool to run.
-    tool: String,
+    /// The tool to run, or a component file (`./tool.wasm`: default limits, no grants).
+    pub(super) tool: String,
     /// Input as a JSON object, `@FILE` to read it from a file, or `-` to read it from stdin
     /// [default: {}].
     input: Option<String>,

@@ -24,6 +24,7 @@ fn object(value: &Value) -> JsonObject {
     }
 }
 
+/// The tool as listed; its title and hints come from `annotations`.
 pub fn tool(d: &ToolDescription) -> Tool {
     let mut tool = Tool::new(
         d.name.clone(),
@@ -38,10 +39,13 @@ pub fn tool(d: &ToolDescription) -> Tool {
 
 /// Text stays text; the first JSON item becomes structuredContent (an object, as MCP
 /// requires) and is also rendered as text for clients that only read text; images are
-/// base64 image content. Sixel is terminal-only and is left out.
+/// base64 image content, an SVG also as its text (many clients show no SVG image). Sixel
+/// is terminal-only and is never sent; a result that had only sixel says so.
 pub fn success(output: &ToolOutput) -> CallToolResult {
     let mut blocks = Vec::new();
     let mut structured: Option<Value> = None;
+    let mut images = 0;
+    let mut sixels = 0;
     for item in &output.content {
         match item {
             Content::Text { text } => blocks.push(ContentBlock::text(text.clone())),
@@ -54,12 +58,26 @@ pub fn success(output: &ToolOutput) -> CallToolResult {
                     });
                 }
             }
-            Content::Image { mime_type, data } => blocks.push(ContentBlock::image(
-                base64::engine::general_purpose::STANDARD.encode(data),
-                mime_type.clone(),
-            )),
-            Content::Sixel { .. } => {}
+            Content::Image { mime_type, data } => {
+                images += 1;
+                blocks.push(ContentBlock::image(
+                    base64::engine::general_purpose::STANDARD.encode(data),
+                    mime_type.clone(),
+                ));
+                if mime_type == "image/svg+xml"
+                    && let Ok(svg) = std::str::from_utf8(data)
+                {
+                    blocks.push(ContentBlock::text(svg.to_owned()));
+                }
+            }
+            Content::Sixel { .. } => sixels += 1,
         }
+    }
+    if sixels > 0 && images == 0 {
+        blocks.push(ContentBlock::text(
+            "[the tool drew terminal (sixel) graphics, which MCP clients cannot show, so no \
+             picture was sent; ask it for a PNG, e.g. with \"format\": \"png\"]",
+        ));
     }
     let mut result = CallToolResult::success(blocks);
     result.structured_content = structured;

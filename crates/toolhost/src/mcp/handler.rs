@@ -12,7 +12,9 @@ use rmcp::service::{NotificationContext, Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::sync::mpsc;
 
-use super::{convert, scripts};
+use super::annotations::{self, Hints};
+use super::selection::{SelectionArgs, SelectionError, ToolSelection};
+use super::{convert, images, scripts};
 use crate::code_mode;
 use crate::dispatch::CallObserver;
 use crate::dispatch::Dispatcher;
@@ -30,23 +32,41 @@ pub struct ToolhostMcp {
 }
 
 struct Shared {
-    dispatcher: RwLock<Dispatcher>,
+    /// The registry served, and which of its tools clients see.
+    dispatcher: RwLock<(Dispatcher, ToolSelection)>,
+    /// `--tools` / `--exclude-tools`, applied to every registry served.
+    selection_args: SelectionArgs,
     /// Clients to tell when the tool list changes.
     peers: Mutex<Vec<Peer<RoleServer>>>,
 }
 
 impl ToolhostMcp {
-    pub fn new(dispatcher: Dispatcher) -> Self {
-        ToolhostMcp {
+    /// `Err` when the selection names a tool the registry does not offer.
+    pub fn new(
+        dispatcher: Dispatcher,
+        selection_args: SelectionArgs,
+    ) -> Result<Self, SelectionError> {
+        let selection = select(&dispatcher, &selection_args)?;
+        Ok(ToolhostMcp {
             shared: Arc::new(Shared {
-                dispatcher: RwLock::new(dispatcher),
+                dispatcher: RwLock::new((dispatcher, selection)),
+                selection_args,
                 peers: Mutex::new(Vec::new()),
             }),
             python: Arc::default(),
-        }
+        })
     }
 
     fn dispatcher(&self) -> Dispatcher {
+        self.shared
+            .dispatcher
+            .read()
+            .expect("dispatcher lock")
+            .0
+            .clone()
+    }
+
+    fn served(&self) -> (Dispatcher, ToolSelection) {
         self.shared
             .dispatcher
             .read()
@@ -55,9 +75,11 @@ impl ToolhostMcp {
     }
 
     /// Serve a new registry from now on (calls in flight finish on the old one) and tell
-    /// every connected client that the tool list changed.
-    pub async fn replace_dispatcher(&self, dispatcher: Dispatcher) {
-        *self.shared.dispatcher.write().expect("dispatcher lock") = dispatcher;
+    /// every connected client that the tool list changed. A registry whose `mcp:` names
+    /// an unknown tool is not served.
+    pub async fn replace_dispatcher(&self, dispatcher: Dispatcher) -> Result<(), SelectionError> {
+        let selection = select(&dispatcher, &self.shared.selection_args)?;
+        *self.shared.dispatcher.write().expect("dispatcher lock") = (dispatcher, selection);
         let peers: Vec<Peer<RoleServer>> = self.shared.peers.lock().expect("peers lock").clone();
         let mut alive = Vec::with_capacity(peers.len());
         for peer in peers {
@@ -66,6 +88,7 @@ impl ToolhostMcp {
             }
         }
         *self.shared.peers.lock().expect("peers lock") = alive;
+        Ok(())
     }
 
     /// The server as a new MCP session sees it: the same tools, Python state of its own.
@@ -104,6 +127,27 @@ impl ToolhostMcp {
     }
 }
 
+/// Every name the server offers before selection: the registry's tools, `run_python`
+/// (unless a tool has its name) and the listed scripts.
+pub fn offered(dispatcher: &Dispatcher) -> Vec<String> {
+    let registry = dispatcher.registry();
+    let mut names: Vec<String> = registry.names().into_iter().map(String::from).collect();
+    if registry.get(code_mode::MCP_NAME).is_none() {
+        names.push(code_mode::MCP_NAME.to_owned());
+    }
+    names.extend(
+        dispatcher
+            .listed_scripts()
+            .into_iter()
+            .map(|s| s.tool_name.to_owned()),
+    );
+    names
+}
+
+fn select(dispatcher: &Dispatcher, args: &SelectionArgs) -> Result<ToolSelection, SelectionError> {
+    ToolSelection::resolve(dispatcher.registry(), args, &offered(dispatcher))
+}
+
 /// Forwards a tool's progress reports to the client as progress notifications.
 struct ProgressForwarder {
     sender: mpsc::UnboundedSender<(u64, u64, String)>,
@@ -138,18 +182,31 @@ impl ServerHandler for ToolhostMcp {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        let dispatcher = self.dispatcher();
+        let (dispatcher, selection) = self.served();
+        let registry = dispatcher.registry();
         let mut tools = Vec::new();
-        for (name, described) in dispatcher.describe_all().await {
+        let names: Vec<&str> = registry
+            .names()
+            .into_iter()
+            .filter(|n| selection.allows(n))
+            .collect();
+        let described =
+            futures::future::join_all(names.iter().map(|n| dispatcher.describe(n))).await;
+        for (name, described) in names.into_iter().zip(described) {
+            let entry = registry.get(name).expect("listed from the registry");
             match described {
-                Ok(d) => tools.push(convert::tool(&d)),
+                Ok(d) => tools.push(annotations::annotate(
+                    convert::tool(&d),
+                    annotations::title(entry),
+                    Hints::of(entry),
+                )),
                 // A tool that cannot load is left out rather than failing the whole list;
                 // calling it by name reports why.
                 Err(e) => tracing::warn!("tool '{name}' is unavailable: {e}"),
             }
         }
-        if dispatcher.registry().get(code_mode::MCP_NAME).is_none() {
-            tools.push(Tool::new(
+        if registry.get(code_mode::MCP_NAME).is_none() && selection.allows(code_mode::MCP_NAME) {
+            let tool = Tool::new(
                 code_mode::MCP_NAME,
                 code_mode::description(&dispatcher).await,
                 Arc::new(
@@ -158,10 +215,25 @@ impl ServerHandler for ToolhostMcp {
                         .cloned()
                         .unwrap_or_default(),
                 ),
+            );
+            tools.push(annotations::annotate(
+                tool,
+                "Run Python".to_owned(),
+                Hints::of_code(registry, true),
             ));
         }
         for listed in dispatcher.listed_scripts() {
-            tools.push(scripts::tool(listed));
+            if selection.allows(listed.tool_name) {
+                let title = format!(
+                    "{} (script)",
+                    annotations::title_from_name(&listed.entry.name)
+                );
+                tools.push(annotations::annotate(
+                    scripts::tool(listed),
+                    title,
+                    Hints::of_code(registry, false),
+                ));
+            }
         }
         for hidden in dispatcher.shadowed_scripts() {
             // The script stays reachable from the REPL.
@@ -182,9 +254,18 @@ impl ServerHandler for ToolhostMcp {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let dispatcher = self.dispatcher();
+        let (dispatcher, selection) = self.served();
         let name = request.name.to_string();
-        let args = serde_json::Value::Object(request.arguments.unwrap_or_default());
+        let mut args = serde_json::Value::Object(request.arguments.unwrap_or_default());
+        if !selection.allows(&name) {
+            let shown: Vec<String> = offered(&dispatcher)
+                .into_iter()
+                .filter(|n| selection.allows(n))
+                .collect();
+            let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+            let e = crate::error::ToolError::not_found(&name, &shown);
+            return Err(ErrorData::invalid_params(e.message, None));
+        }
         if dispatcher.registry().get(&name).is_none() {
             if name == code_mode::MCP_NAME {
                 return tokio::select! {
@@ -234,6 +315,10 @@ impl ServerHandler for ToolhostMcp {
             None => (None, None),
         };
 
+        // A picture comes as PNG unless the client asked for SVG (images.rs).
+        if let Ok(d) = dispatcher.describe(&name).await {
+            images::prefer_png(&d.input_schema, &mut args);
+        }
         // Dropping the call future drops its Store: a cancelled call stops at once.
         let outcome = tokio::select! {
             outcome = dispatcher.call_observed(&name, args, observer) => outcome,

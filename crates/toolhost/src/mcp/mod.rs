@@ -1,9 +1,12 @@
 //! The MCP server: every registry tool offered to MCP clients over stdio or Streamable
 //! HTTP, through the same [`Dispatcher`] the CLI uses.
 
+mod annotations;
 mod convert;
 mod handler;
+mod images;
 mod scripts;
+mod selection;
 mod watch;
 
 use std::net::SocketAddr;
@@ -17,7 +20,8 @@ use rmcp::transport::streamable_http_server::{
 use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::{Dispatcher, DispatcherOptions};
-pub use handler::ToolhostMcp;
+pub use handler::{ToolhostMcp, offered};
+pub use selection::{SelectionArgs, SelectionError, ToolSelection};
 
 /// How `toolhost mcp` serves.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +35,8 @@ pub struct McpOptions {
     pub allowed_origins: Vec<String>,
     /// Reload the registry when this file changes and tell clients the tool list changed.
     pub watch: Option<PathBuf>,
+    /// `--tools` / `--exclude-tools`.
+    pub selection: SelectionArgs,
 }
 
 /// Serve until the client disconnects (stdio) or the process is interrupted (HTTP).
@@ -39,7 +45,7 @@ pub async fn serve(
     dispatcher_options: DispatcherOptions,
     options: McpOptions,
 ) -> anyhow::Result<()> {
-    let server = ToolhostMcp::new(dispatcher);
+    let server = ToolhostMcp::new(dispatcher, options.selection.clone())?;
     let _watcher = match &options.watch {
         Some(path) => Some(watch::RegistryWatcher::start(
             path.clone(),

@@ -14,7 +14,8 @@ use crate::output::{Content, ToolOutput};
 use crate::registry::ScriptEntry;
 
 /// The tool a client sees: the description, and the documented parameters (any JSON
-/// each) as the input schema, closed when the script declares them.
+/// each, said in portable JSON Schema) as the input schema, closed when the script
+/// declares them.
 pub fn tool(listed: ListedScript<'_>) -> Tool {
     let entry = listed.entry;
     let mut schema = JsonObject::new();
@@ -27,6 +28,12 @@ pub fn tool(listed: ListedScript<'_>) -> Tool {
         schema.insert("properties".into(), Value::Object(properties));
         schema.insert("additionalProperties".into(), json!(false));
     }
+    // "Any JSON" per parameter, said explicitly, as strict clients want it.
+    let mut schema = Value::Object(schema);
+    toolhost_schema::make_portable(&mut schema);
+    let Value::Object(schema) = schema else {
+        unreachable!("an object stays an object")
+    };
     Tool::new(
         listed.tool_name.to_owned(),
         format!(

@@ -46,10 +46,10 @@ impl RegistryWatcher {
             while rx.recv().await.is_some() {
                 match registry::load_file(&path) {
                     Ok(registry) => match Dispatcher::new(registry, options.clone()) {
-                        Ok(d) => {
-                            tracing::info!("reloaded {}", path.display());
-                            server.replace_dispatcher(d).await;
-                        }
+                        Ok(d) => match server.replace_dispatcher(d).await {
+                            Ok(()) => tracing::info!("reloaded {}", path.display()),
+                            Err(e) => tracing::warn!("registry not reloaded: {e}"),
+                        },
                         Err(e) => tracing::warn!("cannot use the reloaded registry: {e}"),
                     },
                     // Keep serving the last good registry; say what is wrong with the new one.
