@@ -11,7 +11,9 @@ use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use toolhost::agent::{self, AgentConfig, Budget, ModelEndpoint, RetryPolicy, StopReason};
+use toolhost::agent::{
+    self, AgentConfig, Budget, ModelEndpoint, Protocol, RetryPolicy, StopReason,
+};
 use toolhost::registry::ToolRegistry;
 use toolhost::repl::PythonLimits;
 use toolhost::{Dispatcher, DispatcherOptions};
@@ -27,6 +29,15 @@ enum Script {
     Status(u16, Option<&'static str>),
     Hang,
     Malformed,
+    /// A streamed reply cut off after its first chunks (no finish_reason, no [DONE]).
+    CutStream,
+    /// A reply with `tool_calls`: (id, arguments JSON text), after this content.
+    Calls(&'static str, Vec<(&'static str, String)>),
+}
+
+/// A `python` tool call's arguments.
+fn code(code: &str) -> String {
+    json!({ "code": code }).to_string()
 }
 
 #[derive(Default)]
@@ -41,6 +52,10 @@ struct FakeState {
     reject_stop: bool,
     /// Send no `usage` (as some servers do).
     omit_usage: bool,
+    /// Answer `stream: true` with a 400 naming it.
+    refuse_stream: bool,
+    /// Answer `stream: true` with a whole JSON reply, as servers that ignore it do.
+    ignore_stream: bool,
 }
 
 async fn completions(
@@ -57,6 +72,15 @@ async fn completions(
         )
             .into_response();
     }
+    let streamed = body["stream"] == true;
+    if state.refuse_stream && streamed {
+        return (
+            StatusCode::BAD_REQUEST,
+            r#"{"error": {"message": "stream is not supported by this server", "param": "stream"}}"#,
+        )
+            .into_response();
+    }
+    let sse = streamed && !state.ignore_stream;
     let next = state.script.lock().unwrap().pop_front();
     let cut = |content: &'static str| -> String {
         let stops = body["stop"].as_array().cloned().unwrap_or_default();
@@ -68,9 +92,19 @@ async fn completions(
         content[..at.unwrap_or(content.len())].to_owned()
     };
     match next {
-        Some(Script::Reply(content)) => reply(&body, &cut(content), None, state.omit_usage),
-        Some(Script::Reasoning(content, reasoning)) => {
-            reply(&body, &cut(content), Some(reasoning), state.omit_usage)
+        Some(Script::Reply(content)) => {
+            reply(&body, &cut(content), None, &[], state.omit_usage, sse)
+        }
+        Some(Script::Reasoning(content, reasoning)) => reply(
+            &body,
+            &cut(content),
+            Some(reasoning),
+            &[],
+            state.omit_usage,
+            sse,
+        ),
+        Some(Script::Calls(content, calls)) => {
+            reply(&body, content, None, &calls, state.omit_usage, sse)
         }
         Some(Script::Echo(ms)) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -78,7 +112,14 @@ async fn completions(
                 .as_str()
                 .unwrap()
                 .to_owned();
-            reply(&body, &format!("answer to {last}"), None, state.omit_usage)
+            reply(
+                &body,
+                &format!("answer to {last}"),
+                None,
+                &[],
+                state.omit_usage,
+                sse,
+            )
         }
         Some(Script::Status(code, retry_after)) => {
             let mut r = (
@@ -99,26 +140,120 @@ async fn completions(
         Some(Script::Malformed) => {
             (StatusCode::OK, "{\"choices\": [ this is not json").into_response()
         }
+        Some(Script::CutStream) => (
+            [("content-type", "text/event-stream")],
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"```python\\nFINAL(\"}}]}\n\n",
+        )
+            .into_response(),
         None => (StatusCode::INTERNAL_SERVER_ERROR, "script exhausted").into_response(),
     }
 }
 
-fn reply(body: &Value, content: &str, reasoning: Option<&str>, omit_usage: bool) -> Response {
+fn reply(
+    body: &Value,
+    content: &str,
+    reasoning: Option<&str>,
+    calls: &[(&str, String)],
+    omit_usage: bool,
+    sse: bool,
+) -> Response {
     let prompt = body["messages"].to_string().len() as u64 / 4;
+    let usage =
+        json!({ "prompt_tokens": prompt, "completion_tokens": 10, "total_tokens": prompt + 10 });
+    let finish = if calls.is_empty() {
+        "stop"
+    } else {
+        "tool_calls"
+    };
+    if sse {
+        return event_stream(
+            content,
+            reasoning,
+            calls,
+            finish,
+            (!omit_usage).then_some(usage),
+        );
+    }
     let mut message = json!({ "role": "assistant", "content": content });
     if let Some(r) = reasoning {
         message["reasoning_content"] = json!(r);
     }
-    let reply = json!({
+    if !calls.is_empty() {
+        if content.is_empty() {
+            message["content"] = Value::Null;
+        }
+        message["tool_calls"] = calls
+            .iter()
+            .map(|(id, args)| json!({ "id": id, "type": "function", "function": { "name": "python", "arguments": args } }))
+            .collect();
+    }
+    let mut reply = json!({
         "id": "x", "object": "chat.completion", "model": body["model"],
-        "choices": [{ "index": 0, "message": message, "finish_reason": "stop" }],
-        "usage": { "prompt_tokens": prompt, "completion_tokens": 10, "total_tokens": prompt + 10 }
+        "choices": [{ "index": 0, "message": message, "finish_reason": finish }],
+        "usage": usage
     });
-    let mut reply = reply;
     if omit_usage {
         reply.as_object_mut().unwrap().remove("usage");
     }
     ([("content-type", "application/json")], reply.to_string()).into_response()
+}
+
+/// Pieces of at most `n` characters.
+fn pieces(text: &str, n: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.chunks(n).map(|c| c.iter().collect()).collect()
+}
+
+/// The reply as an OpenAI-style SSE stream: content and reasoning in small deltas, each
+/// call's arguments in fragments (interleaved between calls), usage in a last chunk
+/// without choices; sent in 16-byte network chunks, so events arrive split.
+fn event_stream(
+    content: &str,
+    reasoning: Option<&str>,
+    calls: &[(&str, String)],
+    finish: &str,
+    usage: Option<Value>,
+) -> Response {
+    let delta = |d: Value| json!({ "id": "x", "object": "chat.completion.chunk", "choices": [{ "index": 0, "delta": d, "finish_reason": null }] });
+    let mut events = vec![delta(json!({ "role": "assistant", "content": "" }))];
+    for r in pieces(reasoning.unwrap_or(""), 6) {
+        events.push(delta(json!({ "reasoning_content": r })));
+    }
+    for c in pieces(content, 5) {
+        events.push(delta(json!({ "content": c })));
+    }
+    for (i, (id, _)) in calls.iter().enumerate() {
+        events.push(delta(json!({ "tool_calls": [{ "index": i, "id": id, "type": "function", "function": { "name": "python", "arguments": "" } }] })));
+    }
+    let fragments: Vec<Vec<String>> = calls.iter().map(|(_, a)| pieces(a, 7)).collect();
+    let longest = fragments.iter().map(Vec::len).max().unwrap_or(0);
+    for k in 0..longest {
+        for (i, f) in fragments.iter().enumerate() {
+            if let Some(piece) = f.get(k) {
+                events.push(delta(
+                    json!({ "tool_calls": [{ "index": i, "function": { "arguments": piece } }] }),
+                ));
+            }
+        }
+    }
+    events.push(
+        json!({ "id": "x", "choices": [{ "index": 0, "delta": {}, "finish_reason": finish }] }),
+    );
+    if let Some(u) = usage {
+        events.push(json!({ "id": "x", "choices": [], "usage": u }));
+    }
+    let mut text: String = events.iter().map(|e| format!("data: {e}\n\n")).collect();
+    text.push_str("data: [DONE]\n\n");
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = text
+        .into_bytes()
+        .chunks(16)
+        .map(|c| Ok(c.to_vec()))
+        .collect();
+    (
+        [("content-type", "text/event-stream")],
+        axum::body::Body::from_stream(futures::stream::iter(chunks)),
+    )
+        .into_response()
 }
 
 struct FakeModel {
@@ -194,6 +329,8 @@ impl FakeModel {
             run_id: None,
             python_limits: PythonLimits::default(),
             on_event: None,
+            protocol: Protocol::Fences,
+            stream: false,
         }
     }
 }
@@ -866,5 +1003,504 @@ async fn replay_serves_batch_answers_by_prompt_and_sub_agent_answers() {
     let report = agent::run("x", config, dispatcher()).await.unwrap();
     assert_eq!(report.final_value, Some(json!("top got 5.0 and five")));
     let replayed = agent::replay(&path, dispatcher()).await.unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
+}
+
+/// `toolhost agent` run in `dir` against the fake server, with `args`.
+async fn toolhost_agent(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"))
+        .arg("agent")
+        .args(args)
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("TOOLHOST_LLM_API_KEY")
+        .current_dir(dir)
+        .output()
+        .await
+        .unwrap()
+}
+
+fn jsonl(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `--protocol tools`: the request offers one function, python(code); each call of a
+/// reply runs in order and is answered by a `tool` message with its id; the assistant
+/// message stays in the history as sent; a reply with no call and no code is nudged; FINAL
+/// inside a call ends the run; the trajectory records the protocol and the call ids, and
+/// replays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tools_protocol_runs_python_calls_and_answers_each_by_id() {
+    let first = vec![
+        (
+            "call_a",
+            code("x = calc(expr=\"6*7\")[\"value\"]\nprint(\"x is\", x)"),
+        ),
+        ("call_b", code("x + 1")),
+    ];
+    let model = FakeModel::start(vec![
+        Script::Calls("", first.clone()),
+        Script::Reply("I think the answer is 42."),
+        Script::Calls("Done.", vec![("call_c", code("FINAL(x)"))]),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = toolhost_agent(
+        dir.path(),
+        &[
+            "--base-url",
+            &model.base_url,
+            "--protocol",
+            "tools",
+            "--no-stream",
+            "--trajectory",
+            "t.jsonl",
+            "--json",
+            "6*7?",
+        ],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["final_value"], json!(42.0));
+    assert_eq!(report["steps"], 3);
+
+    let reqs = model.requests();
+    assert_eq!(reqs.len(), 3);
+    let tools = reqs[0]["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 1, "exactly one function: {tools:?}");
+    assert_eq!(tools[0]["type"], "function");
+    assert_eq!(tools[0]["function"]["name"], "python");
+    assert_eq!(
+        tools[0]["function"]["parameters"]["required"],
+        json!(["code"])
+    );
+    assert!(
+        tools[0]["function"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("FINAL(answer)")
+    );
+    assert!(reqs[0].get("stream").is_none(), "--no-stream");
+    let system = reqs[0]["messages"][0]["content"].as_str().unwrap();
+    assert!(system.contains("calling the python function"), "{system}");
+    assert!(!system.contains("```"), "no fence instructions:\n{system}");
+
+    // The reply with its calls, kept as sent; each call answered by id, in order.
+    let history = reqs[1]["messages"].as_array().unwrap();
+    assert_eq!(history.len(), 5);
+    let sent: Vec<Value> = first
+        .iter()
+        .map(|(id, args)| json!({ "id": id, "type": "function", "function": { "name": "python", "arguments": args } }))
+        .collect();
+    assert_eq!(history[2]["role"], "assistant");
+    assert_eq!(history[2]["tool_calls"], Value::Array(sent));
+    assert_eq!(history[3]["role"], "tool");
+    assert_eq!(history[3]["tool_call_id"], "call_a");
+    assert_eq!(history[3]["content"], "x is 42.0\n");
+    assert_eq!(history[4]["tool_call_id"], "call_b");
+    assert_eq!(history[4]["content"], "=> 43.0\n");
+    assert!(history[1].get("tool_calls").is_none() && history[1].get("tool_call_id").is_none());
+    // No call and no code: told to call python.
+    let nudge = model.feedback(2);
+    assert!(
+        nudge.contains("No python call found") && nudge.contains("python(code="),
+        "{nudge}"
+    );
+
+    let lines = jsonl(&dir.path().join("t.jsonl"));
+    assert_eq!(lines[0]["type"], "start");
+    assert_eq!(lines[0]["protocol"], "tools");
+    let ids: Vec<&str> = lines[1]["python_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["call_a", "call_b"]);
+    assert_eq!(lines[1]["python_calls"][0]["tool_calls"][0]["tool"], "calc");
+    assert_eq!(lines[3]["python_calls"][0]["id"], "call_c");
+
+    let out = toolhost_agent(dir.path(), &["--replay", "t.jsonl", "--json"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replayed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(replayed["mismatches"], json!([]));
+    assert_eq!(replayed["steps_replayed"], 2);
+    assert_eq!(replayed["tool_calls_checked"], 1);
+
+    // A tampered call record is caught.
+    let path = dir.path().join("t.jsonl");
+    let tampered = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"value\":42.0", "\"value\":41.0");
+    std::fs::write(&path, tampered).unwrap();
+    let out = toolhost_agent(dir.path(), &["--replay", "t.jsonl"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// Streamed tool calls: argument fragments of two calls arrive interleaved across SSE
+/// deltas (and split across network chunks) and are joined by index; the usage of the
+/// last chunk is used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamed_tool_calls_are_joined_by_index_and_run_in_order() {
+    let calls = vec![
+        (
+            "call_1",
+            code("words = ['alpha', 'beta', 'gamma']\nprint(len(words))"),
+        ),
+        ("call_2", code("total = sum(len(w) for w in words)\ntotal")),
+    ];
+    let model = FakeModel::start(vec![
+        Script::Calls("Counting.", calls.clone()),
+        Script::Calls("", vec![("call_3", code("FINAL(total * 2)"))]),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = toolhost_agent(
+        dir.path(),
+        &[
+            "--base-url",
+            &model.base_url,
+            "--protocol",
+            "tools",
+            "--trajectory",
+            "t.jsonl",
+            "--json",
+            "x",
+        ],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["final_value"], json!(28));
+    // The server's own usage (10 completion tokens a reply), not an estimate.
+    assert_eq!(report["usage"]["completion_tokens"], 20);
+
+    let reqs = model.requests();
+    assert_eq!(reqs[0]["stream"], true);
+    assert_eq!(reqs[0]["stream_options"]["include_usage"], true);
+    let history = reqs[1]["messages"].as_array().unwrap();
+    assert_eq!(history[2]["content"], "Counting.");
+    let joined: Vec<(&str, &str)> = history[2]["tool_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap(),
+                c["function"]["arguments"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(&str, &str)> = calls.iter().map(|(i, a)| (*i, a.as_str())).collect();
+    assert_eq!(joined, expected);
+    assert_eq!(history[3]["content"], "3\n");
+    assert_eq!(
+        (
+            history[4]["tool_call_id"].as_str(),
+            history[4]["content"].as_str()
+        ),
+        (Some("call_2"), Some("=> 14\n"))
+    );
+
+    let steps: Vec<Value> = jsonl(&dir.path().join("t.jsonl"))
+        .into_iter()
+        .filter(|l| l["type"] == "step")
+        .collect();
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["streamed"] == true && s.get("usage_estimated").is_none())
+    );
+}
+
+/// SSE streaming of fenced replies: reasoning deltas never run; a server that sends no
+/// usage gets estimated tokens (and the trajectory says so).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamed_replies_ignore_reasoning_and_estimate_missing_usage() {
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(
+            vec![
+                Script::Reasoning(
+                    "Let me compute.\n```python\nx = 6*7\n```",
+                    "```python\nFINAL(\"from reasoning\")\n```",
+                ),
+                Script::Reply(
+                    "<think>\n```python\nFINAL(0)\n```\n</think>\n```python\nFINAL(x)\n```",
+                ),
+            ]
+            .into(),
+        ),
+        omit_usage: true,
+        ..FakeState::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = toolhost_agent(
+        dir.path(),
+        &[
+            "--base-url",
+            &model.base_url,
+            "--trajectory",
+            "t.jsonl",
+            "x",
+        ],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n");
+    let reqs = model.requests();
+    assert!(reqs.iter().all(|r| r["stream"] == true));
+    assert_eq!(
+        reqs[1]["messages"][2]["content"],
+        "Let me compute.\n```python\nx = 6*7\n```"
+    );
+    let steps: Vec<Value> = jsonl(&dir.path().join("t.jsonl"))
+        .into_iter()
+        .filter(|l| l["type"] == "step")
+        .collect();
+    assert_eq!(steps.len(), 2);
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["streamed"] == true && s["usage_estimated"] == true)
+    );
+    // "Let me compute.\n```python\nx = 6*7\n```" is 37 characters: 10 tokens.
+    assert_eq!(steps[0]["usage"]["completion_tokens"], 10);
+}
+
+/// A server that refuses `stream` (a 400 naming it) is asked again without it, and one
+/// that answers a stream request with a whole reply has that reply used; either way no
+/// later request of the run asks for a stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_that_do_not_stream_get_whole_reply_requests() {
+    let script = || {
+        Mutex::new(
+            vec![
+                Script::Reply("```python\nx = 2\n```"),
+                Script::Reply("```python\nFINAL(x * 21)\n```"),
+            ]
+            .into(),
+        )
+    };
+    for (refuse_stream, ignore_stream, expected) in [
+        (true, false, vec![true, false, false]),
+        (false, true, vec![true, false]),
+    ] {
+        let model = FakeModel::start_with(FakeState {
+            script: script(),
+            refuse_stream,
+            ignore_stream,
+            ..FakeState::default()
+        })
+        .await;
+        let dir = tempfile::tempdir().unwrap();
+        let out = toolhost_agent(dir.path(), &["--base-url", &model.base_url, "x"]).await;
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n");
+        let reqs = model.requests();
+        let streamed: Vec<bool> = reqs.iter().map(|r| r["stream"] == true).collect();
+        assert_eq!(
+            streamed, expected,
+            "refuse {refuse_stream}, ignore {ignore_stream}"
+        );
+        if refuse_stream {
+            assert_eq!(reqs[0]["messages"], reqs[1]["messages"]);
+        }
+    }
+}
+
+/// `--progress always` shows the steps on stderr even off a terminal: each step's
+/// number, the tools its code called, the tokens and cost so far; stdout keeps only the
+/// JSON report. Off a terminal the default draws nothing, and --quiet turns it off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_goes_to_stderr_and_json_keeps_stdout_clean() {
+    let script = || {
+        vec![
+            Script::Reply("```python\nr = calc(expr=\"6*7\")\n```"),
+            Script::Reply("```python\nFINAL(r[\"value\"])\n```"),
+        ]
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let model = FakeModel::start(script()).await;
+    let out = toolhost_agent(
+        dir.path(),
+        &[
+            "--base-url",
+            &model.base_url,
+            "--progress",
+            "always",
+            "--price-prompt",
+            "1",
+            "--price-completion",
+            "2",
+            "--json",
+            "x",
+        ],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("step 1: calc; "), "{stderr}");
+    assert!(stderr.contains("step 2: no tool calls; "), "{stderr}");
+    assert!(stderr.contains("tokens so far, $0.0"), "{stderr}");
+    // Off a terminal the lines are plain: no spinner, no cursor codes.
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\r'),
+        "{stderr:?}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["final_value"], json!(42.0));
+
+    for quiet in [
+        &["--progress", "auto"][..],
+        &["--quiet", "--progress", "always"][..],
+    ] {
+        let model = FakeModel::start(script()).await;
+        let mut args = vec!["--base-url", model.base_url.as_str()];
+        args.extend_from_slice(quiet);
+        args.push("x");
+        let out = toolhost_agent(dir.path(), &args).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(!stderr.contains("step 1"), "{quiet:?}: {stderr}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "42.0\n");
+    }
+}
+
+/// Streamed requests are retried like whole ones: a 500 before the stream, and a stream
+/// cut off before its end (whose partial reply is never run).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamed_requests_are_retried_after_a_fault_or_a_cut_stream() {
+    let model = FakeModel::start(vec![
+        Script::Status(500, None),
+        Script::CutStream,
+        Script::Reply("```python\nFINAL(\"whole\")\n```"),
+    ])
+    .await;
+    let mut config = model.config();
+    config.stream = true;
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!("whole")));
+    assert_eq!(report.steps, 1);
+    let reqs = model.requests();
+    assert_eq!(reqs.len(), 3);
+    assert!(reqs.iter().all(|r| r["stream"] == true));
+
+    let model = FakeModel::start(vec![Script::CutStream, Script::CutStream]).await;
+    let mut config = model.config();
+    config.stream = true;
+    config.retry.max_retries = 1;
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    match &report.stop_reason {
+        StopReason::Backend(why) => assert!(why.contains("stream ended"), "{why}"),
+        other => panic!("expected a backend stop, got {other:?}"),
+    }
+}
+
+/// A python call without usable code is answered with what is accepted (a failed step,
+/// the session goes on); an accepted FINAL ends the reply's calls there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_python_calls_are_answered_and_final_ends_the_calls() {
+    let model = FakeModel::start(vec![
+        Script::Calls(
+            "",
+            vec![
+                ("c1", json!({ "source": "x = 1" }).to_string()),
+                ("c2", "x = 1".to_owned()),
+                ("c3", code("y = 5")),
+            ],
+        ),
+        Script::Calls(
+            "",
+            vec![
+                ("c4", code("FINAL(y)")),
+                ("c5", code("print('never runs')")),
+            ],
+        ),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = model.config();
+    config.protocol = Protocol::Tools;
+    config.trajectory = Some(dir.path().join("t.jsonl"));
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!(5)));
+    let history = model.requests()[1]["messages"].as_array().unwrap().clone();
+    let answers: Vec<(&str, &str)> = history[3..]
+        .iter()
+        .map(|m| {
+            (
+                m["tool_call_id"].as_str().unwrap(),
+                m["content"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(answers.len(), 3);
+    assert!(
+        answers[0]
+            .1
+            .contains("no 'code' string; accepted arguments: code"),
+        "{answers:?}"
+    );
+    assert!(
+        answers[1].1.contains("must be a JSON object"),
+        "{answers:?}"
+    );
+    assert_eq!(
+        answers[2],
+        (
+            "c3",
+            "(no output; print values or end with an expression to see them)\n"
+        )
+    );
+    let steps: Vec<Value> = jsonl(&dir.path().join("t.jsonl"))
+        .into_iter()
+        .filter(|l| l["type"] == "step")
+        .collect();
+    assert_eq!(steps[0]["failed"], true);
+    assert_eq!(steps[0]["python_calls"][0]["code"], Value::Null);
+    let ran: Vec<&str> = steps[1]["python_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ran, ["c4"], "the call after FINAL does not run");
+    let replayed = agent::replay(&dir.path().join("t.jsonl"), dispatcher())
+        .await
+        .unwrap();
     assert!(replayed.matches(), "{:?}", replayed.mismatches);
 }

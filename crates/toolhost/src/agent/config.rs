@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::llm::{ModelEndpoint, RetryPolicy};
+use super::protocol::Protocol;
 use crate::repl::PythonLimits;
 
 /// Prices per million tokens, for the cost budget and report.
@@ -43,6 +44,10 @@ pub struct AgentConfig {
     pub python_limits: PythonLimits,
     /// Told of events a person watching the run wants to know (an escalation...).
     pub on_event: Option<EventSink>,
+    /// How the model hands over code: fenced blocks or `python` tool calls.
+    pub protocol: Protocol,
+    /// Ask for streamed replies (the client falls back when a server refuses).
+    pub stream: bool,
 }
 
 /// Something a watcher of the run is told, as it happens.
@@ -52,6 +57,27 @@ pub enum AgentEvent {
         from: String,
         to: String,
         reason: String,
+    },
+    /// Step `step` at `depth` asks `model`.
+    StepStarted {
+        depth: u32,
+        step: u32,
+        model: String,
+    },
+    /// The streamed reply has grown to `tokens` chunks (about one token each).
+    Generating { depth: u32, step: u32, tokens: u64 },
+    /// The reply came; its code runs.
+    Running { depth: u32, step: u32 },
+    /// A step ended: the tools its code called, and the run's tokens and cost so far.
+    StepFinished {
+        depth: u32,
+        step: u32,
+        /// `python` tool calls of the reply (0 in the fences protocol).
+        python_calls: usize,
+        tools_called: Vec<String>,
+        total_tokens: u64,
+        cost: Option<f64>,
+        failed: bool,
     },
 }
 

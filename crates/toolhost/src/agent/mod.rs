@@ -7,9 +7,13 @@ mod accounting;
 mod config;
 mod fence;
 mod llm;
+mod progress;
 mod prompt;
+mod protocol;
 mod replay;
+mod reply;
 mod steps;
+mod stream;
 mod subcalls;
 mod trajectory;
 
@@ -20,7 +24,11 @@ use crate::dispatch::Dispatcher;
 pub use accounting::{AgentReport, StopReason, new_run_id};
 pub use config::{AgentConfig, AgentEvent, Budget, EventSink, Prices, default_stop};
 pub use fence::{FenceError, extract_code};
-pub use llm::{ChatClient, Completion, LlmError, Message, ModelEndpoint, RetryPolicy, Usage};
+pub use llm::{
+    CallOptions, ChatClient, Completion, LlmError, Message, ModelEndpoint, RetryPolicy, Usage,
+};
+pub use progress::ProgressView;
+pub use protocol::{FunctionCall, Protocol, ToolCall};
 pub use replay::{ReplayError, ReplayReport, replay};
 use trajectory::Trajectory;
 
@@ -30,7 +38,7 @@ pub async fn run(
     config: AgentConfig,
     dispatcher: Dispatcher,
 ) -> Result<AgentReport, LlmError> {
-    let client = ChatClient::new(config.retry)?;
+    let client = ChatClient::new(config.retry)?.streaming(config.stream);
     let run_id = config.run_id.clone().unwrap_or_else(new_run_id);
     let trajectory = Trajectory::create(config.trajectory.as_deref())
         .map_err(|e| LlmError::Request(format!("cannot write the trajectory: {e}")))?;

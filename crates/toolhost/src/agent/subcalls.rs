@@ -61,11 +61,13 @@ impl SubCalls {
             usage: completion.usage,
             usage_estimated: completion.usage_estimated,
             attempts: completion.attempts,
+            streamed: completion.streamed,
             code: None,
             output: None,
             value: None,
             error: None,
             tool_calls: Vec::new(),
+            python_calls: Vec::new(),
             duration_ms: started.elapsed().as_secs_f64() * 1e3,
             failed: false,
         });

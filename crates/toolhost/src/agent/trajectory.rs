@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::llm::{Message, Usage};
+use super::protocol::Protocol;
 use crate::repl::ToolCallRecord;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -17,6 +18,9 @@ pub enum Record {
         task: String,
         model: String,
         depth: u32,
+        /// How the model hands over code (`fences` for records written before it was kept).
+        #[serde(default)]
+        protocol: Protocol,
     },
     Step {
         run_id: String,
@@ -38,11 +42,19 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         usage_estimated: bool,
         attempts: u32,
+        /// The reply came as a server-sent event stream.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        streamed: bool,
+        /// The fenced block that ran (`code`...`tool_calls` describe it); in the `tools`
+        /// protocol, the python calls are in `python_calls` instead.
         code: Option<String>,
         output: Option<String>,
         value: Option<String>,
         error: Option<String>,
         tool_calls: Vec<ToolCallRecord>,
+        /// `tools` protocol: each python call of the reply, in the order they ran.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        python_calls: Vec<CallRecord>,
         duration_ms: f64,
         failed: bool,
     },
@@ -64,6 +76,20 @@ pub enum Record {
         #[serde(skip_serializing_if = "Option::is_none")]
         cost: Option<f64>,
     },
+}
+
+/// One `python(code)` tool call of a reply and what its code did.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CallRecord {
+    /// The call's id, which its `tool` message answers.
+    pub id: String,
+    /// `None` when the call could not be run (another function, arguments without code).
+    pub code: Option<String>,
+    pub output: Option<String>,
+    pub value: Option<String>,
+    pub error: Option<String>,
+    pub tool_calls: Vec<ToolCallRecord>,
+    pub failed: bool,
 }
 
 /// Appends records to a JSONL file (or nowhere).

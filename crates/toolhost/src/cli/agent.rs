@@ -1,11 +1,14 @@
 //! `toolhost agent "task"` and `toolhost agent --replay FILE`.
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{Cli, ExitCode};
-use crate::agent::{self, AgentConfig, Budget, ModelEndpoint, Prices, RetryPolicy, StopReason};
+use crate::agent::{
+    self, AgentConfig, AgentEvent, Budget, ModelEndpoint, Prices, ProgressView, Protocol,
+    RetryPolicy, StopReason,
+};
 use crate::dispatch::Dispatcher;
 
 #[derive(Args, Debug)]
@@ -81,6 +84,34 @@ pub struct AgentArgs {
     /// Where to write the trajectory [default: toolhost-runs/agent-<time>-<run id>.jsonl].
     #[arg(long, value_name = "FILE")]
     trajectory: Option<PathBuf>,
+    /// How the model hands over code: fenced ```python blocks, or calls of a `python`
+    /// function offered through the request's `tools` field (native tool calling).
+    #[arg(long, value_enum, default_value_t = ProtocolArg::Fences)]
+    protocol: ProtocolArg,
+    /// Ask for whole replies instead of streamed ones (SSE); servers that refuse
+    /// streaming get whole-reply requests anyway.
+    #[arg(long)]
+    no_stream: bool,
+    /// Show progress on stderr (step, tokens, tool calls, a spinner): when stderr is a
+    /// terminal (auto), always, or never.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    progress: ProgressArg,
+    /// No progress display (same as --progress never).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ProtocolArg {
+    Fences,
+    Tools,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+enum ProgressArg {
+    Auto,
+    Always,
+    Never,
 }
 
 fn api_key() -> Option<String> {
@@ -132,6 +163,17 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             .unwrap_or(0);
         PathBuf::from("toolhost-runs").join(format!("agent-{secs}-{run_id}.jsonl"))
     });
+    let progress = if args.quiet {
+        ProgressArg::Never
+    } else {
+        args.progress
+    };
+    let view = match progress {
+        ProgressArg::Never => None,
+        ProgressArg::Auto => Some(ProgressView::new(false)).filter(|v| !v.is_hidden()),
+        ProgressArg::Always => Some(ProgressView::new(true)),
+    }
+    .map(std::sync::Arc::new);
     let config = AgentConfig {
         primary,
         escalation,
@@ -159,13 +201,27 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         trajectory: Some(trajectory.clone()),
         run_id: Some(run_id),
         python_limits: dispatcher.python_limits(),
-        on_event: Some(agent::EventSink(std::sync::Arc::new(|event| match event {
-            agent::AgentEvent::Escalated { from, to, reason } => {
-                eprintln!("toolhost agent: switching from {from} to {to} after {reason}")
+        on_event: Some(agent::EventSink(std::sync::Arc::new({
+            let view = view.clone();
+            move |event| match (&view, event) {
+                (Some(view), _) => view.show(event),
+                (None, AgentEvent::Escalated { from, to, reason }) => {
+                    eprintln!("toolhost agent: switching from {from} to {to} after {reason}")
+                }
+                (None, _) => {}
             }
         }))),
+        protocol: match args.protocol {
+            ProtocolArg::Fences => Protocol::Fences,
+            ProtocolArg::Tools => Protocol::Tools,
+        },
+        stream: !args.no_stream,
     };
-    let report = match agent::run(&task, config, dispatcher).await {
+    let report = agent::run(&task, config, dispatcher).await;
+    if let Some(view) = &view {
+        view.finish();
+    }
+    let report = match report {
         Ok(r) => r,
         Err(e) => {
             eprintln!("toolhost agent: {e}");
