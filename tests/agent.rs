@@ -1338,6 +1338,26 @@ async fn servers_that_do_not_stream_get_whole_reply_requests() {
             assert_eq!(reqs[0]["messages"], reqs[1]["messages"]);
         }
     }
+
+    // A bad whole answer to a stream request is retried as a whole-reply request.
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(
+            vec![Script::Malformed, Script::Reply("```python\nFINAL(1)\n```")].into(),
+        ),
+        ignore_stream: true,
+        ..FakeState::default()
+    })
+    .await;
+    let mut config = model.config();
+    config.stream = true;
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!(1)));
+    let streamed: Vec<bool> = model
+        .requests()
+        .iter()
+        .map(|r| r["stream"] == true)
+        .collect();
+    assert_eq!(streamed, [true, false]);
 }
 
 /// `--progress always` shows the steps on stderr even off a terminal: each step's

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::protocol::{ToolCall, fill_missing_ids};
-use super::stream::{self, StreamError, StreamedReply};
+use super::stream::{self, ReplyParts, StreamError};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Message {
@@ -297,7 +297,7 @@ impl ChatClient {
             "{}/chat/completions",
             endpoint.base_url.trim_end_matches('/')
         );
-        let body = ChatRequest {
+        let mut body = ChatRequest {
             model: &endpoint.model,
             messages,
             temperature: endpoint.temperature,
@@ -309,6 +309,11 @@ impl ChatClient {
         };
         let mut last = String::new();
         for attempt in 0..=self.policy.max_retries {
+            if body.stream && self.stream_unsupported.load(Ordering::Relaxed) {
+                // The server answered a stream request with a whole (bad) reply: retry whole.
+                body.stream = false;
+                body.stream_options = None;
+            }
             match self
                 .attempt(&url, endpoint, &body, attempt + 1, options)
                 .await
@@ -425,7 +430,7 @@ impl ChatClient {
         match serde_json::from_str::<ChatResponse>(&text) {
             Ok(parsed) => match parsed.choices.into_iter().next() {
                 Some(choice) => {
-                    let reply = StreamedReply {
+                    let reply = ReplyParts {
                         content: choice.message.content.unwrap_or_default(),
                         tool_calls: choice.message.tool_calls.unwrap_or_default(),
                         finish_reason: choice.finish_reason,
@@ -450,7 +455,7 @@ impl ChatClient {
 /// sent none, every call given an id.
 fn completion(
     messages: &[Message],
-    reply: StreamedReply,
+    reply: ReplyParts,
     attempts: u32,
     streamed: bool,
 ) -> Completion {

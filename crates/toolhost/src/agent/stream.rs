@@ -13,7 +13,7 @@ use super::protocol::{FunctionCall, ToolCall};
 
 /// A reply put together from its chunks (or read whole).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct StreamedReply {
+pub struct ReplyParts {
     pub content: String,
     pub tool_calls: Vec<ToolCall>,
     pub finish_reason: Option<String>,
@@ -51,7 +51,7 @@ pub fn is_event_stream(headers: &reqwest::header::HeaderMap) -> bool {
 pub async fn read(
     response: reqwest::Response,
     on_tokens: Option<&(dyn Fn(u64) + Send + Sync)>,
-) -> Result<StreamedReply, StreamError> {
+) -> Result<ReplyParts, StreamError> {
     let mut events = SseStream::from_bytes_stream(response.bytes_stream());
     let mut reply = ReplyAssembler::default();
     while let Some(event) = events.next().await {
@@ -86,7 +86,7 @@ pub enum Flow {
 /// Puts a reply together from the `data` of each event.
 #[derive(Debug, Default)]
 pub struct ReplyAssembler {
-    reply: StreamedReply,
+    reply: ReplyParts,
     /// Calls by their `index` in the deltas (fragments of one call share it).
     calls: Vec<(usize, ToolCall)>,
     /// Chunks that carried text, reasoning or arguments: about one token each.
@@ -224,7 +224,7 @@ impl ReplyAssembler {
 
     /// The reply, once the stream has ended; a stream cut before `[DONE]` and before any
     /// finish_reason is incomplete.
-    pub fn finish(mut self) -> Result<StreamedReply, StreamError> {
+    pub fn finish(mut self) -> Result<ReplyParts, StreamError> {
         if !self.done && self.reply.finish_reason.is_none() {
             return Err(StreamError::EndedEarly);
         }
@@ -247,7 +247,7 @@ fn snippet(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn assemble(events: &[&str]) -> Result<StreamedReply, StreamError> {
+    fn assemble(events: &[&str]) -> Result<ReplyParts, StreamError> {
         let mut a = ReplyAssembler::default();
         for e in events {
             if a.push(e)? == Flow::Done {
