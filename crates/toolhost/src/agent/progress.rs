@@ -68,8 +68,9 @@ impl ProgressView {
                 step,
                 tokens,
             } => bar.set_message(format!(
-                "{}step {step}: generating ({tokens} tokens)",
-                indent(*depth)
+                "{}step {step}: generating ({tokens} token{})",
+                indent(*depth),
+                if *tokens == 1 { "" } else { "s" }
             )),
             AgentEvent::Running { depth, step } => {
                 bar.set_message(format!("{}step {step}: running the code", indent(*depth)))
