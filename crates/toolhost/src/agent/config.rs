@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::llm::{ModelEndpoint, RetryPolicy};
+use super::roles::RolePrices;
 use crate::repl::PythonLimits;
 
 /// Prices per million tokens, for the cost budget and report.
@@ -21,6 +22,7 @@ pub struct Budget {
     pub max_total_tokens: Option<u64>,
     pub wall_time: Option<Duration>,
     pub max_cost: Option<f64>,
+    /// The root role's prices (and the others' unless they have their own).
     pub prices: Option<Prices>,
 }
 
@@ -29,6 +31,13 @@ pub struct AgentConfig {
     pub primary: ModelEndpoint,
     /// A stronger model that takes over after this many consecutive failed steps.
     pub escalation: Option<(ModelEndpoint, u32)>,
+    /// The model `llm_query` / `llm_batch` and sub-agents ask [default: `primary`].
+    pub sub_query: Option<ModelEndpoint>,
+    /// Prices of the sub-query and escalation roles [default: `budget.prices`, the root's].
+    pub role_prices: RolePrices,
+    /// The context window every request must fit [default: what the server reports for
+    /// the model, else 32k tokens].
+    pub context_tokens: Option<u32>,
     pub retry: RetryPolicy,
     pub budget: Budget,
     pub require_exploration: bool,

@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use super::accounting::{AgentReport, Run, StopReason};
 use super::config::AgentEvent;
+use super::context::{self, ContextWindow};
 use super::llm::Message;
+use super::roles::Role;
 use super::subcalls::SubCalls;
 use super::trajectory::Record;
 use super::{fence, prompt};
@@ -55,7 +57,15 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         )),
         Message::user(task.clone()),
     ];
-    let mut endpoint = config.primary.clone();
+    // Sub-agents are the sub-query role's; the top level is the root's.
+    let (mut endpoint, mut role) = match depth {
+        0 => (config.primary.clone(), Role::Root),
+        _ => (config.sub_query_endpoint().clone(), Role::SubQuery),
+    };
+    let mut window = ContextWindow::new(
+        context::context_tokens(&run, &endpoint).await,
+        endpoint.max_tokens,
+    );
     let mut escalated = false;
     let mut failures_in_a_row = 0;
     let mut steps = 0;
@@ -77,6 +87,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             calls,
             usage: run.usage(),
             cost: run.cost(),
+            elapsed_ms: run.started.elapsed().as_secs_f64() * 1e3,
+            interrupted: None,
             trajectory_error: None,
         };
         run.trajectory.write(&Record::End {
@@ -87,6 +99,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             steps,
             usage: report.usage,
             cost: report.cost,
+            elapsed_ms: report.elapsed_ms,
+            interrupted: None,
         });
         AgentReport {
             trajectory_error: run.trajectory.error(),
@@ -108,11 +122,22 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         }
         steps += 1;
         let started = Instant::now();
-        let completion = match run.client.complete(&endpoint, &messages).await {
-            Ok(c) => c,
+        if depth == 0 {
+            run.in_flight.set(steps, "waiting for the model");
+        }
+        let asked =
+            context::complete_within(&run, &endpoint, &mut messages, &mut window, depth, steps);
+        let completion = match asked.await {
+            Ok((c, compacted)) => {
+                if compacted {
+                    // The conversation was rewritten: this step records it whole.
+                    recorded = 0;
+                }
+                c
+            }
             Err(e) => return finish(StopReason::Backend(e.to_string()), None, steps),
         };
-        run.record_usage(completion.usage);
+        run.record_usage(role, completion.usage);
         let reply = completion.content.clone();
         let mut record_code = None;
         // What goes back into the history: reasoning dropped, cut after the block that ran.
@@ -123,6 +148,9 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
                 let code = extracted.code;
                 kept = extracted.kept;
                 record_code = Some(code.clone());
+                if depth == 0 {
+                    run.in_flight.set(steps, "running the step's code");
+                }
                 let outcome = session.eval(&code).await;
                 let error = outcome
                     .error
@@ -153,6 +181,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             depth,
             step: steps,
             model: endpoint.model.clone(),
+            role: Some(role),
             extends: recorded,
             request: messages[recorded..].to_vec(),
             response: reply.clone(),
@@ -201,6 +230,11 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
                 reason,
             });
             endpoint = stronger.clone();
+            role = Role::Escalation;
+            window.set_limits(
+                context::context_tokens(&run, &endpoint).await,
+                endpoint.max_tokens,
+            );
             escalated = true;
             failures_in_a_row = 0;
         }
