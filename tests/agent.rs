@@ -1178,6 +1178,58 @@ async fn a_4k_context_server_gets_a_valid_request_at_every_step() {
     assert!(replayed.matches(), "{:?}", replayed.mismatches);
 }
 
+/// A server whose context is smaller than `--context-tokens` claims refuses a request
+/// with llama-server's 400; the agent learns the window is smaller, compacts, and the run
+/// goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_refusal_shrinks_the_window_and_the_run_goes_on() {
+    let mut script: Vec<Script> = (0..6)
+        .map(|i| {
+            let code: &'static str = Box::leak(
+                format!("```python\nv{i} = {i}\nprint(\"{i}:\" + \"abcdefghij\" * 300)\n```")
+                    .into_boxed_str(),
+            );
+            Script::Reply(code)
+        })
+        .collect();
+    script.push(Script::Reply("```python\nFINAL(v0 + v5)\n```"));
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(script.into()),
+        context: Some(4096),
+        ..FakeState::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let trajectory = dir.path().join("refused.jsonl");
+    let (out, _) = run_cli(
+        dir.path(),
+        &[
+            "--base-url",
+            &model.base_url,
+            "--context-tokens",
+            "16000",
+            "--max-tokens",
+            "512",
+            "--trajectory",
+            trajectory.to_str().unwrap(),
+            "x",
+        ],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "5");
+    let reqs = model.requests();
+    let refused = reqs
+        .iter()
+        .filter(|r| fake_prompt_tokens(r) + 512 > 4096)
+        .count();
+    assert!(refused >= 1, "the claimed 16k was never tested");
+    assert_eq!(reqs.len() - refused, 7, "every step got an answer");
+    let records = read_trajectory(&trajectory);
+    assert!(records.iter().any(|r| r["type"] == "compaction"));
+}
+
 const ROLES_REGISTRY: &str = "tools:\n  - { name: calc, component: builtin:calc }\nagent:\n  root:\n    base_url: {root}\n    model: small\n    api_key_env: ROLES_TEST_ROOT_KEY\n    prices: { input: 1.0, output: 2.0 }\n  sub_query:\n    base_url: {other}\n    model: helper\n    api_key_env: ROLES_TEST_OTHER_KEY\n    max_tokens: 64\n  escalation:\n    base_url: {other}\n    model: big\n    api_key_env: ROLES_TEST_OTHER_KEY\n  escalate_after: 2\n";
 
 /// Roles from the registry's `agent:` section: the root model fails twice, the escalation

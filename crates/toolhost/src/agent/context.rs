@@ -110,10 +110,17 @@ impl ContextWindow {
         self.chars_per_token = (chars as f64 / text_tokens as f64 / 1.1).clamp(1.5, 4.5);
     }
 
-    /// The server said the request did not fit although the estimate did: estimate more
-    /// tokens per character from now on.
-    pub fn distrust(&mut self) {
-        self.chars_per_token = (self.chars_per_token * 0.75).max(1.0);
+    /// The server said `messages` did not fit although the estimate did: its context is
+    /// smaller than it was said to be (a wrong `--context-tokens`, a server that reports
+    /// its training context) or its tokens are denser. Either way the real limit lies
+    /// below what was just sent; assume 15 % below it from now on.
+    pub fn refused(&mut self, messages: &[Message]) {
+        let sent = self.estimate(messages) + self.reserve_tokens;
+        let smaller = (sent as f64 * 0.85) as u64;
+        if smaller < self.context_tokens {
+            self.context_tokens = smaller.max(256);
+            self.reserve_tokens = self.reserve_tokens.min(self.context_tokens / 2);
+        }
     }
 
     /// Compact `messages` in place when they would not leave room for the reply.
@@ -311,7 +318,8 @@ pub(super) async fn context_tokens(run: &Run, endpoint: &ModelEndpoint) -> u32 {
 }
 
 /// Ask the model, compacting the conversation first when it would not fit; a server that
-/// still says it did not fit gets a smaller request (up to 3 times). Returns whether the
+/// still says it did not fit gets a smaller request (up to 3 times), and so do all later
+/// requests of the conversation. Returns whether the
 /// conversation was compacted (the step's record then holds the whole request).
 pub(super) async fn complete_within(
     run: &Run,
@@ -344,7 +352,7 @@ pub(super) async fn complete_within(
                 if refusals < 3 && is_context_overflow(status, &body) =>
             {
                 refusals += 1;
-                window.distrust();
+                window.refused(messages);
             }
             Err(e) => return Err(e),
         }
@@ -551,6 +559,17 @@ mod tests {
         assert!(calibrated < first);
         assert!(calibrated as f64 >= (chars / 4) as f64, "{calibrated}");
         assert_eq!(w.budget(), 4096 - 1024);
+    }
+
+    #[test]
+    fn a_refusal_shrinks_the_window_below_what_was_sent() {
+        let mut w = ContextWindow::new(16_000, Some(512));
+        let mut m = conversation(8, 1500);
+        assert_eq!(w.fit(&mut m), None, "fits 16k by the estimate");
+        let sent = w.estimate(&m) + 512;
+        w.refused(&m);
+        let c = w.fit(&mut m).expect("compacted after the refusal");
+        assert!(w.estimate(&m) + 512 < sent * 85 / 100, "{c:?}");
     }
 
     #[test]
