@@ -75,6 +75,8 @@ pub struct RootFlags {
 pub struct EscalationFlags {
     pub model: Option<String>,
     pub base_url: Option<String>,
+    /// The NAME of the variable holding the stronger model's key.
+    pub api_key_env: Option<String>,
     pub after: Option<u32>,
 }
 
@@ -160,12 +162,17 @@ pub fn resolve(
     // Flags for the stronger model override (or make) the file's escalation role.
     let mut escalation_role = file.escalation.clone();
     if escalation_flags.model.is_some() || escalation_flags.base_url.is_some() {
-        let role = escalation_role.get_or_insert_with(ModelRole::default);
+        escalation_role.get_or_insert_with(ModelRole::default);
+    }
+    if let Some(role) = escalation_role.as_mut() {
         if let Some(m) = escalation_flags.model {
             role.model = Some(m);
         }
         if let Some(u) = escalation_flags.base_url {
             role.base_url = Some(u);
+        }
+        if let Some(v) = escalation_flags.api_key_env {
+            role.api_key_env = Some(v);
         }
     }
     let after = escalation_flags
@@ -278,15 +285,18 @@ mod tests {
             RootFlags::default(),
             EscalationFlags {
                 model: Some("big".into()),
+                base_url: Some("https://big.example/v1".into()),
+                api_key_env: Some("BIG_KEY".into()),
                 ..EscalationFlags::default()
             },
             vec![],
-            |_| None,
+            |v| (v == "BIG_KEY").then(|| "sk-big".to_owned()),
         )
         .unwrap();
         assert_eq!(r.root.base_url, DEFAULT_BASE_URL);
         let (esc, after, _) = r.escalation.unwrap();
         assert_eq!((esc.model.as_str(), after), ("big", DEFAULT_ESCALATE_AFTER));
+        assert_eq!(esc.api_key.as_deref(), Some("sk-big"));
         assert!(r.sub_query.is_none());
     }
 }

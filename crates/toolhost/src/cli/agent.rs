@@ -75,6 +75,10 @@ pub struct AgentArgs {
     /// Base URL of the stronger model [default: --base-url].
     #[arg(long)]
     escalate_base_url: Option<String>,
+    /// The NAME of the environment variable holding the stronger model's API key [default:
+    /// the root's key when both ask the same server, else none].
+    #[arg(long, value_name = "VAR")]
+    escalate_api_key_env: Option<String>,
     /// Failed steps in a row before the escalation model takes over [default: the agent
     /// config's, else 3].
     #[arg(long)]
@@ -158,6 +162,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
     let escalation_flags = EscalationFlags {
         model: args.escalate_model.clone(),
         base_url: args.escalate_base_url.clone(),
+        api_key_env: args.escalate_api_key_env.clone(),
         after: args.escalate_after,
     };
     let roles = match agent::resolve_roles(&file_roles, root_flags, escalation_flags, stop, |v| {
