@@ -45,6 +45,9 @@ struct FakeState {
     /// and enforced: a request whose prompt (JSON characters of its messages / 3.5) plus
     /// `max_tokens` does not fit is refused with llama-server's 400.
     context: Option<u64>,
+    /// Report the context on `/v1/models` as vLLM does (`max_model_len` per model id)
+    /// instead of on `/props`.
+    context_on_models: bool,
 }
 
 /// Tokens the fake server counts for a request's messages.
@@ -122,8 +125,23 @@ async fn completions(
     }
 }
 
+async fn models(State(state): State<Arc<FakeState>>) -> Response {
+    match state.context.filter(|_| state.context_on_models) {
+        Some(n_ctx) => (
+            [("content-type", "application/json")],
+            json!({ "object": "list", "data": [
+                { "id": "other", "max_model_len": 131072 },
+                { "id": "default", "max_model_len": n_ctx },
+            ]})
+            .to_string(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 async fn props(State(state): State<Arc<FakeState>>) -> Response {
-    match state.context {
+    match state.context.filter(|_| !state.context_on_models) {
         Some(n_ctx) => (
             [("content-type", "application/json")],
             json!({ "default_generation_settings": { "n_ctx": n_ctx }, "total_slots": 1 })
@@ -171,6 +189,7 @@ impl FakeModel {
         let app = axum::Router::new()
             .route("/v1/chat/completions", axum::routing::post(completions))
             .route("/props", axum::routing::get(props))
+            .route("/v1/models", axum::routing::get(models))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -1061,12 +1080,22 @@ async fn wall_time_cancels_python_tool_calls_and_sub_agents() {
     }
 }
 
-/// A server with a 4k context (reported on /props, enforced with llama-server's 400) gets
-/// a request that fits at every step of a long run with large outputs: older outputs are
-/// cut, then old steps summarised, and the trajectory says when. The REPL keeps every
-/// variable, so the answer still uses the first step's.
+/// A server with a 4k context (reported on /props as llama-server does, enforced with
+/// llama-server's 400) gets a request that fits at every step of a long run with large
+/// outputs: older outputs are cut, then old steps summarised, and the trajectory says
+/// when. The REPL keeps every variable, so the answer still uses the first step's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_4k_context_server_gets_a_valid_request_at_every_step() {
+    long_run_within_a_4k_context(false).await;
+}
+
+/// The same, with the context reported on /v1/models per model (vLLM's max_model_len).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_reported_on_the_models_endpoint_is_kept_too() {
+    long_run_within_a_4k_context(true).await;
+}
+
+async fn long_run_within_a_4k_context(context_on_models: bool) {
     const STEPS: usize = 14;
     let mut script: Vec<Script> = (0..STEPS)
         .map(|i| {
@@ -1086,6 +1115,7 @@ async fn a_4k_context_server_gets_a_valid_request_at_every_step() {
     let model = FakeModel::start_with(FakeState {
         script: Mutex::new(script.into()),
         context: Some(4096),
+        context_on_models,
         ..FakeState::default()
     })
     .await;
