@@ -56,6 +56,49 @@ struct FakeState {
     refuse_stream: bool,
     /// Answer `stream: true` with a whole JSON reply, as servers that ignore it do.
     ignore_stream: bool,
+    /// A context window of this many tokens, reported on `/props` (as llama-server does)
+    /// and enforced: a request whose prompt (JSON characters of its messages / 3.5) plus
+    /// `max_tokens` does not fit is refused with llama-server's 400.
+    context: Option<u64>,
+    /// Report the context on `/v1/models` as vLLM does (`max_model_len` per model id)
+    /// instead of on `/props`.
+    context_on_models: bool,
+}
+
+/// Tokens the fake server counts for a request's messages.
+fn fake_prompt_tokens(body: &Value) -> u64 {
+    (body["messages"].to_string().len() as f64 / 3.5).ceil() as u64
+}
+
+/// What OpenAI, vLLM and llama-server check of a conversation with tool calls: a `tool`
+/// message answers a call of the assistant message before it (only `tool` messages in
+/// between), and every call of an assistant message is answered before anything else.
+fn tool_replies_answer_calls(messages: &Value) -> Result<(), String> {
+    let mut open: Vec<String> = Vec::new();
+    for (i, m) in messages.as_array().into_iter().flatten().enumerate() {
+        if m["role"] == "tool" {
+            let id = m["tool_call_id"].as_str().unwrap_or_default();
+            let Some(at) = open.iter().position(|c| c == id) else {
+                return Err(format!(
+                    "messages[{i}]: a tool message must answer a tool_call of the preceding assistant message; no call has id '{id}'"
+                ));
+            };
+            open.remove(at);
+            continue;
+        }
+        if !open.is_empty() {
+            return Err(format!(
+                "messages[{i}]: the tool_calls {open:?} of the preceding assistant message were not answered"
+            ));
+        }
+        open = m["tool_calls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| c["id"].as_str().unwrap_or_default().to_owned())
+            .collect();
+    }
+    Ok(())
 }
 
 async fn completions(
@@ -71,6 +114,24 @@ async fn completions(
             r#"{"error": {"message": "Unsupported parameter: 'stop' is not supported with this model.", "type": "invalid_request_error", "param": "stop", "code": "unsupported_parameter"}}"#,
         )
             .into_response();
+    }
+    if let Err(why) = tool_replies_answer_calls(&body["messages"]) {
+        return (
+            StatusCode::BAD_REQUEST,
+            json!({ "error": { "code": 400, "message": why, "type": "invalid_request_error" } })
+                .to_string(),
+        )
+            .into_response();
+    }
+    if let Some(n_ctx) = state.context {
+        let needed = fake_prompt_tokens(&body) + body["max_tokens"].as_u64().unwrap_or(0);
+        if needed > n_ctx {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!(r#"{{"error":{{"code":400,"message":"the request exceeds the available context size, try increasing it ({needed} > {n_ctx})","type":"exceed_context_size_error"}}}}"#),
+            )
+                .into_response();
+        }
     }
     let streamed = body["stream"] == true;
     if state.refuse_stream && streamed {
@@ -149,6 +210,33 @@ async fn completions(
     }
 }
 
+async fn models(State(state): State<Arc<FakeState>>) -> Response {
+    match state.context.filter(|_| state.context_on_models) {
+        Some(n_ctx) => (
+            [("content-type", "application/json")],
+            json!({ "object": "list", "data": [
+                { "id": "other", "max_model_len": 131072 },
+                { "id": "default", "max_model_len": n_ctx },
+            ]})
+            .to_string(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn props(State(state): State<Arc<FakeState>>) -> Response {
+    match state.context.filter(|_| !state.context_on_models) {
+        Some(n_ctx) => (
+            [("content-type", "application/json")],
+            json!({ "default_generation_settings": { "n_ctx": n_ctx }, "total_slots": 1 })
+                .to_string(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 fn reply(
     body: &Value,
     content: &str,
@@ -157,7 +245,7 @@ fn reply(
     omit_usage: bool,
     sse: bool,
 ) -> Response {
-    let prompt = body["messages"].to_string().len() as u64 / 4;
+    let prompt = fake_prompt_tokens(body);
     let usage =
         json!({ "prompt_tokens": prompt, "completion_tokens": 10, "total_tokens": prompt + 10 });
     let finish = if calls.is_empty() {
@@ -274,6 +362,8 @@ impl FakeModel {
         let state = Arc::new(state);
         let app = axum::Router::new()
             .route("/v1/chat/completions", axum::routing::post(completions))
+            .route("/props", axum::routing::get(props))
+            .route("/v1/models", axum::routing::get(models))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -312,6 +402,9 @@ impl FakeModel {
                 stop: agent::default_stop(),
             },
             escalation: None,
+            sub_query: None,
+            role_prices: Default::default(),
+            context_tokens: None,
             retry: RetryPolicy {
                 request_timeout: Duration::from_secs(10),
                 max_retries: 3,
@@ -1006,21 +1099,26 @@ async fn replay_serves_batch_answers_by_prompt_and_sub_agent_answers() {
     assert!(replayed.matches(), "{:?}", replayed.mismatches);
 }
 
-/// `toolhost agent` run in `dir` against the fake server, with `args`.
-async fn toolhost_agent(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"))
+/// `toolhost agent ARGS` run in `dir`: its output and how long it took from spawn.
+async fn run_cli(dir: &std::path::Path, args: &[&str]) -> (std::process::Output, Duration) {
+    let started = Instant::now();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"))
         .arg("agent")
         .args(args)
         .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
         .env_remove("OPENAI_API_KEY")
         .env_remove("TOOLHOST_LLM_API_KEY")
+        .env_remove("TOOLHOST_LLM_BASE_URL")
+        .env_remove("TOOLHOST_LLM_MODEL")
         .current_dir(dir)
+        .kill_on_drop(true)
         .output()
         .await
-        .unwrap()
+        .unwrap();
+    (out, started.elapsed())
 }
 
-fn jsonl(path: &std::path::Path) -> Vec<Value> {
+fn read_trajectory(path: &std::path::Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
@@ -1049,7 +1147,7 @@ async fn the_tools_protocol_runs_python_calls_and_answers_each_by_id() {
     ])
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let out = toolhost_agent(
+    let (out, _) = run_cli(
         dir.path(),
         &[
             "--base-url",
@@ -1113,7 +1211,7 @@ async fn the_tools_protocol_runs_python_calls_and_answers_each_by_id() {
         "{nudge}"
     );
 
-    let lines = jsonl(&dir.path().join("t.jsonl"));
+    let lines = read_trajectory(&dir.path().join("t.jsonl"));
     assert_eq!(lines[0]["type"], "start");
     assert_eq!(lines[0]["protocol"], "tools");
     let ids: Vec<&str> = lines[1]["python_calls"]
@@ -1126,7 +1224,7 @@ async fn the_tools_protocol_runs_python_calls_and_answers_each_by_id() {
     assert_eq!(lines[1]["python_calls"][0]["tool_calls"][0]["tool"], "calc");
     assert_eq!(lines[3]["python_calls"][0]["id"], "call_c");
 
-    let out = toolhost_agent(dir.path(), &["--replay", "t.jsonl", "--json"]).await;
+    let (out, _) = run_cli(dir.path(), &["--replay", "t.jsonl", "--json"]).await;
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -1144,7 +1242,7 @@ async fn the_tools_protocol_runs_python_calls_and_answers_each_by_id() {
         .unwrap()
         .replace("\"value\":42.0", "\"value\":41.0");
     std::fs::write(&path, tampered).unwrap();
-    let out = toolhost_agent(dir.path(), &["--replay", "t.jsonl"]).await;
+    let (out, _) = run_cli(dir.path(), &["--replay", "t.jsonl"]).await;
     assert_eq!(
         out.status.code(),
         Some(4),
@@ -1171,7 +1269,7 @@ async fn streamed_tool_calls_are_joined_by_index_and_run_in_order() {
     ])
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let out = toolhost_agent(
+    let (out, _) = run_cli(
         dir.path(),
         &[
             "--base-url",
@@ -1223,7 +1321,7 @@ async fn streamed_tool_calls_are_joined_by_index_and_run_in_order() {
         (Some("call_2"), Some("=> 14\n"))
     );
 
-    let steps: Vec<Value> = jsonl(&dir.path().join("t.jsonl"))
+    let steps: Vec<Value> = read_trajectory(&dir.path().join("t.jsonl"))
         .into_iter()
         .filter(|l| l["type"] == "step")
         .collect();
@@ -1256,7 +1354,7 @@ async fn streamed_replies_ignore_reasoning_and_estimate_missing_usage() {
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let out = toolhost_agent(
+    let (out, _) = run_cli(
         dir.path(),
         &[
             "--base-url",
@@ -1280,7 +1378,7 @@ async fn streamed_replies_ignore_reasoning_and_estimate_missing_usage() {
         reqs[1]["messages"][2]["content"],
         "Let me compute.\n```python\nx = 6*7\n```"
     );
-    let steps: Vec<Value> = jsonl(&dir.path().join("t.jsonl"))
+    let steps: Vec<Value> = read_trajectory(&dir.path().join("t.jsonl"))
         .into_iter()
         .filter(|l| l["type"] == "step")
         .collect();
@@ -1320,7 +1418,7 @@ async fn servers_that_do_not_stream_get_whole_reply_requests() {
         })
         .await;
         let dir = tempfile::tempdir().unwrap();
-        let out = toolhost_agent(dir.path(), &["--base-url", &model.base_url, "x"]).await;
+        let (out, _) = run_cli(dir.path(), &["--base-url", &model.base_url, "x"]).await;
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -1373,7 +1471,7 @@ async fn progress_goes_to_stderr_and_json_keeps_stdout_clean() {
     };
     let dir = tempfile::tempdir().unwrap();
     let model = FakeModel::start(script()).await;
-    let out = toolhost_agent(
+    let (out, _) = run_cli(
         dir.path(),
         &[
             "--base-url",
@@ -1412,7 +1510,7 @@ async fn progress_goes_to_stderr_and_json_keeps_stdout_clean() {
         let mut args = vec!["--base-url", model.base_url.as_str()];
         args.extend_from_slice(quiet);
         args.push("x");
-        let out = toolhost_agent(dir.path(), &args).await;
+        let (out, _) = run_cli(dir.path(), &args).await;
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
         assert!(!stderr.contains("step 1"), "{quiet:?}: {stderr}");
@@ -1506,7 +1604,7 @@ async fn bad_python_calls_are_answered_and_final_ends_the_calls() {
             "(no output; print values or end with an expression to see them)\n"
         )
     );
-    let steps: Vec<Value> = jsonl(&dir.path().join("t.jsonl"))
+    let steps: Vec<Value> = read_trajectory(&dir.path().join("t.jsonl"))
         .into_iter()
         .filter(|l| l["type"] == "step")
         .collect();
@@ -1523,4 +1621,475 @@ async fn bad_python_calls_are_answered_and_final_ends_the_calls() {
         .await
         .unwrap();
     assert!(replayed.matches(), "{:?}", replayed.mismatches);
+}
+
+/// Load (and on a fresh machine, compile) the tools and the interpreter into the shared
+/// cache first, so the timed runs below start as they would on a warm machine.
+async fn warm_the_cache() {
+    let d = dispatcher();
+    d.describe_all().await;
+    d.python_session(Default::default()).await.unwrap();
+}
+
+/// The process must be gone this soon after its deadline (the issue's bound)...
+const AFTER_DEADLINE: Duration = Duration::from_secs(1);
+/// ...plus this, from spawn to the run's start (the deadline counts from there).
+const START_UP: Duration = Duration::from_millis(1500);
+
+/// Checks the end of a run the wall-time budget stopped: exit 5, the message, a final
+/// trajectory record with the elapsed time and what was cut off, and the process gone
+/// within 1 s of the deadline.
+fn assert_stopped_by_wall_time(
+    out: &std::process::Output,
+    took: Duration,
+    trajectory: &std::path::Path,
+    deadline: Duration,
+    in_flight: &str,
+) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("the wall-time budget ran out after")
+            && stderr.contains(in_flight)
+            && stderr.contains("stopped because the wall-time budget ran out"),
+        "{stderr}"
+    );
+    assert!(
+        took < deadline + AFTER_DEADLINE + START_UP,
+        "the process took {took:?} for a {deadline:?} budget"
+    );
+    let records = read_trajectory(trajectory);
+    let end = records.last().unwrap();
+    assert_eq!(end["type"], "end", "{records:?}");
+    assert_eq!(end["stop_reason"], "the wall-time budget ran out");
+    let elapsed = end["elapsed_ms"].as_f64().unwrap();
+    assert!(
+        elapsed >= deadline.as_secs_f64() * 1e3
+            && elapsed < (deadline + AFTER_DEADLINE).as_secs_f64() * 1e3,
+        "{end}"
+    );
+    assert!(
+        end["interrupted"].as_str().unwrap().contains(in_flight),
+        "{end}"
+    );
+    println!(
+        "{in_flight}: the process ended {took:?} after spawn; the run, {elapsed:.0} ms after it started"
+    );
+}
+
+/// A model request slower than the budget is cancelled at the deadline, and so is a
+/// retry's backoff sleep (a 503 asking to come back in 30 s).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wall_time_cancels_a_slow_model_request_and_a_backoff() {
+    warm_the_cache().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, script) in [
+        ("slow", Script::Hang),
+        ("backoff", Script::Status(503, Some("30"))),
+    ] {
+        let model = FakeModel::start(vec![script]).await;
+        let trajectory = dir.path().join(format!("{name}.jsonl"));
+        let (out, took) = run_cli(
+            dir.path(),
+            &[
+                "--base-url",
+                &model.base_url,
+                "--wall-time",
+                "2",
+                "--trajectory",
+                trajectory.to_str().unwrap(),
+                "x",
+            ],
+        )
+        .await;
+        assert_stopped_by_wall_time(
+            &out,
+            took,
+            &trajectory,
+            Duration::from_secs(2),
+            "waiting for the model at step 1",
+        );
+        assert_eq!(model.requests().len(), 1, "{name}: the request was made");
+    }
+}
+
+/// Python stuck in a loop, a tool call that outlives the budget, and a sub-agent whose
+/// model hangs are all cancelled at the deadline; nothing waits for the interpreter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wall_time_cancels_python_tool_calls_and_sub_agents() {
+    warm_the_cache().await;
+    let dir = tempfile::tempdir().unwrap();
+    const LOOP: &str = "```python\nn = 0\nwhile True:\n    n += 1\n```";
+    // Eight long samplers at once: each alone takes seconds.
+    const TOOL: &str = "```python\nr = tool_batch([{\"tool\": \"mcmc\", \"args\": {\"log_density\": \"-x^2/2\", \"parameters\": [\"x\"], \"chains\": 1, \"draws\": 1000000, \"warmup\": 1000000, \"seed\": i}} for i in range(8)])\n```";
+    const SUB: &str = "```python\na = llm_query(\"are you there?\")\n```";
+    for (name, script) in [
+        ("loop", vec![Script::Reply(LOOP)]),
+        ("tool", vec![Script::Reply(TOOL)]),
+        ("sub-agent", vec![Script::Reply(SUB), Script::Hang]),
+    ] {
+        let model = FakeModel::start(script).await;
+        let trajectory = dir.path().join(format!("{name}.jsonl"));
+        let (out, took) = run_cli(
+            dir.path(),
+            &[
+                "--base-url",
+                &model.base_url,
+                "--wall-time",
+                "2",
+                "--trajectory",
+                trajectory.to_str().unwrap(),
+                "x",
+            ],
+        )
+        .await;
+        assert_stopped_by_wall_time(
+            &out,
+            took,
+            &trajectory,
+            Duration::from_secs(2),
+            "running the step's code at step 1",
+        );
+    }
+}
+
+/// A server with a 4k context (reported on /props as llama-server does, enforced with
+/// llama-server's 400) gets a request that fits at every step of a long run with large
+/// outputs: older outputs are cut, then old steps summarised, and the trajectory says
+/// when. The REPL keeps every variable, so the answer still uses the first step's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_4k_context_server_gets_a_valid_request_at_every_step() {
+    long_run_within_a_4k_context(false).await;
+}
+
+/// The same, with the context reported on /v1/models per model (vLLM's max_model_len).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_reported_on_the_models_endpoint_is_kept_too() {
+    long_run_within_a_4k_context(true).await;
+}
+
+async fn long_run_within_a_4k_context(context_on_models: bool) {
+    const STEPS: usize = 14;
+    let mut script: Vec<Script> = (0..STEPS)
+        .map(|i| {
+            let code: &'static str = Box::leak(
+                format!(
+                    "Step {i}.\n```python\nv{i} = {i}\nprint(\"{i}:\" + \"abcdefghij\" * 300)\n```"
+                )
+                .into_boxed_str(),
+            );
+            Script::Reply(code)
+        })
+        .collect();
+    let total: usize = (0..STEPS).sum();
+    script.push(Script::Reply(
+        "```python\nFINAL(v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7 + v8 + v9 + v10 + v11 + v12 + v13)\n```",
+    ));
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(script.into()),
+        context: Some(4096),
+        context_on_models,
+        ..FakeState::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let trajectory = dir.path().join("ctx.jsonl");
+    let (out, _) = run_cli(
+        dir.path(),
+        &[
+            "--base-url",
+            &model.base_url,
+            "--max-tokens",
+            "512",
+            "--max-steps",
+            "20",
+            "--trajectory",
+            trajectory.to_str().unwrap(),
+            "Define v0..v13 and answer their sum.",
+        ],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        total.to_string()
+    );
+    let reqs = model.requests();
+    assert_eq!(reqs.len(), STEPS + 1, "no request was refused");
+    for (i, r) in reqs.iter().enumerate() {
+        let needed = fake_prompt_tokens(r) + 512;
+        assert!(needed <= 4096, "request {i} needs {needed} tokens");
+        let msgs = r["messages"].as_array().unwrap();
+        assert_eq!(msgs[0], reqs[0]["messages"][0], "the system prompt is kept");
+        assert!(
+            msgs[1]["content"]
+                .as_str()
+                .unwrap()
+                .starts_with("Define v0..v13 and answer their sum.")
+        );
+    }
+    let first_chars: usize = reqs[0]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap().chars().count())
+        .sum();
+    println!(
+        "first request at 4k: {first_chars} characters, {} tokens as the server counts",
+        fake_prompt_tokens(&reqs[0])
+    );
+    let last = reqs.last().unwrap()["messages"][1]["content"]
+        .as_str()
+        .unwrap();
+    assert!(
+        last.contains("were compacted to fit the model's context"),
+        "{last}"
+    );
+    assert!(
+        last.contains("- step 1: ran `v0 = 0` (+1 lines) -> 0:abcdefghij"),
+        "{last}"
+    );
+    let records = read_trajectory(&trajectory);
+    let compactions: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["type"] == "compaction")
+        .collect();
+    assert!(!compactions.is_empty());
+    println!(
+        "{} compactions over {} requests; the largest request needed {} of 4096 tokens",
+        compactions.len(),
+        reqs.len(),
+        reqs.iter()
+            .map(|r| fake_prompt_tokens(r) + 512)
+            .max()
+            .unwrap()
+    );
+    for c in &compactions {
+        assert!(
+            c["compaction"]["after_tokens"].as_u64() <= c["compaction"]["budget_tokens"].as_u64(),
+            "{c}"
+        );
+        // The step after a compaction records its whole request.
+        let step = records
+            .iter()
+            .find(|r| r["type"] == "step" && r["step"] == c["step"])
+            .unwrap();
+        assert_eq!(step["extends"], 0, "{step}");
+    }
+    let replayed = agent::replay(&trajectory, dispatcher()).await.unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
+}
+
+/// A server whose context is smaller than `--context-tokens` claims refuses a request
+/// with llama-server's 400; the agent learns the window is smaller, compacts, and the run
+/// goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_refusal_shrinks_the_window_and_the_run_goes_on() {
+    let mut script: Vec<Script> = (0..6)
+        .map(|i| {
+            let code: &'static str = Box::leak(
+                format!("```python\nv{i} = {i}\nprint(\"{i}:\" + \"abcdefghij\" * 300)\n```")
+                    .into_boxed_str(),
+            );
+            Script::Reply(code)
+        })
+        .collect();
+    script.push(Script::Reply("```python\nFINAL(v0 + v5)\n```"));
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(script.into()),
+        context: Some(4096),
+        ..FakeState::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let trajectory = dir.path().join("refused.jsonl");
+    let (out, _) = run_cli(
+        dir.path(),
+        &[
+            "--base-url",
+            &model.base_url,
+            "--context-tokens",
+            "16000",
+            "--max-tokens",
+            "512",
+            "--trajectory",
+            trajectory.to_str().unwrap(),
+            "x",
+        ],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "5");
+    let reqs = model.requests();
+    let refused = reqs
+        .iter()
+        .filter(|r| fake_prompt_tokens(r) + 512 > 4096)
+        .count();
+    assert!(refused >= 1, "the claimed 16k was never tested");
+    assert_eq!(reqs.len() - refused, 7, "every step got an answer");
+    let records = read_trajectory(&trajectory);
+    assert!(records.iter().any(|r| r["type"] == "compaction"));
+}
+
+const ROLES_REGISTRY: &str = "tools:\n  - { name: calc, component: builtin:calc }\nagent:\n  root:\n    base_url: {root}\n    model: small\n    api_key_env: ROLES_TEST_ROOT_KEY\n    prices: { input: 1.0, output: 2.0 }\n  sub_query:\n    base_url: {other}\n    model: helper\n    api_key_env: ROLES_TEST_OTHER_KEY\n    max_tokens: 64\n  escalation:\n    base_url: {other}\n    model: big\n    api_key_env: ROLES_TEST_OTHER_KEY\n  escalate_after: 2\n";
+
+/// Roles from the registry's `agent:` section: the root model fails twice, the escalation
+/// role (another server) takes over, and its code's llm_query goes to the sub_query role;
+/// each role's key goes only to its own server, flags override the root, and the
+/// trajectory says which role answered each step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_send_each_step_to_its_model() {
+    let root = FakeModel::start(vec![
+        Script::Reply("I think the answer is 4."),
+        Script::Reply("```python\nboom(\n```"),
+    ])
+    .await;
+    let other = FakeModel::start(vec![
+        Script::Reply("```python\nh = llm_query(\"say hi\")\nFINAL(f\"{h} {calc(expr='2+2')['value']}\")\n```"),
+        Script::Reply("hi"),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let registry = dir.path().join("tool_registry.yaml");
+    std::fs::write(
+        &registry,
+        ROLES_REGISTRY
+            .replace("{root}", &root.base_url)
+            .replace("{other}", &other.base_url),
+    )
+    .unwrap();
+    let trajectory = dir.path().join("roles.jsonl");
+    let started = Instant::now();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"))
+        .args(["--registry", registry.to_str().unwrap(), "agent"])
+        .args([
+            "--temperature",
+            "0.5",
+            "--trajectory",
+            trajectory.to_str().unwrap(),
+        ])
+        .arg("2+2, and greet")
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        .env("ROLES_TEST_ROOT_KEY", "sk-root")
+        .env("ROLES_TEST_OTHER_KEY", "sk-other")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("TOOLHOST_LLM_BASE_URL")
+        .env_remove("TOOLHOST_LLM_MODEL")
+        .current_dir(dir.path())
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stderr} ({:?})",
+        started.elapsed()
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "hi 4.0");
+    assert!(stderr.contains("switching from small to big"), "{stderr}");
+
+    let asked = |m: &FakeModel| -> Vec<(String, Value, Value)> {
+        m.state
+            .requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["body"]["model"].as_str().unwrap().to_owned(),
+                    r["auth"].clone(),
+                    r["body"]["temperature"].clone(),
+                )
+            })
+            .collect()
+    };
+    let bearer = |k: &str| json!(format!("Bearer {k}"));
+    assert_eq!(
+        asked(&root),
+        vec![
+            ("small".into(), bearer("sk-root"), json!(0.5)),
+            ("small".into(), bearer("sk-root"), json!(0.5)),
+        ]
+    );
+    // The escalation role inherits the root's temperature (the flag's); sub_query too.
+    assert_eq!(
+        asked(&other),
+        vec![
+            ("big".into(), bearer("sk-other"), json!(0.5)),
+            ("helper".into(), bearer("sk-other"), json!(0.5)),
+        ]
+    );
+    assert_eq!(other.requests()[1]["max_tokens"], 64);
+
+    let records = read_trajectory(&trajectory);
+    let roles: Vec<(u64, String, String)> = records
+        .iter()
+        .filter(|r| r["type"] == "step")
+        .map(|r| {
+            (
+                r["depth"].as_u64().unwrap(),
+                r["role"].as_str().unwrap().to_owned(),
+                r["model"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: Vec<(u64, String, String)> = [
+        (0, "root", "small"),
+        (0, "root", "small"),
+        (1, "sub_query", "helper"),
+        (0, "escalation", "big"),
+    ]
+    .into_iter()
+    .map(|(d, r, m)| (d, r.to_owned(), m.to_owned()))
+    .collect();
+    assert_eq!(roles, expected);
+    // Cost at each role's prices: only the root has prices, so the others fall back to
+    // them; the report prints it.
+    assert!(stderr.contains("cost $"), "{stderr}");
+}
+
+/// `--agent-config` with an unknown key: a usage error naming the key, where it is, and
+/// the accepted ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_role_key_is_named_with_the_accepted_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("roles.yaml");
+    std::fs::write(&config, "root:\n  model: small\nsubquery:\n  model: tiny\n").unwrap();
+    let (out, _) = run_cli(
+        dir.path(),
+        &["--agent-config", config.to_str().unwrap(), "x"],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("roles.yaml:3:1")
+            && stderr.contains("unknown field `subquery`")
+            && stderr.contains("`root`, `sub_query`, `escalation`, `escalate_after`"),
+        "{stderr}"
+    );
+    // In the registry, the same mistake is a registry error with its line and column.
+    let registry = dir.path().join("tool_registry.yaml");
+    std::fs::write(
+        &registry,
+        "tools:\n  - { name: calc, component: builtin:calc }\nagent:\n  root:\n    modle: small\n",
+    )
+    .unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"))
+        .args(["--registry", registry.to_str().unwrap(), "agent", "x"])
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("tool_registry.yaml:5:")
+            && stderr.contains("unknown field `modle`")
+            && stderr.contains("`api_key_env`"),
+        "{stderr}"
+    );
 }

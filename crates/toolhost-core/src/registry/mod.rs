@@ -12,7 +12,10 @@ use std::time::Duration;
 
 pub use error::{RegistryError, RegistryProblem};
 pub use network::{HostPattern, NetworkRule, normalise_host};
-pub use parse::{BUILTIN_REGISTRY_YAML, load_file, parse_str};
+pub use parse::{
+    AgentSettings, BUILTIN_REGISTRY_YAML, ModelRole, RolePrices, load_file, parse_agent_config,
+    parse_str,
+};
 
 /// The default registry file name looked for in the current directory.
 pub const DEFAULT_FILE_NAME: &str = "tool_registry.yaml";
@@ -27,6 +30,8 @@ pub struct ToolRegistry {
     pub scripts: Vec<ScriptEntry>,
     /// The Python interpreter's limits (`python:`).
     pub python: PythonSettings,
+    /// The agent's models by role (`agent:`); empty when the section is absent.
+    pub agent: AgentSettings,
 }
 
 /// The `python:` section: limits of every Python session (the REPL, the agent, code mode,

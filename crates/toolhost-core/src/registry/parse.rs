@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod agent;
 mod scripts;
+
+pub use agent::{AgentSettings, ModelRole, RolePrices, parse_agent_config};
 
 use super::locate::{Seg, YamlPositions};
 use super::{
@@ -34,6 +37,9 @@ struct RawRegistry {
     /// Limits of the Python interpreter (REPL, agent, code mode, scripts).
     #[serde(default)]
     python: RawPython,
+    /// The agent's models by role (interpreted by the agent front end).
+    #[serde(default)]
+    agent: AgentSettings,
 }
 
 #[derive(Deserialize, Default)]
@@ -214,12 +220,14 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
         }
     }
     let scripts = checker.scripts(raw.scripts, base_dir, file.is_some());
+    checker.agent(&raw.agent, &[Seg::Key("agent")]);
     if checker.problems.is_empty() {
         Ok(ToolRegistry {
             file: owned_file,
             tools,
             scripts,
             python,
+            agent: raw.agent,
         })
     } else {
         Err(RegistryError {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::llm::{ModelEndpoint, RetryPolicy};
 use super::protocol::Protocol;
+use super::roles::{Role, RolePrices};
 use crate::repl::PythonLimits;
 
 /// Prices per million tokens, for the cost budget and report.
@@ -22,6 +23,7 @@ pub struct Budget {
     pub max_total_tokens: Option<u64>,
     pub wall_time: Option<Duration>,
     pub max_cost: Option<f64>,
+    /// The root role's prices (and the others' unless they have their own).
     pub prices: Option<Prices>,
 }
 
@@ -30,6 +32,13 @@ pub struct AgentConfig {
     pub primary: ModelEndpoint,
     /// A stronger model that takes over after this many consecutive failed steps.
     pub escalation: Option<(ModelEndpoint, u32)>,
+    /// The model `llm_query` / `llm_batch` and sub-agents ask [default: `primary`].
+    pub sub_query: Option<ModelEndpoint>,
+    /// Prices of the sub-query and escalation roles [default: `budget.prices`, the root's].
+    pub role_prices: RolePrices,
+    /// The context window every request must fit [default: what the server reports for
+    /// the model, else 32k tokens].
+    pub context_tokens: Option<u32>,
     pub retry: RetryPolicy,
     pub budget: Budget,
     pub require_exploration: bool,
@@ -58,11 +67,12 @@ pub enum AgentEvent {
         to: String,
         reason: String,
     },
-    /// Step `step` at `depth` asks `model`.
+    /// Step `step` at `depth` asks `model`, in `role` (root, sub-query, escalation).
     StepStarted {
         depth: u32,
         step: u32,
         model: String,
+        role: Role,
     },
     /// The streamed reply has grown to `tokens` chunks (about one token each).
     Generating { depth: u32, step: u32, tokens: u64 },

@@ -9,6 +9,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::config::AgentEvent;
+use super::roles::Role;
 
 pub struct ProgressView {
     /// The spinner, on a terminal; `None` when writing plain lines.
@@ -56,10 +57,16 @@ impl ProgressView {
             return;
         };
         match event {
-            AgentEvent::StepStarted { depth, step, model } => {
+            AgentEvent::StepStarted {
+                depth,
+                step,
+                model,
+                role,
+            } => {
                 bar.set_message(format!(
-                    "{}step {step}: waiting for {model}",
-                    indent(*depth)
+                    "{}step {step}: waiting for {}",
+                    indent(*depth),
+                    model_in_role(model, *role)
                 ));
                 bar.enable_steady_tick(Duration::from_millis(120));
             }
@@ -91,6 +98,14 @@ impl ProgressView {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// `qwen`, or `big (escalation)` when a role other than the root's asks.
+fn model_in_role(model: &str, role: Role) -> String {
+    match role {
+        Role::Root => model.to_owned(),
+        other => format!("{model} ({other})"),
     }
 }
 
@@ -168,5 +183,12 @@ mod tests {
             line,
             "  sub-agent (depth 1) step 1: no tool calls (failed); 10 tokens so far"
         );
+    }
+
+    #[test]
+    fn a_model_outside_the_root_role_is_named_with_its_role() {
+        assert_eq!(model_in_role("small", Role::Root), "small");
+        assert_eq!(model_in_role("big", Role::Escalation), "big (escalation)");
+        assert_eq!(model_in_role("mini", Role::SubQuery), "mini (sub_query)");
     }
 }

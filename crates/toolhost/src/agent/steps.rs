@@ -8,8 +8,10 @@ use serde_json::Value;
 
 use super::accounting::{AgentReport, Run, StopReason};
 use super::config::AgentEvent;
+use super::context::{self, ContextWindow};
 use super::llm::{CallOptions, Message};
 use super::protocol::{self, Protocol};
+use super::roles::Role;
 use super::subcalls::SubCalls;
 use super::trajectory::Record;
 use super::{prompt, reply};
@@ -45,7 +47,15 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         )),
         Message::user(task.clone()),
     ];
-    let mut endpoint = config.primary.clone();
+    // Sub-agents are the sub-query role's; the top level is the root's.
+    let (mut endpoint, mut role) = match depth {
+        0 => (config.primary.clone(), Role::Root),
+        _ => (config.sub_query_endpoint().clone(), Role::SubQuery),
+    };
+    let mut window = ContextWindow::new(
+        context::context_tokens(&run, &endpoint).await,
+        endpoint.max_tokens,
+    );
     let mut escalated = false;
     let mut failures_in_a_row = 0;
     let mut steps = 0;
@@ -74,6 +84,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             calls,
             usage: run.usage(),
             cost: run.cost(),
+            elapsed_ms: run.started.elapsed().as_secs_f64() * 1e3,
+            interrupted: None,
             trajectory_error: None,
         };
         run.trajectory.write(&Record::End {
@@ -84,6 +96,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             steps,
             usage: report.usage,
             cost: report.cost,
+            elapsed_ms: report.elapsed_ms,
+            interrupted: None,
         });
         AgentReport {
             trajectory_error: run.trajectory.error(),
@@ -109,8 +123,16 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             depth,
             step: steps,
             model: endpoint.model.clone(),
+            role,
         });
+        if depth == 0 {
+            run.in_flight.set(steps, "waiting for the model");
+        }
         let on_tokens = |tokens| {
+            if depth == 0 {
+                run.in_flight
+                    .set(steps, "receiving the model's streamed reply");
+            }
             tell(AgentEvent::Generating {
                 depth,
                 step: steps,
@@ -121,16 +143,30 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             tools: tools_field.as_ref(),
             on_tokens: Some(&on_tokens),
         };
-        let completion = match run
-            .client
-            .complete_with(&endpoint, &messages, options)
-            .await
-        {
-            Ok(c) => c,
+        let asked = context::complete_within(
+            &run,
+            &endpoint,
+            &mut messages,
+            &mut window,
+            options,
+            depth,
+            steps,
+        );
+        let completion = match asked.await {
+            Ok((c, compacted)) => {
+                if compacted {
+                    // The conversation was rewritten: this step records it whole.
+                    recorded = 0;
+                }
+                c
+            }
             Err(e) => return finish(StopReason::Backend(e.to_string()), None, steps),
         };
-        run.record_usage(completion.usage);
+        run.record_usage(role, completion.usage);
         tell(AgentEvent::Running { depth, step: steps });
+        if depth == 0 {
+            run.in_flight.set(steps, "running the step's code");
+        }
         let handled = reply::handle(
             config.protocol,
             &mut session,
@@ -146,6 +182,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             depth,
             step: steps,
             model: endpoint.model.clone(),
+            role: Some(role),
             extends: recorded,
             request: messages[recorded..].to_vec(),
             response: completion.content.clone(),
@@ -207,6 +244,11 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
                 reason,
             });
             endpoint = stronger.clone();
+            role = Role::Escalation;
+            window.set_limits(
+                context::context_tokens(&run, &endpoint).await,
+                endpoint.max_tokens,
+            );
             escalated = true;
             failures_in_a_row = 0;
         }

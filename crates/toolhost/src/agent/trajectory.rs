@@ -6,8 +6,10 @@ use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 
+use super::context::Compaction;
 use super::llm::{Message, Usage};
 use super::protocol::Protocol;
+use super::roles::Role;
 use crate::repl::ToolCallRecord;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -27,6 +29,9 @@ pub enum Record {
         depth: u32,
         step: u32,
         model: String,
+        /// The role whose model answered (absent in trajectories from before roles).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<Role>,
         /// How many earlier messages of this conversation `request` extends: the first
         /// step of a conversation holds its whole request (extends 0), later steps only
         /// the messages added since the step before (the reply and the feedback), so a
@@ -58,6 +63,14 @@ pub enum Record {
         duration_ms: f64,
         failed: bool,
     },
+    /// Older steps of a conversation were compacted to fit the context before this step;
+    /// the step's record then holds its whole (compacted) request, `extends` 0.
+    Compaction {
+        run_id: String,
+        depth: u32,
+        step: u32,
+        compaction: Compaction,
+    },
     Escalation {
         run_id: String,
         step: u32,
@@ -75,6 +88,12 @@ pub enum Record {
         usage: Usage,
         #[serde(skip_serializing_if = "Option::is_none")]
         cost: Option<f64>,
+        /// Since the run started.
+        #[serde(default)]
+        elapsed_ms: f64,
+        /// What the wall-time budget cut off, when it stopped the run mid-work.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interrupted: Option<String>,
     },
 }
 

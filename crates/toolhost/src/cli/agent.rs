@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use super::{Cli, ExitCode};
 use crate::agent::{
-    self, AgentConfig, AgentEvent, Budget, ModelEndpoint, Prices, ProgressView, Protocol,
-    RetryPolicy, StopReason,
+    self, AgentConfig, AgentEvent, Budget, EscalationFlags, Prices, ProgressView, Protocol,
+    RetryPolicy, RolePrices, RootFlags, StopReason,
 };
 use crate::dispatch::Dispatcher;
 
@@ -19,16 +19,17 @@ pub struct AgentArgs {
     /// Re-run a recorded trajectory's code without any model and check the results match.
     #[arg(long, value_name = "FILE", conflicts_with = "task")]
     replay: Option<PathBuf>,
-    /// OpenAI-compatible base URL (llama-server, Ollama, vLLM, OpenAI).
-    #[arg(
-        long,
-        env = "TOOLHOST_LLM_BASE_URL",
-        default_value = "http://127.0.0.1:8080/v1"
-    )]
-    base_url: String,
-    /// Model name sent to the server.
-    #[arg(long, env = "TOOLHOST_LLM_MODEL", default_value = "default")]
-    model: String,
+    /// OpenAI-compatible base URL (llama-server, Ollama, vLLM, OpenAI) [default: the root
+    /// role's, else http://127.0.0.1:8080/v1].
+    #[arg(long, env = "TOOLHOST_LLM_BASE_URL")]
+    base_url: Option<String>,
+    /// Model name sent to the server [default: the root role's, else "default"].
+    #[arg(long, env = "TOOLHOST_LLM_MODEL")]
+    model: Option<String>,
+    /// Model roles (root, sub_query, escalation) from this YAML file instead of the
+    /// registry's `agent:` section; flags override the root.
+    #[arg(long, value_name = "FILE")]
+    agent_config: Option<PathBuf>,
     #[arg(long)]
     temperature: Option<f64>,
     /// Completion tokens per model call.
@@ -52,9 +53,13 @@ pub struct AgentArgs {
     /// Stop when the run (sub-calls included) has used this many tokens.
     #[arg(long)]
     max_total_tokens: Option<u64>,
-    /// Stop after this many seconds.
+    /// Stop after this many seconds, cancelling whatever is in flight (exit code 5).
     #[arg(long)]
     wall_time: Option<f64>,
+    /// Tokens of context every request must fit in [default: what the server reports for
+    /// the model, else 32768].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(256..))]
+    context_tokens: Option<u32>,
     /// Stop when the cost reaches this many dollars (needs the prices).
     #[arg(long)]
     max_cost: Option<f64>,
@@ -70,8 +75,14 @@ pub struct AgentArgs {
     /// Base URL of the stronger model [default: --base-url].
     #[arg(long)]
     escalate_base_url: Option<String>,
-    #[arg(long, default_value_t = 3)]
-    escalate_after: u32,
+    /// The NAME of the environment variable holding the stronger model's API key [default:
+    /// the root's key when both ask the same server, else none].
+    #[arg(long, value_name = "VAR")]
+    escalate_api_key_env: Option<String>,
+    /// Failed steps in a row before the escalation model takes over [default: the agent
+    /// config's, else 3].
+    #[arg(long)]
+    escalate_after: Option<u32>,
     /// Refuse FINAL until the code has called a tool or explored.
     #[arg(long)]
     require_exploration: bool,
@@ -125,12 +136,36 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         return replay(cli, file, dispatcher).await;
     }
     let task = args.task.clone().unwrap_or_default();
-    if args.max_cost.is_some() && args.price_prompt.is_none() {
-        eprintln!(
-            "toolhost agent: --max-cost needs the prices: give --price-prompt and --price-completion (dollars per million tokens)"
-        );
+    if let Some(w) = args.wall_time
+        && !(w.is_finite() && w > 0.0)
+    {
+        eprintln!("toolhost agent: --wall-time must be a positive number of seconds, not {w}");
         return ExitCode::Usage;
     }
+    let file_roles = match &args.agent_config {
+        Some(path) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!(
+                        "toolhost agent: cannot read --agent-config {}: {e}",
+                        path.display()
+                    );
+                    return ExitCode::Usage;
+                }
+            };
+            match crate::registry::parse_agent_config(&text, path) {
+                Ok(s) => s,
+                Err(e) => {
+                    for p in &e.problems {
+                        eprintln!("toolhost agent: {p}");
+                    }
+                    return ExitCode::Usage;
+                }
+            }
+        }
+        None => dispatcher.registry().agent.clone(),
+    };
     let stop = if args.no_stop {
         Vec::new()
     } else if args.stop.is_empty() {
@@ -138,22 +173,41 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
     } else {
         args.stop.clone()
     };
-    let primary = ModelEndpoint {
+    let root_flags = RootFlags {
         base_url: args.base_url.clone(),
         model: args.model.clone(),
         api_key: api_key(),
         temperature: args.temperature,
         max_tokens: args.max_tokens,
-        stop,
+        prices: args
+            .price_prompt
+            .zip(args.price_completion)
+            .map(|(p, c)| Prices {
+                prompt_per_million: p,
+                completion_per_million: c,
+            }),
     };
-    let escalation = args.escalate_model.as_ref().map(|model| {
-        let mut stronger = primary.clone();
-        stronger.model = model.clone();
-        if let Some(url) = &args.escalate_base_url {
-            stronger.base_url = url.clone();
+    let escalation_flags = EscalationFlags {
+        model: args.escalate_model.clone(),
+        base_url: args.escalate_base_url.clone(),
+        api_key_env: args.escalate_api_key_env.clone(),
+        after: args.escalate_after,
+    };
+    let roles = match agent::resolve_roles(&file_roles, root_flags, escalation_flags, stop, |v| {
+        std::env::var(v).ok()
+    }) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("toolhost agent: {e}");
+            return ExitCode::Usage;
         }
-        (stronger, args.escalate_after.max(1))
-    });
+    };
+    if args.max_cost.is_some() && roles.root_prices.is_none() {
+        eprintln!(
+            "toolhost agent: --max-cost needs the prices: give --price-prompt and --price-completion (dollars per million tokens), or `prices` for the root role in the agent config"
+        );
+        return ExitCode::Usage;
+    }
     // The run id is in the default name, so two runs in the same second never share a file.
     let run_id = agent::new_run_id();
     let trajectory = args.trajectory.clone().unwrap_or_else(|| {
@@ -175,8 +229,17 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
     }
     .map(std::sync::Arc::new);
     let config = AgentConfig {
-        primary,
-        escalation,
+        primary: roles.root,
+        escalation: roles
+            .escalation
+            .as_ref()
+            .map(|(e, after, _)| (e.clone(), *after)),
+        sub_query: roles.sub_query.as_ref().map(|(e, _)| e.clone()),
+        role_prices: RolePrices {
+            sub_query: roles.sub_query.as_ref().and_then(|(_, p)| *p),
+            escalation: roles.escalation.as_ref().and_then(|(_, _, p)| *p),
+        },
+        context_tokens: args.context_tokens,
         retry: RetryPolicy {
             request_timeout: Duration::from_secs_f64(args.request_timeout.max(0.001)),
             max_retries: args.max_retries,
@@ -187,13 +250,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             max_total_tokens: args.max_total_tokens,
             wall_time: args.wall_time.map(Duration::from_secs_f64),
             max_cost: args.max_cost,
-            prices: args
-                .price_prompt
-                .zip(args.price_completion)
-                .map(|(p, c)| Prices {
-                    prompt_per_million: p,
-                    completion_per_million: c,
-                }),
+            prices: roles.root_prices,
         },
         require_exploration: args.require_exploration,
         max_depth: args.max_depth,
@@ -243,6 +300,12 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         }
     }
     let u = report.usage;
+    if let Some(what) = &report.interrupted {
+        eprintln!(
+            "toolhost agent: the wall-time budget ran out after {:.2} s, while {what}; everything in flight was cancelled",
+            report.elapsed_ms / 1e3
+        );
+    }
     eprintln!(
         "toolhost agent: stopped because {} after {} steps; {} model calls, tokens: {} prompt + {} completion = {}{}; trajectory: {}",
         report.stop_reason,
@@ -260,6 +323,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
     match report.stop_reason {
         StopReason::Final => ExitCode::Ok,
         StopReason::Backend(_) => ExitCode::Host,
+        StopReason::WallTime => ExitCode::WallTime,
         _ => ExitCode::ToolFailed,
     }
 }

@@ -11,6 +11,8 @@ pub enum ExitCode {
     InvalidInput = 3,
     /// The tool ran and failed, or was stopped.
     ToolFailed = 4,
+    /// `agent --wall-time` ran out; work in flight was cancelled.
+    WallTime = 5,
 }
 
 impl ExitCode {
