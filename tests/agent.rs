@@ -1636,7 +1636,7 @@ const AFTER_DEADLINE: Duration = Duration::from_secs(1);
 /// ...plus this, from spawn to the run's start (the deadline counts from there).
 const START_UP: Duration = Duration::from_millis(1500);
 
-/// Checks the end of a run the wall-time budget stopped: exit 5, the message, a final
+/// Checks the end of a run the wall-time budget stopped: exit 6, the message, a final
 /// trajectory record with the elapsed time and what was cut off, and the process gone
 /// within 1 s of the deadline.
 fn assert_stopped_by_wall_time(
@@ -1647,7 +1647,7 @@ fn assert_stopped_by_wall_time(
     in_flight: &str,
 ) {
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
     assert!(
         stderr.contains("the wall-time budget ran out after")
             && stderr.contains(in_flight)

@@ -53,7 +53,7 @@ pub struct AgentArgs {
     /// Stop when the run (sub-calls included) has used this many tokens.
     #[arg(long)]
     max_total_tokens: Option<u64>,
-    /// Stop after this many seconds, cancelling whatever is in flight (exit code 5).
+    /// Stop after this many seconds, cancelling whatever is in flight (exit code 6).
     #[arg(long)]
     wall_time: Option<f64>,
     /// Tokens of context every request must fit in [default: what the server reports for
