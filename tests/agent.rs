@@ -31,6 +31,8 @@ enum Script {
     Malformed,
     /// A streamed reply cut off after its first chunks (no finish_reason, no [DONE]).
     CutStream,
+    /// A streamed reply that sends its first chunks, then nothing more, never ending.
+    StallStream,
     /// A reply with `tool_calls`: (id, arguments JSON text), after this content.
     Calls(&'static str, Vec<(&'static str, String)>),
 }
@@ -206,6 +208,24 @@ async fn completions(
             "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"```python\\nFINAL(\"}}]}\n\n",
         )
             .into_response(),
+        Some(Script::StallStream) => {
+            let first: Vec<Result<String, std::io::Error>> = ["Let me ", "think about ", "this"]
+                .iter()
+                .map(|c| {
+                    let delta = json!({ "choices": [{ "index": 0, "delta": { "content": c } }] });
+                    Ok(format!("data: {delta}\n\n"))
+                })
+                .collect();
+            let stalled = futures::StreamExt::chain(
+                futures::stream::iter(first),
+                futures::stream::pending(),
+            );
+            (
+                [("content-type", "text/event-stream")],
+                axum::body::Body::from_stream(stalled),
+            )
+                .into_response()
+        }
         None => (StatusCode::INTERNAL_SERVER_ERROR, "script exhausted").into_response(),
     }
 }
@@ -1753,6 +1773,45 @@ async fn wall_time_cancels_python_tool_calls_and_sub_agents() {
     }
 }
 
+/// A streamed reply that stops coming mid-stream (the connection open, no more chunks)
+/// is cancelled at the deadline like any request in flight, with `--protocol tools` and
+/// the progress display on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wall_time_cancels_a_streamed_reply_that_stalls_mid_stream() {
+    warm_the_cache().await;
+    let dir = tempfile::tempdir().unwrap();
+    let model = FakeModel::start(vec![Script::StallStream]).await;
+    let trajectory = dir.path().join("stalled.jsonl");
+    let (out, took) = run_cli(
+        dir.path(),
+        &[
+            "--base-url",
+            &model.base_url,
+            "--protocol",
+            "tools",
+            "--progress",
+            "always",
+            "--wall-time",
+            "2",
+            "--trajectory",
+            trajectory.to_str().unwrap(),
+            "x",
+        ],
+    )
+    .await;
+    assert_stopped_by_wall_time(
+        &out,
+        took,
+        &trajectory,
+        Duration::from_secs(2),
+        "receiving the model's streamed reply at step 1",
+    );
+    let reqs = model.requests();
+    assert_eq!(reqs.len(), 1, "the stalled stream was not retried");
+    assert_eq!(reqs[0]["stream"], true);
+    assert_eq!(reqs[0]["tools"][0]["function"]["name"], "python");
+}
+
 /// A server with a 4k context (reported on /props as llama-server does, enforced with
 /// llama-server's 400) gets a request that fits at every step of a long run with large
 /// outputs: older outputs are cut, then old steps summarised, and the trajectory says
@@ -1931,6 +1990,124 @@ async fn a_context_refusal_shrinks_the_window_and_the_run_goes_on() {
     assert_eq!(reqs.len() - refused, 7, "every step got an answer");
     let records = read_trajectory(&trajectory);
     assert!(records.iter().any(|r| r["type"] == "compaction"));
+}
+
+/// `--protocol tools` with streamed replies against a server that enforces a 4k context
+/// and refuses a `tool` message not answering a call of the assistant message before it
+/// (as OpenAI, vLLM and llama-server do). Each step makes two calls with large outputs, so
+/// the conversation is compacted several times; every request still fits and keeps each
+/// call with its reply, and the REPL keeps the first step's variables for the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamed_tool_calls_stay_paired_through_compaction_at_4k() {
+    const STEPS: usize = 8;
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let mut script: Vec<Script> = (0..STEPS)
+        .map(|i| {
+            Script::Calls(
+                "",
+                vec![
+                    (
+                        leak(format!("call_{i}_a")),
+                        code(&format!(
+                            "v{i} = {i}\nprint(\"{i}:\" + \"abcdefghij\" * 150)"
+                        )),
+                    ),
+                    (
+                        leak(format!("call_{i}_b")),
+                        code(&format!("print(\"{i}b:\" + \"klmnopqrst\" * 150)")),
+                    ),
+                ],
+            )
+        })
+        .collect();
+    let sum: Vec<String> = (0..STEPS).map(|i| format!("v{i}")).collect();
+    script.push(Script::Calls(
+        "Adding them up.",
+        vec![("call_final", code(&format!("FINAL({})", sum.join(" + "))))],
+    ));
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(script.into()),
+        context: Some(4096),
+        ..FakeState::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let trajectory = dir.path().join("tools-4k.jsonl");
+    let (out, _) = run_cli(
+        dir.path(),
+        &[
+            "--base-url",
+            &model.base_url,
+            "--protocol",
+            "tools",
+            "--max-tokens",
+            "512",
+            "--max-steps",
+            "20",
+            "--trajectory",
+            trajectory.to_str().unwrap(),
+            "Define v0..v7 and answer their sum.",
+        ],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let total: usize = (0..STEPS).sum();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        total.to_string()
+    );
+    let reqs = model.requests();
+    assert_eq!(reqs.len(), STEPS + 1, "no request was refused");
+    for (i, r) in reqs.iter().enumerate() {
+        assert_eq!(r["stream"], true, "request {i} asks for a stream");
+        assert_eq!(r["tools"][0]["function"]["name"], "python");
+        let needed = fake_prompt_tokens(r) + 512;
+        assert!(needed <= 4096, "request {i} needs {needed} tokens");
+        tool_replies_answer_calls(&r["messages"]).unwrap_or_else(|e| panic!("request {i}: {e}"));
+    }
+    // The last request: the summary of compacted steps names their calls, and the step
+    // before FINAL is there whole, both calls answered by id.
+    let last = reqs.last().unwrap()["messages"].as_array().unwrap();
+    let task = last[1]["content"].as_str().unwrap();
+    assert!(
+        task.contains("were compacted to fit the model's context")
+            && task.contains(
+                "- step 1: ran `v0 = 0` (+1 lines) and 1 more python calls -> 0:abcdefghij"
+            ),
+        "{task}"
+    );
+    let answered: Vec<&str> = last
+        .iter()
+        .filter(|m| m["role"] == "tool")
+        .map(|m| m["tool_call_id"].as_str().unwrap())
+        .collect();
+    let latest = STEPS - 1;
+    assert!(
+        answered.ends_with(&[&format!("call_{latest}_a"), &format!("call_{latest}_b")]),
+        "{answered:?}"
+    );
+    let records = read_trajectory(&trajectory);
+    let compactions = records.iter().filter(|r| r["type"] == "compaction").count();
+    assert!(compactions >= 2, "{compactions} compactions");
+    let steps: Vec<&Value> = records.iter().filter(|r| r["type"] == "step").collect();
+    assert_eq!(steps.len(), STEPS + 1);
+    assert!(steps.iter().all(|s| s["streamed"] == true));
+    assert!(
+        steps[..STEPS]
+            .iter()
+            .all(|s| s["python_calls"].as_array().unwrap().len() == 2)
+    );
+    println!(
+        "tools protocol at 4k: {compactions} compactions over {} requests; the largest needed {} of 4096 tokens",
+        reqs.len(),
+        reqs.iter()
+            .map(|r| fake_prompt_tokens(r) + 512)
+            .max()
+            .unwrap()
+    );
+    let replayed = agent::replay(&trajectory, dispatcher()).await.unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
 }
 
 const ROLES_REGISTRY: &str = "tools:\n  - { name: calc, component: builtin:calc }\nagent:\n  root:\n    base_url: {root}\n    model: small\n    api_key_env: ROLES_TEST_ROOT_KEY\n    prices: { input: 1.0, output: 2.0 }\n  sub_query:\n    base_url: {other}\n    model: helper\n    api_key_env: ROLES_TEST_OTHER_KEY\n    max_tokens: 64\n  escalation:\n    base_url: {other}\n    model: big\n    api_key_env: ROLES_TEST_OTHER_KEY\n  escalate_after: 2\n";
