@@ -195,6 +195,14 @@ fn help_shows_examples_and_exit_codes() {
         out.contains("toolhost run calc") && out.contains("Exit codes"),
         "{out}"
     );
+    // 5 is `busy`; the agent's wall time is 6, in the help and in the README alike.
+    assert!(out.contains("6 `agent --wall-time` ran out"), "{out}");
+    let readme = include_str!("../README.md");
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme.contains("`6` `agent --wall-time` ran out"),
+        "the README's exit-code table disagrees with --help"
+    );
 }
 
 #[test]

@@ -13,7 +13,10 @@ use std::time::Duration;
 
 pub use error::{RegistryError, RegistryProblem};
 pub use network::{HostPattern, NetworkRule, normalise_host};
-pub use parse::{BUILTIN_REGISTRY_YAML, load_file, parse_str};
+pub use parse::{
+    AgentSettings, BUILTIN_REGISTRY_YAML, ModelRole, RolePrices, load_file, parse_agent_config,
+    parse_str,
+};
 
 /// The default registry file name looked for in the current directory.
 pub const DEFAULT_FILE_NAME: &str = "tool_registry.yaml";
@@ -30,6 +33,8 @@ pub struct ToolRegistry {
     pub python: PythonSettings,
     /// Which tools MCP clients see (`mcp:`).
     pub mcp: McpSelection,
+    /// The agent's models by role (`agent:`); empty when the section is absent.
+    pub agent: AgentSettings,
 }
 
 /// The `mcp:` section: the tools offered to MCP clients, by the names they see them by
@@ -142,6 +147,7 @@ impl ToolRegistry {
             scripts: Vec::new(),
             python: PythonSettings::default(),
             mcp: McpSelection::default(),
+            agent: AgentSettings::default(),
         };
         Ok((registry, name))
     }

@@ -9,7 +9,10 @@ use std::time::Duration;
 
 mod builtins;
 mod mcp;
+mod agent;
 mod scripts;
+
+pub use agent::{AgentSettings, ModelRole, RolePrices, parse_agent_config};
 
 use super::locate::{Seg, YamlPositions};
 use super::{
@@ -42,6 +45,9 @@ struct RawRegistry {
     python: RawPython,
     #[serde(default)]
     mcp: mcp::RawMcp,
+    /// The agent's models by role (interpreted by the agent front end).
+    #[serde(default)]
+    agent: AgentSettings,
 }
 
 #[derive(Deserialize, Default)]
@@ -231,6 +237,7 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
     let tools = checker.with_builtins(raw.builtins, tools, file.is_some());
     let scripts = checker.scripts(raw.scripts, base_dir, file.is_some());
     let mcp = checker.mcp(raw.mcp);
+    checker.agent(&raw.agent, &[Seg::Key("agent")]);
     if checker.problems.is_empty() {
         Ok(ToolRegistry {
             file: owned_file,
@@ -238,6 +245,7 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
             scripts,
             python,
             mcp,
+            agent: raw.agent,
         })
     } else {
         Err(RegistryError {

@@ -8,7 +8,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::config::AgentConfig;
+use super::context::ContextSizes;
+use super::deadline::InFlight;
 use super::llm::{ChatClient, Usage};
+use super::roles::Role;
 use super::trajectory::Trajectory;
 use crate::dispatch::Dispatcher;
 
@@ -47,6 +50,11 @@ pub struct AgentReport {
     pub calls: Vec<Usage>,
     pub usage: Usage,
     pub cost: Option<f64>,
+    /// Since the run started.
+    pub elapsed_ms: f64,
+    /// What the wall-time budget cut off, when it stopped the run mid-work.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<String>,
     /// The first failure to write the trajectory, if any (the run went on without it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectory_error: Option<String>,
@@ -61,11 +69,20 @@ pub(super) struct Run {
     pub started: Instant,
     pub trajectory: Trajectory,
     pub calls: Mutex<Vec<Usage>>,
+    /// Dollars spent so far, each call at its role's prices; `None` while no call had any.
+    pub spent: Mutex<Option<f64>>,
+    pub in_flight: InFlight,
+    pub context_sizes: ContextSizes,
 }
 
 impl Run {
-    pub fn record_usage(&self, usage: Usage) {
+    pub fn record_usage(&self, role: Role, usage: Usage) {
         self.calls.lock().expect("usage lock").push(usage);
+        if let Some(p) = self.config.prices(role) {
+            let cost = usage.prompt_tokens as f64 * p.prompt_per_million / 1e6
+                + usage.completion_tokens as f64 * p.completion_per_million / 1e6;
+            *self.spent.lock().expect("cost lock").get_or_insert(0.0) += cost;
+        }
     }
 
     pub fn usage(&self) -> Usage {
@@ -77,12 +94,8 @@ impl Run {
     }
 
     pub fn cost(&self) -> Option<f64> {
-        let p = self.config.budget.prices?;
-        let u = self.usage();
-        Some(
-            u.prompt_tokens as f64 * p.prompt_per_million / 1e6
-                + u.completion_tokens as f64 * p.completion_per_million / 1e6,
-        )
+        let spent = *self.spent.lock().expect("cost lock");
+        spent.or(self.config.budget.prices.map(|_| 0.0))
     }
 
     /// Checked before every model call, at every depth.

@@ -6,6 +6,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::llm::{ModelEndpoint, RetryPolicy};
+use super::protocol::Protocol;
+use super::roles::{Role, RolePrices};
 use crate::repl::PythonLimits;
 
 /// Prices per million tokens, for the cost budget and report.
@@ -21,6 +23,7 @@ pub struct Budget {
     pub max_total_tokens: Option<u64>,
     pub wall_time: Option<Duration>,
     pub max_cost: Option<f64>,
+    /// The root role's prices (and the others' unless they have their own).
     pub prices: Option<Prices>,
 }
 
@@ -29,6 +32,13 @@ pub struct AgentConfig {
     pub primary: ModelEndpoint,
     /// A stronger model that takes over after this many consecutive failed steps.
     pub escalation: Option<(ModelEndpoint, u32)>,
+    /// The model `llm_query` / `llm_batch` and sub-agents ask [default: `primary`].
+    pub sub_query: Option<ModelEndpoint>,
+    /// Prices of the sub-query and escalation roles [default: `budget.prices`, the root's].
+    pub role_prices: RolePrices,
+    /// The context window every request must fit [default: what the server reports for
+    /// the model, else 32k tokens].
+    pub context_tokens: Option<u32>,
     pub retry: RetryPolicy,
     pub budget: Budget,
     pub require_exploration: bool,
@@ -43,6 +53,10 @@ pub struct AgentConfig {
     pub python_limits: PythonLimits,
     /// Told of events a person watching the run wants to know (an escalation...).
     pub on_event: Option<EventSink>,
+    /// How the model hands over code: fenced blocks or `python` tool calls.
+    pub protocol: Protocol,
+    /// Ask for streamed replies (the client falls back when a server refuses).
+    pub stream: bool,
 }
 
 /// Something a watcher of the run is told, as it happens.
@@ -52,6 +66,28 @@ pub enum AgentEvent {
         from: String,
         to: String,
         reason: String,
+    },
+    /// Step `step` at `depth` asks `model`, in `role` (root, sub-query, escalation).
+    StepStarted {
+        depth: u32,
+        step: u32,
+        model: String,
+        role: Role,
+    },
+    /// The streamed reply has grown to `tokens` chunks (about one token each).
+    Generating { depth: u32, step: u32, tokens: u64 },
+    /// The reply came; its code runs.
+    Running { depth: u32, step: u32 },
+    /// A step ended: the tools its code called, and the run's tokens and cost so far.
+    StepFinished {
+        depth: u32,
+        step: u32,
+        /// `python` tool calls of the reply (0 in the fences protocol).
+        python_calls: usize,
+        tools_called: Vec<String>,
+        total_tokens: u64,
+        cost: Option<f64>,
+        failed: bool,
     },
 }
 

@@ -3,14 +3,24 @@
 //! errors, 429 and 5xx (honouring Retry-After), and none for other 4xx.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+use super::protocol::{ToolCall, fill_missing_ids};
+use super::stream::{self, ReplyParts, StreamError};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Message {
     pub role: String,
     pub content: String,
+    /// An assistant message's function calls (`tools` protocol), as the server sent them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<ToolCall>>,
+    /// A `tool` message: the call it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_call_id: Option<String>,
 }
 
 impl Message {
@@ -18,18 +28,39 @@ impl Message {
         Message {
             role: "system".into(),
             content: content.into(),
+            tool_calls: None,
+            tool_call_id: None,
         }
     }
     pub fn user(content: impl Into<String>) -> Self {
         Message {
             role: "user".into(),
             content: content.into(),
+            tool_calls: None,
+            tool_call_id: None,
         }
     }
     pub fn assistant(content: impl Into<String>) -> Self {
         Message {
             role: "assistant".into(),
             content: content.into(),
+            tool_calls: None,
+            tool_call_id: None,
+        }
+    }
+    pub fn assistant_with_calls(content: impl Into<String>, calls: Vec<ToolCall>) -> Self {
+        Message {
+            tool_calls: Some(calls),
+            ..Message::assistant(content)
+        }
+    }
+    /// The result of the call `id`.
+    pub fn tool(id: impl Into<String>, content: impl Into<String>) -> Self {
+        Message {
+            role: "tool".into(),
+            content: content.into(),
+            tool_calls: None,
+            tool_call_id: Some(id.into()),
         }
     }
 }
@@ -88,12 +119,25 @@ impl Usage {
 #[derive(Debug, Clone, Serialize)]
 pub struct Completion {
     pub content: String,
+    /// Function calls of the reply (ids filled in where the server left them out).
+    pub tool_calls: Vec<ToolCall>,
     pub finish_reason: Option<String>,
     pub usage: Usage,
     /// The server sent no `usage`: `usage` is [`estimate_usage`]'s guess.
     pub usage_estimated: bool,
     /// Attempts it took (1 = no retry).
     pub attempts: u32,
+    /// The reply came as a server-sent event stream.
+    pub streamed: bool,
+}
+
+/// What a request offers beyond the messages, and who is told of a streamed reply's growth.
+#[derive(Default, Clone, Copy)]
+pub struct CallOptions<'a> {
+    /// The `tools` field (the `tools` protocol's one function).
+    pub tools: Option<&'a Value>,
+    /// Told the number of chunks (about one token each) streamed so far.
+    pub on_tokens: Option<&'a (dyn Fn(u64) + Send + Sync)>,
 }
 
 /// Why the model could not be reached; retryable faults have been retried already.
@@ -117,6 +161,13 @@ struct ChatRequest<'a> {
     max_tokens: Option<u32>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     stop: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tools: Option<&'a Value>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    stream: bool,
+    /// Asks for `usage` in the stream's last chunk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stream_options: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -137,6 +188,8 @@ struct Choice {
 struct ChoiceMessage {
     #[serde(default)]
     content: Option<String>,
+    #[serde(default)]
+    tool_calls: Option<Vec<ToolCall>>,
 }
 
 enum Attempt {
@@ -154,12 +207,22 @@ pub struct ChatClient {
     policy: RetryPolicy,
     /// Set once a server refused `stop`; no later request of the run sends it.
     stop_unsupported: Arc<AtomicBool>,
+    /// Ask for streamed replies (SSE).
+    stream: bool,
+    /// Set once a server refused `stream` or answered it with a whole reply; no later
+    /// request of the run asks for a stream.
+    stream_unsupported: Arc<AtomicBool>,
 }
 
 /// A 4xx whose body names the `stop` parameter: the server does not take stop sequences
 /// (some OpenAI models answer 400 `unsupported_parameter` ... 'stop').
 fn refuses_stop(status: u16, body: &str) -> bool {
-    (400..500).contains(&status) && status != 429 && body.to_ascii_lowercase().contains("stop")
+    refuses(status, body, "stop")
+}
+
+/// A 4xx whose body names `parameter`.
+fn refuses(status: u16, body: &str, parameter: &str) -> bool {
+    (400..500).contains(&status) && status != 429 && body.to_ascii_lowercase().contains(parameter)
 }
 
 impl ChatClient {
@@ -172,7 +235,15 @@ impl ChatClient {
             http,
             policy,
             stop_unsupported: Arc::new(AtomicBool::new(false)),
+            stream: false,
+            stream_unsupported: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// Ask for streamed (SSE) replies; a server that refuses gets whole-reply requests.
+    pub fn streaming(mut self, on: bool) -> Self {
+        self.stream = on;
+        self
     }
 
     pub async fn complete(
@@ -180,14 +251,37 @@ impl ChatClient {
         endpoint: &ModelEndpoint,
         messages: &[Message],
     ) -> Result<Completion, LlmError> {
-        let with_stop = !endpoint.stop.is_empty() && !self.stop_unsupported.load(Ordering::Relaxed);
-        match self.complete_once(endpoint, messages, with_stop).await {
-            Err(LlmError::Refused { status, body }) if with_stop && refuses_stop(status, &body) => {
-                // Once, then never again this run: the same request without `stop`.
-                self.stop_unsupported.store(true, Ordering::Relaxed);
-                self.complete_once(endpoint, messages, false).await
+        self.complete_with(endpoint, messages, CallOptions::default())
+            .await
+    }
+
+    pub async fn complete_with(
+        &self,
+        endpoint: &ModelEndpoint,
+        messages: &[Message],
+        options: CallOptions<'_>,
+    ) -> Result<Completion, LlmError> {
+        // Each refusal turns its parameter off for the rest of the run, so this ends.
+        loop {
+            let with_stop =
+                !endpoint.stop.is_empty() && !self.stop_unsupported.load(Ordering::Relaxed);
+            let stream = self.stream && !self.stream_unsupported.load(Ordering::Relaxed);
+            match self
+                .complete_once(endpoint, messages, with_stop, stream, options)
+                .await
+            {
+                Err(LlmError::Refused { status, body })
+                    if with_stop && refuses_stop(status, &body) =>
+                {
+                    self.stop_unsupported.store(true, Ordering::Relaxed);
+                }
+                Err(LlmError::Refused { status, body })
+                    if stream && refuses(status, &body, "stream") =>
+                {
+                    self.stream_unsupported.store(true, Ordering::Relaxed);
+                }
+                other => return other,
             }
-            other => other,
         }
     }
 
@@ -196,21 +290,34 @@ impl ChatClient {
         endpoint: &ModelEndpoint,
         messages: &[Message],
         with_stop: bool,
+        stream: bool,
+        options: CallOptions<'_>,
     ) -> Result<Completion, LlmError> {
         let url = format!(
             "{}/chat/completions",
             endpoint.base_url.trim_end_matches('/')
         );
-        let body = ChatRequest {
+        let mut body = ChatRequest {
             model: &endpoint.model,
             messages,
             temperature: endpoint.temperature,
             max_tokens: endpoint.max_tokens,
             stop: if with_stop { &endpoint.stop } else { &[] },
+            tools: options.tools,
+            stream,
+            stream_options: stream.then(|| serde_json::json!({ "include_usage": true })),
         };
         let mut last = String::new();
         for attempt in 0..=self.policy.max_retries {
-            match self.attempt(&url, endpoint, &body, attempt + 1).await {
+            if body.stream && self.stream_unsupported.load(Ordering::Relaxed) {
+                // The server answered a stream request with a whole (bad) reply: retry whole.
+                body.stream = false;
+                body.stream_options = None;
+            }
+            match self
+                .attempt(&url, endpoint, &body, attempt + 1, options)
+                .await
+            {
                 Attempt::Done(c) => return Ok(c),
                 Attempt::Fail(e) => return Err(e),
                 Attempt::Retry { reason, after } => {
@@ -244,6 +351,7 @@ impl ChatClient {
         endpoint: &ModelEndpoint,
         body: &ChatRequest<'_>,
         n: u32,
+        options: CallOptions<'_>,
     ) -> Attempt {
         let mut request = self.http.post(url).json(body);
         if let Some(key) = &endpoint.api_key {
@@ -271,6 +379,27 @@ impl ChatClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<f64>().ok())
             .map(|s| Duration::from_secs_f64(s.clamp(0.0, 300.0)));
+        if status.is_success() && body.stream {
+            if stream::is_event_stream(response.headers()) {
+                return match stream::read(response, options.on_tokens).await {
+                    Ok(reply) => Attempt::Done(completion(body.messages, reply, n, true)),
+                    Err(StreamError::Timeout) => Attempt::Retry {
+                        reason: format!(
+                            "the stream timed out after {:?}",
+                            self.policy.request_timeout
+                        ),
+                        after: None,
+                    },
+                    Err(e) => Attempt::Retry {
+                        reason: e.to_string(),
+                        after: None,
+                    },
+                };
+            }
+            // A whole reply to a stream request: the server does not stream; read this
+            // one as it is and ask for whole replies from now on.
+            self.stream_unsupported.store(true, Ordering::Relaxed);
+        }
         let text = match response.text().await {
             Ok(t) => t,
             Err(e) if e.is_timeout() => {
@@ -301,18 +430,13 @@ impl ChatClient {
         match serde_json::from_str::<ChatResponse>(&text) {
             Ok(parsed) => match parsed.choices.into_iter().next() {
                 Some(choice) => {
-                    let content = choice.message.content.unwrap_or_default();
-                    let (usage, usage_estimated) = match parsed.usage {
-                        Some(u) if u.total_tokens > 0 || u.prompt_tokens > 0 => (u, false),
-                        _ => (estimate_usage(body.messages, &content), true),
-                    };
-                    Attempt::Done(Completion {
-                        content,
+                    let reply = ReplyParts {
+                        content: choice.message.content.unwrap_or_default(),
+                        tool_calls: choice.message.tool_calls.unwrap_or_default(),
                         finish_reason: choice.finish_reason,
-                        usage,
-                        usage_estimated,
-                        attempts: n,
-                    })
+                        usage: parsed.usage,
+                    };
+                    Attempt::Done(completion(body.messages, reply, n, false))
                 }
                 None => Attempt::Retry {
                     reason: "the response had no choices".into(),
@@ -327,6 +451,38 @@ impl ChatClient {
     }
 }
 
+/// A reply, whole or streamed, as the agent sees it: usage estimated when the server
+/// sent none, every call given an id.
+fn completion(
+    messages: &[Message],
+    reply: ReplyParts,
+    attempts: u32,
+    streamed: bool,
+) -> Completion {
+    let mut tool_calls = reply.tool_calls;
+    fill_missing_ids(&mut tool_calls);
+    let (usage, usage_estimated) = match reply.usage {
+        Some(u) if u.total_tokens > 0 || u.prompt_tokens > 0 => (u, false),
+        _ => {
+            let mut said = reply.content.clone();
+            for c in &tool_calls {
+                said.push_str(&c.function.name);
+                said.push_str(&c.function.arguments);
+            }
+            (estimate_usage(messages, &said), true)
+        }
+    };
+    Completion {
+        content: reply.content,
+        tool_calls,
+        finish_reason: reply.finish_reason,
+        usage,
+        usage_estimated,
+        attempts,
+        streamed,
+    }
+}
+
 /// Tokens guessed when a server sends no `usage`: one token per 4 characters (rounded
 /// up) of the messages' contents and roles, and of the reply. Rough (code and non-English
 /// text run denser), but it keeps the token and cost budgets working.
@@ -335,7 +491,15 @@ pub fn estimate_usage(messages: &[Message], reply: &str) -> Usage {
     let prompt = tokens(
         messages
             .iter()
-            .map(|m| m.role.chars().count() + m.content.chars().count())
+            .map(|m| {
+                m.role.chars().count()
+                    + m.content.chars().count()
+                    + m.tool_calls
+                        .iter()
+                        .flatten()
+                        .map(|c| c.function.arguments.chars().count())
+                        .sum::<usize>()
+            })
             .sum(),
     );
     let completion = tokens(reply.chars().count());

@@ -1,6 +1,7 @@
 //! The system prompt: the protocol, the tools and the registry's scripts, from the same
 //! descriptions as the CLI.
 
+use super::protocol::Protocol;
 use crate::dispatch::ToolDescription;
 use crate::registry::ScriptEntry;
 use crate::repl::signature;
@@ -13,14 +14,27 @@ pub fn system_prompt(
     scripts: &[ScriptEntry],
     require_exploration: bool,
     llm_query: bool,
+    protocol: Protocol,
 ) -> String {
     let mut p = String::from(
         "You solve tasks by writing Python for a persistent REPL (a sandboxed interpreter: \
          no files, network or pip; json, math, re, collections, itertools and datetime \
-         import). Reply with exactly one fenced code block:\n```python\n<code>\n```\n\
-         It runs, and you see what it printed, the value of its last expression and any \
-         error. Variables, functions and imports persist between your blocks.\n\n\
-         Each tool is a function taking keyword arguments and returning dicts, lists, \
+         import). ",
+    );
+    p.push_str(match protocol {
+        Protocol::Fences => {
+            "Reply with exactly one fenced code block:\n```python\n<code>\n```\n\
+             It runs, and you see what it printed, the value of its last expression and any \
+             error. Variables, functions and imports persist between your blocks.\n\n"
+        }
+        Protocol::Tools => {
+            "Run code by calling the python function, python(code): the code runs, and \
+             its result is what it printed, the value of its last expression and any \
+             error. Variables, functions and imports persist between calls.\n\n"
+        }
+    });
+    p.push_str(
+        "Each tool is a function taking keyword arguments and returning dicts, lists, \
          numbers and strings; a failure raises ToolError (e.code, e.message). \
          help(tool) shows a tool's full arguments and examples: read it before a tool's \
          first use.\n\
@@ -40,7 +54,10 @@ pub fn system_prompt(
             "\nFINAL is refused until you have called a tool or looked one up with help().\n",
         );
     }
-    p.push_str("\nRules: one code block per reply: only the first block runs, later blocks are ignored; do not write its output yourself; stop after the closing fence.\n\nTools:\n");
+    p.push_str(match protocol {
+        Protocol::Fences => "\nRules: one code block per reply: only the first block runs, later blocks are ignored; do not write its output yourself; stop after the closing fence.\n\nTools:\n",
+        Protocol::Tools => "\nRules: code goes only in python calls, never in your reply text; several calls in one reply run in order; do not write their results yourself.\n\nTools (Python functions inside the code, not functions you call directly):\n",
+    });
     for t in tools {
         p.push_str(&signature(t));
         p.push('\n');
@@ -126,7 +143,7 @@ mod tests {
             script("tidy", Some(vec![])),
             script("free", None),
         ];
-        let p = system_prompt(&[], &scripts, false, false);
+        let p = system_prompt(&[], &scripts, false, false, Protocol::Fences);
         assert!(p.contains("- SCRIPT(name, {...})"), "{p}");
         assert!(
             p.contains("- sumsq(xs: the numbers): What sumsq does.\n"),
@@ -135,8 +152,18 @@ mod tests {
         assert!(p.contains("- tidy(): What tidy does.\n"), "{p}");
         assert!(p.contains("- free(): What free does.\n"), "{p}");
         // Without scripts, SCRIPT is not offered at all.
-        let bare = system_prompt(&[], &[], false, false);
+        let bare = system_prompt(&[], &[], false, false, Protocol::Fences);
         assert!(!bare.contains("SCRIPT"), "{bare}");
+    }
+
+    #[test]
+    fn the_tools_protocol_asks_for_python_calls_not_fences() {
+        let p = system_prompt(&[], &[], false, false, Protocol::Tools);
+        assert!(p.contains("calling the python function"), "{p}");
+        assert!(p.contains("FINAL(answer)"), "{p}");
+        assert!(!p.contains("```"), "no fence instructions: {p}");
+        let fences = system_prompt(&[], &[], false, false, Protocol::Fences);
+        assert!(fences.contains("```python"), "{fences}");
     }
 
     #[test]

@@ -7,11 +7,12 @@ use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use super::reply::empty_answer;
 use super::subcalls::RecordedAnswers;
 use super::trajectory::{Record, read};
 use crate::dispatch::Dispatcher;
 use crate::error::ToolError;
-use crate::repl::PythonOptions;
+use crate::repl::{EvalOutcome, PythonOptions, ToolCallRecord};
 
 /// Why a replay could not run at all.
 #[derive(Debug, thiserror::Error)]
@@ -102,49 +103,39 @@ pub async fn replay(path: &Path, dispatcher: Dispatcher) -> Result<ReplayReport,
             Record::Step {
                 depth: 0,
                 step,
-                code: Some(code),
+                code,
                 tool_calls,
                 error,
+                python_calls,
                 ..
             } => {
-                report.steps_replayed += 1;
-                let outcome = session.eval(code).await;
-                if outcome.tool_calls.len() != tool_calls.len() {
-                    report.mismatches.push(format!(
-                        "step {step}: {} tool calls now, {} recorded",
-                        outcome.tool_calls.len(),
-                        tool_calls.len()
-                    ));
+                // The step's fenced block, then each python call (`tools` protocol) that ran.
+                let fenced = code
+                    .as_ref()
+                    .map(|code| (format!("step {step}"), code, tool_calls, error));
+                let called = python_calls.iter().filter_map(|c| {
+                    c.code.as_ref().map(|code| {
+                        (
+                            format!("step {step}, python call {}", c.id),
+                            code,
+                            &c.tool_calls,
+                            &c.error,
+                        )
+                    })
+                });
+                let runs: Vec<_> = fenced.into_iter().chain(called).collect();
+                if !runs.is_empty() {
+                    report.steps_replayed += 1;
                 }
-                for (i, (now, then)) in outcome.tool_calls.iter().zip(tool_calls).enumerate() {
-                    report.tool_calls_checked += 1;
-                    if now.tool != then.tool
-                        || now.arguments != then.arguments
-                        || now.result != then.result
+                for (label, code, tool_calls, error) in runs {
+                    let outcome = session.eval(code).await;
+                    check_run(&mut report, &label, &outcome, tool_calls, error);
+                    // An empty answer was refused by the run, so it is not an answer here either.
+                    if let Some(v) = outcome.final_value
+                        && empty_answer(&v).is_none()
                     {
-                        report.mismatches.push(format!(
-                            "step {step}, call {}: {}({}) gave {} now, recorded {}({}) gave {}",
-                            i + 1,
-                            now.tool,
-                            now.arguments,
-                            now.result,
-                            then.tool,
-                            then.arguments,
-                            then.result
-                        ));
+                        final_seen = Some(v);
                     }
-                }
-                if outcome.error.is_some() != error.is_some() {
-                    report.mismatches.push(format!(
-                        "step {step}: error now {:?}, recorded {:?}",
-                        outcome.error, error
-                    ));
-                }
-                // An empty answer was refused by the run, so it is not an answer here either.
-                if let Some(v) = outcome.final_value
-                    && super::steps::empty_answer(&v).is_none()
-                {
-                    final_seen = Some(v);
                 }
             }
             Record::End {
@@ -161,4 +152,43 @@ pub async fn replay(path: &Path, dispatcher: Dispatcher) -> Result<ReplayReport,
         }
     }
     Ok(report)
+}
+
+/// Compare one code run now with its record: the same tool calls with the same results,
+/// and an error now exactly when there was one then.
+fn check_run(
+    report: &mut ReplayReport,
+    label: &str,
+    outcome: &EvalOutcome,
+    recorded_calls: &[ToolCallRecord],
+    recorded_error: &Option<String>,
+) {
+    if outcome.tool_calls.len() != recorded_calls.len() {
+        report.mismatches.push(format!(
+            "{label}: {} tool calls now, {} recorded",
+            outcome.tool_calls.len(),
+            recorded_calls.len()
+        ));
+    }
+    for (i, (now, then)) in outcome.tool_calls.iter().zip(recorded_calls).enumerate() {
+        report.tool_calls_checked += 1;
+        if now.tool != then.tool || now.arguments != then.arguments || now.result != then.result {
+            report.mismatches.push(format!(
+                "{label}, call {}: {}({}) gave {} now, recorded {}({}) gave {}",
+                i + 1,
+                now.tool,
+                now.arguments,
+                now.result,
+                then.tool,
+                then.arguments,
+                then.result
+            ));
+        }
+    }
+    if outcome.error.is_some() != recorded_error.is_some() {
+        report.mismatches.push(format!(
+            "{label}: error now {:?}, recorded {:?}",
+            outcome.error, recorded_error
+        ));
+    }
 }

@@ -8,23 +8,14 @@ use serde_json::Value;
 
 use super::accounting::{AgentReport, Run, StopReason};
 use super::config::AgentEvent;
-use super::llm::Message;
+use super::context::{self, ContextWindow};
+use super::llm::{CallOptions, Message};
+use super::protocol::{self, Protocol};
+use super::roles::Role;
 use super::subcalls::SubCalls;
 use super::trajectory::Record;
-use super::{fence, prompt};
+use super::{prompt, reply};
 use crate::repl::{ModelBridge, PythonOptions};
-
-/// Why an answer is refused: the interpreter already refuses `None` and "" (an error the
-/// code sees); empty containers, which it takes, are refused here.
-pub(super) fn empty_answer(value: &Value) -> Option<&'static str> {
-    match value {
-        Value::Null => Some("None"),
-        Value::String(s) if s.trim().is_empty() => Some("an empty string"),
-        Value::Array(a) if a.is_empty() => Some("an empty list"),
-        Value::Object(o) if o.is_empty() => Some("an empty dict"),
-        _ => None,
-    }
-}
 
 pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> AgentReport {
     let config = &run.config;
@@ -52,10 +43,19 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             &run.dispatcher.registry().scripts,
             config.require_exploration,
             config.max_depth > depth,
+            config.protocol,
         )),
         Message::user(task.clone()),
     ];
-    let mut endpoint = config.primary.clone();
+    // Sub-agents are the sub-query role's; the top level is the root's.
+    let (mut endpoint, mut role) = match depth {
+        0 => (config.primary.clone(), Role::Root),
+        _ => (config.sub_query_endpoint().clone(), Role::SubQuery),
+    };
+    let mut window = ContextWindow::new(
+        context::context_tokens(&run, &endpoint).await,
+        endpoint.max_tokens,
+    );
     let mut escalated = false;
     let mut failures_in_a_row = 0;
     let mut steps = 0;
@@ -66,7 +66,14 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         task,
         model: endpoint.model.clone(),
         depth,
+        protocol: config.protocol,
     });
+    let tools_field = (config.protocol == Protocol::Tools).then(protocol::python_tool);
+    let tell = |event: AgentEvent| {
+        if let Some(sink) = &config.on_event {
+            sink.send(&event);
+        }
+    };
     let finish = |stop_reason: StopReason, final_value: Option<Value>, steps: u32| {
         let calls = run.calls.lock().expect("usage lock").clone();
         let report = AgentReport {
@@ -77,6 +84,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             calls,
             usage: run.usage(),
             cost: run.cost(),
+            elapsed_ms: run.started.elapsed().as_secs_f64() * 1e3,
+            interrupted: None,
             trajectory_error: None,
         };
         run.trajectory.write(&Record::End {
@@ -87,6 +96,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             steps,
             usage: report.usage,
             cost: report.cost,
+            elapsed_ms: report.elapsed_ms,
+            interrupted: None,
         });
         AgentReport {
             trajectory_error: run.trajectory.error(),
@@ -108,91 +119,123 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         }
         steps += 1;
         let started = Instant::now();
-        let completion = match run.client.complete(&endpoint, &messages).await {
-            Ok(c) => c,
+        tell(AgentEvent::StepStarted {
+            depth,
+            step: steps,
+            model: endpoint.model.clone(),
+            role,
+        });
+        if depth == 0 {
+            run.in_flight.set(steps, "waiting for the model");
+        }
+        let on_tokens = |tokens| {
+            if depth == 0 {
+                run.in_flight
+                    .set(steps, "receiving the model's streamed reply");
+            }
+            tell(AgentEvent::Generating {
+                depth,
+                step: steps,
+                tokens,
+            })
+        };
+        let options = CallOptions {
+            tools: tools_field.as_ref(),
+            on_tokens: Some(&on_tokens),
+        };
+        let asked = context::complete_within(
+            &run,
+            &endpoint,
+            &mut messages,
+            &mut window,
+            options,
+            depth,
+            steps,
+        );
+        let completion = match asked.await {
+            Ok((c, compacted)) => {
+                if compacted {
+                    // The conversation was rewritten: this step records it whole.
+                    recorded = 0;
+                }
+                c
+            }
             Err(e) => return finish(StopReason::Backend(e.to_string()), None, steps),
         };
-        run.record_usage(completion.usage);
-        let reply = completion.content.clone();
-        let mut record_code = None;
-        // What goes back into the history: reasoning dropped, cut after the block that ran.
-        let mut kept = fence::strip_thinking(&reply).trim().to_owned();
-        let (mut feedback, mut failed, mut outcome) = match fence::extract(&reply) {
-            Err(e) => (e.explain(), true, None),
-            Ok(extracted) => {
-                let code = extracted.code;
-                kept = extracted.kept;
-                record_code = Some(code.clone());
-                let outcome = session.eval(&code).await;
-                let error = outcome
-                    .error
-                    .as_ref()
-                    .map(|e| format!("{}: {}", e.kind, e.message));
-                let text = prompt::feedback(
-                    &outcome.output,
-                    outcome.value.as_deref(),
-                    error.as_deref(),
-                    config.output_budget,
-                );
-                (text, outcome.error.is_some(), Some(outcome))
-            }
-        };
-        if let Some(o) = outcome.as_mut()
-            && let Some(why) = o.final_value.as_ref().and_then(empty_answer)
-        {
-            o.final_value = None;
-            failed = true;
-            feedback.push_str(&format!(
-                "Error: FINAL(...) is refused: the answer is {why}. Pass the answer itself; \
-                 an empty value usually means the computation found nothing or a variable \
-                 was never filled.\n"
-            ));
+        run.record_usage(role, completion.usage);
+        tell(AgentEvent::Running { depth, step: steps });
+        if depth == 0 {
+            run.in_flight.set(steps, "running the step's code");
         }
+        let handled = reply::handle(
+            config.protocol,
+            &mut session,
+            &completion,
+            config.output_budget,
+        )
+        .await;
+        let failed = handled.failed;
+        // A fenced block is recorded in the step's own fields; python calls in python_calls.
+        let fenced = handled.runs.iter().find(|r| r.call_id.is_none());
         run.trajectory.write(&Record::Step {
             run_id: run.run_id.clone(),
             depth,
             step: steps,
             model: endpoint.model.clone(),
+            role: Some(role),
             extends: recorded,
             request: messages[recorded..].to_vec(),
-            response: reply.clone(),
+            response: completion.content.clone(),
             finish_reason: completion.finish_reason.clone(),
             usage: completion.usage,
             usage_estimated: completion.usage_estimated,
             attempts: completion.attempts,
-            code: record_code,
-            output: outcome.as_ref().map(|o| o.output.clone()),
-            value: outcome.as_ref().and_then(|o| o.value.clone()),
-            error: outcome
-                .as_ref()
-                .and_then(|o| o.error.as_ref())
-                .map(|e| format!("{}: {}", e.kind, e.message)),
-            tool_calls: outcome
-                .as_ref()
-                .map(|o| o.tool_calls.clone())
+            streamed: completion.streamed,
+            code: fenced.and_then(|r| r.code.clone()),
+            output: fenced.and_then(|r| r.outcome.as_ref().map(|o| o.output.clone())),
+            value: fenced.and_then(|r| r.outcome.as_ref().and_then(|o| o.value.clone())),
+            error: fenced.and_then(|r| r.error_text()),
+            tool_calls: fenced
+                .and_then(|r| r.outcome.as_ref().map(|o| o.tool_calls.clone()))
                 .unwrap_or_default(),
+            python_calls: handled
+                .runs
+                .iter()
+                .filter(|r| r.call_id.is_some())
+                .map(|r| r.record())
+                .collect(),
             duration_ms: started.elapsed().as_secs_f64() * 1e3,
             failed,
         });
         recorded = messages.len();
-        if let Some(final_value) = outcome.and_then(|o| o.final_value) {
+        tell(AgentEvent::StepFinished {
+            depth,
+            step: steps,
+            python_calls: handled.runs.iter().filter(|r| r.call_id.is_some()).count(),
+            tools_called: handled
+                .runs
+                .iter()
+                .flat_map(|r| r.tools_called().map(str::to_owned))
+                .collect(),
+            total_tokens: run.usage().total_tokens,
+            cost: run.cost(),
+            failed,
+        });
+        if let Some(final_value) = handled.final_value {
             return finish(StopReason::Final, Some(final_value), steps);
         }
-        messages.push(Message::assistant(kept));
-        messages.push(Message::user(feedback));
+        messages.extend(handled.messages);
         failures_in_a_row = if failed { failures_in_a_row + 1 } else { 0 };
         if let Some((stronger, after)) = &config.escalation
             && !escalated
             && failures_in_a_row >= *after
         {
             let reason = format!("{failures_in_a_row} failed steps in a row");
-            if let Some(sink) = &config.on_event {
-                sink.send(&AgentEvent::Escalated {
-                    from: endpoint.model.clone(),
-                    to: stronger.model.clone(),
-                    reason: reason.clone(),
-                });
-            }
+            tell(AgentEvent::Escalated {
+                from: endpoint.model.clone(),
+                to: stronger.model.clone(),
+                reason: reason.clone(),
+            });
             run.trajectory.write(&Record::Escalation {
                 run_id: run.run_id.clone(),
                 step: steps,
@@ -201,6 +244,11 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
                 reason,
             });
             endpoint = stronger.clone();
+            role = Role::Escalation;
+            window.set_limits(
+                context::context_tokens(&run, &endpoint).await,
+                endpoint.max_tokens,
+            );
             escalated = true;
             failures_in_a_row = 0;
         }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::accounting::{Run, StopReason};
 use super::llm::Message;
+use super::roles::Role;
 use super::steps::run_at_depth;
 use super::trajectory::Record;
 use crate::repl::ModelBridge;
@@ -40,7 +41,7 @@ impl SubCalls {
             };
         }
         let messages = vec![Message::user(prompt)];
-        let mut endpoint = run.config.primary.clone();
+        let mut endpoint = run.config.sub_query_endpoint().clone();
         endpoint.stop.clear();
         let started = Instant::now();
         let completion = run
@@ -48,12 +49,13 @@ impl SubCalls {
             .complete(&endpoint, &messages)
             .await
             .map_err(|e| e.to_string())?;
-        run.record_usage(completion.usage);
+        run.record_usage(Role::SubQuery, completion.usage);
         run.trajectory.write(&Record::Step {
             run_id: run.run_id.clone(),
             depth: level,
             step: 0,
             model: endpoint.model.clone(),
+            role: Some(Role::SubQuery),
             extends: 0,
             request: messages,
             response: completion.content.clone(),
@@ -61,11 +63,13 @@ impl SubCalls {
             usage: completion.usage,
             usage_estimated: completion.usage_estimated,
             attempts: completion.attempts,
+            streamed: completion.streamed,
             code: None,
             output: None,
             value: None,
             error: None,
             tool_calls: Vec::new(),
+            python_calls: Vec::new(),
             duration_ms: started.elapsed().as_secs_f64() * 1e3,
             failed: false,
         });

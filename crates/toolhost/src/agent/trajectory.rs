@@ -6,7 +6,10 @@ use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 
+use super::context::Compaction;
 use super::llm::{Message, Usage};
+use super::protocol::Protocol;
+use super::roles::Role;
 use crate::repl::ToolCallRecord;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -17,12 +20,18 @@ pub enum Record {
         task: String,
         model: String,
         depth: u32,
+        /// How the model hands over code (`fences` for records written before it was kept).
+        #[serde(default)]
+        protocol: Protocol,
     },
     Step {
         run_id: String,
         depth: u32,
         step: u32,
         model: String,
+        /// The role whose model answered (absent in trajectories from before roles).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<Role>,
         /// How many earlier messages of this conversation `request` extends: the first
         /// step of a conversation holds its whole request (extends 0), later steps only
         /// the messages added since the step before (the reply and the feedback), so a
@@ -38,13 +47,29 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         usage_estimated: bool,
         attempts: u32,
+        /// The reply came as a server-sent event stream.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        streamed: bool,
+        /// The fenced block that ran (`code`...`tool_calls` describe it); in the `tools`
+        /// protocol, the python calls are in `python_calls` instead.
         code: Option<String>,
         output: Option<String>,
         value: Option<String>,
         error: Option<String>,
         tool_calls: Vec<ToolCallRecord>,
+        /// `tools` protocol: each python call of the reply, in the order they ran.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        python_calls: Vec<CallRecord>,
         duration_ms: f64,
         failed: bool,
+    },
+    /// Older steps of a conversation were compacted to fit the context before this step;
+    /// the step's record then holds its whole (compacted) request, `extends` 0.
+    Compaction {
+        run_id: String,
+        depth: u32,
+        step: u32,
+        compaction: Compaction,
     },
     Escalation {
         run_id: String,
@@ -63,7 +88,27 @@ pub enum Record {
         usage: Usage,
         #[serde(skip_serializing_if = "Option::is_none")]
         cost: Option<f64>,
+        /// Since the run started.
+        #[serde(default)]
+        elapsed_ms: f64,
+        /// What the wall-time budget cut off, when it stopped the run mid-work.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interrupted: Option<String>,
     },
+}
+
+/// One `python(code)` tool call of a reply and what its code did.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CallRecord {
+    /// The call's id, which its `tool` message answers.
+    pub id: String,
+    /// `None` when the call could not be run (another function, arguments without code).
+    pub code: Option<String>,
+    pub output: Option<String>,
+    pub value: Option<String>,
+    pub error: Option<String>,
+    pub tool_calls: Vec<ToolCallRecord>,
+    pub failed: bool,
 }
 
 /// Appends records to a JSONL file (or nowhere).

@@ -1,11 +1,14 @@
 //! `toolhost agent "task"` and `toolhost agent --replay FILE`.
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{Cli, ExitCode};
-use crate::agent::{self, AgentConfig, Budget, ModelEndpoint, Prices, RetryPolicy, StopReason};
+use crate::agent::{
+    self, AgentConfig, AgentEvent, Budget, EscalationFlags, Prices, ProgressView, Protocol,
+    RetryPolicy, RolePrices, RootFlags, StopReason,
+};
 use crate::dispatch::Dispatcher;
 
 #[derive(Args, Debug)]
@@ -16,16 +19,17 @@ pub struct AgentArgs {
     /// Re-run a recorded trajectory's code without any model and check the results match.
     #[arg(long, value_name = "FILE", conflicts_with = "task")]
     replay: Option<PathBuf>,
-    /// OpenAI-compatible base URL (llama-server, Ollama, vLLM, OpenAI).
-    #[arg(
-        long,
-        env = "TOOLHOST_LLM_BASE_URL",
-        default_value = "http://127.0.0.1:8080/v1"
-    )]
-    base_url: String,
-    /// Model name sent to the server.
-    #[arg(long, env = "TOOLHOST_LLM_MODEL", default_value = "default")]
-    model: String,
+    /// OpenAI-compatible base URL (llama-server, Ollama, vLLM, OpenAI) [default: the root
+    /// role's, else http://127.0.0.1:8080/v1].
+    #[arg(long, env = "TOOLHOST_LLM_BASE_URL")]
+    base_url: Option<String>,
+    /// Model name sent to the server [default: the root role's, else "default"].
+    #[arg(long, env = "TOOLHOST_LLM_MODEL")]
+    model: Option<String>,
+    /// Model roles (root, sub_query, escalation) from this YAML file instead of the
+    /// registry's `agent:` section; flags override the root.
+    #[arg(long, value_name = "FILE")]
+    agent_config: Option<PathBuf>,
     #[arg(long)]
     temperature: Option<f64>,
     /// Completion tokens per model call.
@@ -49,9 +53,13 @@ pub struct AgentArgs {
     /// Stop when the run (sub-calls included) has used this many tokens.
     #[arg(long)]
     max_total_tokens: Option<u64>,
-    /// Stop after this many seconds.
+    /// Stop after this many seconds, cancelling whatever is in flight (exit code 6).
     #[arg(long)]
     wall_time: Option<f64>,
+    /// Tokens of context every request must fit in [default: what the server reports for
+    /// the model, else 32768].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(256..))]
+    context_tokens: Option<u32>,
     /// Stop when the cost reaches this many dollars (needs the prices).
     #[arg(long)]
     max_cost: Option<f64>,
@@ -67,8 +75,14 @@ pub struct AgentArgs {
     /// Base URL of the stronger model [default: --base-url].
     #[arg(long)]
     escalate_base_url: Option<String>,
-    #[arg(long, default_value_t = 3)]
-    escalate_after: u32,
+    /// The NAME of the environment variable holding the stronger model's API key [default:
+    /// the root's key when both ask the same server, else none].
+    #[arg(long, value_name = "VAR")]
+    escalate_api_key_env: Option<String>,
+    /// Failed steps in a row before the escalation model takes over [default: the agent
+    /// config's, else 3].
+    #[arg(long)]
+    escalate_after: Option<u32>,
     /// Refuse FINAL until the code has called a tool or explored.
     #[arg(long)]
     require_exploration: bool,
@@ -81,6 +95,34 @@ pub struct AgentArgs {
     /// Where to write the trajectory [default: toolhost-runs/agent-<time>-<run id>.jsonl].
     #[arg(long, value_name = "FILE")]
     trajectory: Option<PathBuf>,
+    /// How the model hands over code: fenced ```python blocks, or calls of a `python`
+    /// function offered through the request's `tools` field (native tool calling).
+    #[arg(long, value_enum, default_value_t = ProtocolArg::Fences)]
+    protocol: ProtocolArg,
+    /// Ask for whole replies instead of streamed ones (SSE); servers that refuse
+    /// streaming get whole-reply requests anyway.
+    #[arg(long)]
+    no_stream: bool,
+    /// Show progress on stderr (step, tokens, tool calls, a spinner): when stderr is a
+    /// terminal (auto), always, or never.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    progress: ProgressArg,
+    /// No progress display (same as --progress never).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ProtocolArg {
+    Fences,
+    Tools,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+enum ProgressArg {
+    Auto,
+    Always,
+    Never,
 }
 
 fn api_key() -> Option<String> {
@@ -94,12 +136,36 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         return replay(cli, file, dispatcher).await;
     }
     let task = args.task.clone().unwrap_or_default();
-    if args.max_cost.is_some() && args.price_prompt.is_none() {
-        eprintln!(
-            "toolhost agent: --max-cost needs the prices: give --price-prompt and --price-completion (dollars per million tokens)"
-        );
+    if let Some(w) = args.wall_time
+        && !(w.is_finite() && w > 0.0)
+    {
+        eprintln!("toolhost agent: --wall-time must be a positive number of seconds, not {w}");
         return ExitCode::Usage;
     }
+    let file_roles = match &args.agent_config {
+        Some(path) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!(
+                        "toolhost agent: cannot read --agent-config {}: {e}",
+                        path.display()
+                    );
+                    return ExitCode::Usage;
+                }
+            };
+            match crate::registry::parse_agent_config(&text, path) {
+                Ok(s) => s,
+                Err(e) => {
+                    for p in &e.problems {
+                        eprintln!("toolhost agent: {p}");
+                    }
+                    return ExitCode::Usage;
+                }
+            }
+        }
+        None => dispatcher.registry().agent.clone(),
+    };
     let stop = if args.no_stop {
         Vec::new()
     } else if args.stop.is_empty() {
@@ -107,22 +173,41 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
     } else {
         args.stop.clone()
     };
-    let primary = ModelEndpoint {
+    let root_flags = RootFlags {
         base_url: args.base_url.clone(),
         model: args.model.clone(),
         api_key: api_key(),
         temperature: args.temperature,
         max_tokens: args.max_tokens,
-        stop,
+        prices: args
+            .price_prompt
+            .zip(args.price_completion)
+            .map(|(p, c)| Prices {
+                prompt_per_million: p,
+                completion_per_million: c,
+            }),
     };
-    let escalation = args.escalate_model.as_ref().map(|model| {
-        let mut stronger = primary.clone();
-        stronger.model = model.clone();
-        if let Some(url) = &args.escalate_base_url {
-            stronger.base_url = url.clone();
+    let escalation_flags = EscalationFlags {
+        model: args.escalate_model.clone(),
+        base_url: args.escalate_base_url.clone(),
+        api_key_env: args.escalate_api_key_env.clone(),
+        after: args.escalate_after,
+    };
+    let roles = match agent::resolve_roles(&file_roles, root_flags, escalation_flags, stop, |v| {
+        std::env::var(v).ok()
+    }) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("toolhost agent: {e}");
+            return ExitCode::Usage;
         }
-        (stronger, args.escalate_after.max(1))
-    });
+    };
+    if args.max_cost.is_some() && roles.root_prices.is_none() {
+        eprintln!(
+            "toolhost agent: --max-cost needs the prices: give --price-prompt and --price-completion (dollars per million tokens), or `prices` for the root role in the agent config"
+        );
+        return ExitCode::Usage;
+    }
     // The run id is in the default name, so two runs in the same second never share a file.
     let run_id = agent::new_run_id();
     let trajectory = args.trajectory.clone().unwrap_or_else(|| {
@@ -132,9 +217,29 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             .unwrap_or(0);
         PathBuf::from("toolhost-runs").join(format!("agent-{secs}-{run_id}.jsonl"))
     });
+    let progress = if args.quiet {
+        ProgressArg::Never
+    } else {
+        args.progress
+    };
+    let view = match progress {
+        ProgressArg::Never => None,
+        ProgressArg::Auto => Some(ProgressView::new(false)).filter(|v| !v.is_hidden()),
+        ProgressArg::Always => Some(ProgressView::new(true)),
+    }
+    .map(std::sync::Arc::new);
     let config = AgentConfig {
-        primary,
-        escalation,
+        primary: roles.root,
+        escalation: roles
+            .escalation
+            .as_ref()
+            .map(|(e, after, _)| (e.clone(), *after)),
+        sub_query: roles.sub_query.as_ref().map(|(e, _)| e.clone()),
+        role_prices: RolePrices {
+            sub_query: roles.sub_query.as_ref().and_then(|(_, p)| *p),
+            escalation: roles.escalation.as_ref().and_then(|(_, _, p)| *p),
+        },
+        context_tokens: args.context_tokens,
         retry: RetryPolicy {
             request_timeout: Duration::from_secs_f64(args.request_timeout.max(0.001)),
             max_retries: args.max_retries,
@@ -145,13 +250,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             max_total_tokens: args.max_total_tokens,
             wall_time: args.wall_time.map(Duration::from_secs_f64),
             max_cost: args.max_cost,
-            prices: args
-                .price_prompt
-                .zip(args.price_completion)
-                .map(|(p, c)| Prices {
-                    prompt_per_million: p,
-                    completion_per_million: c,
-                }),
+            prices: roles.root_prices,
         },
         require_exploration: args.require_exploration,
         max_depth: args.max_depth,
@@ -159,13 +258,27 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         trajectory: Some(trajectory.clone()),
         run_id: Some(run_id),
         python_limits: dispatcher.python_limits(),
-        on_event: Some(agent::EventSink(std::sync::Arc::new(|event| match event {
-            agent::AgentEvent::Escalated { from, to, reason } => {
-                eprintln!("toolhost agent: switching from {from} to {to} after {reason}")
+        on_event: Some(agent::EventSink(std::sync::Arc::new({
+            let view = view.clone();
+            move |event| match (&view, event) {
+                (Some(view), _) => view.show(event),
+                (None, AgentEvent::Escalated { from, to, reason }) => {
+                    eprintln!("toolhost agent: switching from {from} to {to} after {reason}")
+                }
+                (None, _) => {}
             }
         }))),
+        protocol: match args.protocol {
+            ProtocolArg::Fences => Protocol::Fences,
+            ProtocolArg::Tools => Protocol::Tools,
+        },
+        stream: !args.no_stream,
     };
-    let report = match agent::run(&task, config, dispatcher).await {
+    let report = agent::run(&task, config, dispatcher).await;
+    if let Some(view) = &view {
+        view.finish();
+    }
+    let report = match report {
         Ok(r) => r,
         Err(e) => {
             eprintln!("toolhost agent: {e}");
@@ -187,6 +300,12 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         }
     }
     let u = report.usage;
+    if let Some(what) = &report.interrupted {
+        eprintln!(
+            "toolhost agent: the wall-time budget ran out after {:.2} s, while {what}; everything in flight was cancelled",
+            report.elapsed_ms / 1e3
+        );
+    }
     eprintln!(
         "toolhost agent: stopped because {} after {} steps; {} model calls, tokens: {} prompt + {} completion = {}{}; trajectory: {}",
         report.stop_reason,
@@ -204,6 +323,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
     match report.stop_reason {
         StopReason::Final => ExitCode::Ok,
         StopReason::Backend(_) => ExitCode::Host,
+        StopReason::WallTime => ExitCode::WallTime,
         _ => ExitCode::ToolFailed,
     }
 }

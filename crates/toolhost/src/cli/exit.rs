@@ -11,6 +11,9 @@ pub enum ExitCode {
     InvalidInput = 3,
     /// The tool ran and failed, or was stopped.
     ToolFailed = 4,
+    // 5 is `busy` (the sandbox hardening's new error).
+    /// `agent --wall-time` ran out; work in flight was cancelled.
+    WallTime = 6,
 }
 
 impl ExitCode {

@@ -49,7 +49,8 @@ Examples:
 
 Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
             3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
-            output_too_large, denied; a script failed; `build`: the crate did not compile).";
+            output_too_large, denied; a script failed; `build`: the crate did not compile),
+            6 `agent --wall-time` ran out (work in flight was cancelled).";
 
 #[derive(Parser, Debug)]
 #[command(name = "toolhost", version, about = "Run computational tools, written as WebAssembly components, in a sandbox", after_help = EXAMPLES)]
@@ -129,7 +130,11 @@ pub fn main() -> i32 {
             return ExitCode::Host as i32;
         }
     };
-    runtime.block_on(dispatch_command(cli)) as i32
+    let code = runtime.block_on(dispatch_command(cli)) as i32;
+    // Work a command abandoned (an agent stopped by --wall-time mid-compile) must not hold
+    // the exit: wait for blocking tasks only briefly.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
 }
 
 /// The library reports through `tracing`; the CLI shows toolhost's own events on stderr
