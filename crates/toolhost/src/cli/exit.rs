@@ -11,6 +11,8 @@ pub enum ExitCode {
     InvalidInput = 3,
     /// The tool ran and failed, or was stopped.
     ToolFailed = 4,
+    /// Every sandbox slot stayed busy: the call did not run; trying again may succeed.
+    Busy = 5,
 }
 
 impl ExitCode {
@@ -29,6 +31,7 @@ impl ExitCode {
             | ErrorCode::PinMismatch
             | ErrorCode::ContractMismatch
             | ErrorCode::Internal => ExitCode::Host,
+            ErrorCode::Busy => ExitCode::Busy,
         }
     }
 }

@@ -44,7 +44,8 @@ Examples:
 
 Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
             3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
-            output_too_large, denied; a script failed; `build`: the crate did not compile).";
+            output_too_large, denied; a script failed; `build`: the crate did not compile),
+            5 busy (every sandbox slot stayed taken; the call did not run: try again).";
 
 #[derive(Parser, Debug)]
 #[command(name = "toolhost", version, about = "Run computational tools, written as WebAssembly components, in a sandbox", after_help = EXAMPLES)]
