@@ -24,6 +24,8 @@ pub struct DirView {
     pub host: String,
     pub guest: String,
     pub mode: DirMode,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub symlinks: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +77,7 @@ pub fn grants_view(entry: &ToolEntry) -> GrantsView {
                 host: d.host.display().to_string(),
                 guest: d.guest.clone(),
                 mode: d.mode,
+                symlinks: d.symlinks,
             })
             .collect(),
         env: entry.grants.env.clone(),

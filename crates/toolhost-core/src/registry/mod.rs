@@ -168,6 +168,9 @@ pub struct DirGrant {
     /// The path the tool opens it by (absolute, e.g. `/data`).
     pub guest: String,
     pub mode: DirMode,
+    /// Whether the tool may create symbolic links in it (read-write grants only). Off by
+    /// default: a link the tool leaves could lead other programs on the host outside it.
+    pub symlinks: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]

@@ -80,6 +80,8 @@ struct RawDir {
     guest: Option<String>,
     #[serde(default = "read_only")]
     mode: DirMode,
+    #[serde(default)]
+    symlinks: bool,
 }
 
 fn read_only() -> DirMode {
@@ -390,10 +392,18 @@ impl Checker {
                 );
                 continue;
             }
+            if dir.symlinks && dir.mode != DirMode::ReadWrite {
+                self.problem(
+                    &at("dirs", i),
+                    "`symlinks: true` needs a read-write grant (`mode: read-write`)".to_owned(),
+                );
+                continue;
+            }
             grants.dirs.push(DirGrant {
                 host,
                 guest,
                 mode: dir.mode,
+                symlinks: dir.symlinks,
             });
         }
         for (i, name) in raw.env.into_iter().enumerate() {

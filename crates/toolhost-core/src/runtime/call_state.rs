@@ -2,8 +2,10 @@
 //! unless granted), the outbound-HTTP hooks that enforce its network grants, the memory
 //! limiter, captured stdio and the tool's log records.
 
+use std::path::PathBuf;
 use std::sync::Arc;
-use wasmtime::component::ResourceTable;
+use wasmtime::component::{Resource, ResourceTable};
+use wasmtime_wasi::filesystem::Descriptor;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
@@ -49,6 +51,8 @@ pub struct CallState {
     logs_dropped: u64,
     pub stdout: CapturedStream,
     pub stderr: CapturedStream,
+    /// Host directories of the grants that let the tool create symlinks.
+    symlink_dirs: Vec<PathBuf>,
     tool: Arc<str>,
     events: Option<CallEvents>,
 }
@@ -102,6 +106,12 @@ impl CallState {
             logs_dropped: 0,
             stdout,
             stderr,
+            symlink_dirs: grants
+                .dirs
+                .iter()
+                .filter(|d| d.symlinks && d.mode == DirMode::ReadWrite)
+                .map(|d| d.host.clone())
+                .collect(),
             tool,
             events,
         })
@@ -149,6 +159,11 @@ impl CallState {
                 },
             );
         }
+    }
+
+    /// Whether the tool may create a symlink in the directory `dir`.
+    pub fn may_symlink_in(&self, dir: &Resource<Descriptor>) -> bool {
+        super::symlinks::allowed(&self.table, &self.symlink_dirs, dir)
     }
 
     /// The first network rule the host enforced against the tool during the call.

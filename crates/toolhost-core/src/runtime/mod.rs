@@ -13,6 +13,7 @@ mod host_imports;
 mod lift;
 mod limits;
 mod outbound;
+mod symlinks;
 mod ticker;
 
 use std::sync::{Arc, OnceLock};
@@ -92,6 +93,7 @@ impl Runtime {
         let (engine, allocator) = engine::build_engine()?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        symlinks::add_to_linker(&mut linker)?;
         host_imports::add_to_linker(&mut linker)?;
         let cache = CompileCache::new(&engine, cache_dir);
         let ticker = ticker::EpochTicker::start(engine.clone())?;

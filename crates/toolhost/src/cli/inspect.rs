@@ -163,8 +163,11 @@ fn render(d: &ToolDescription) -> String {
         s.push_str("Grants:\n");
         for dir in &g.dirs {
             s.push_str(&format!(
-                "  dir {} -> {} ({:?})\n",
-                dir.host, dir.guest, dir.mode
+                "  dir {} -> {} ({:?}{})\n",
+                dir.host,
+                dir.guest,
+                dir.mode,
+                if dir.symlinks { ", symlinks" } else { "" }
             ));
         }
         if !g.env.is_empty() {
