@@ -4,6 +4,7 @@
 mod describe;
 mod observer;
 mod scripts;
+mod slots;
 mod validate;
 
 use serde::Serialize;
@@ -13,7 +14,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::OnceCell;
 
 pub use describe::{Example, GrantsView, LimitsView, ToolDescription};
 pub use observer::CallObserver;
@@ -75,7 +76,7 @@ struct Inner {
     registry: ToolRegistry,
     runtime: Runtime,
     tools: Mutex<HashMap<String, Arc<OnceCell<Arc<LoadedTool>>>>>,
-    permits: Semaphore,
+    slots: slots::Slots,
     scripts: Option<Runner>,
     /// `script_NAME` for each of the registry's scripts, in order.
     script_tool_names: Vec<String>,
@@ -110,7 +111,7 @@ impl Dispatcher {
                 registry,
                 runtime,
                 tools: Mutex::new(HashMap::new()),
-                permits: Semaphore::new(crate::runtime::MAX_CONCURRENT_INSTANCES as usize),
+                slots: slots::Slots::new(),
             }),
         })
     }
@@ -137,10 +138,11 @@ impl Dispatcher {
     ) -> Result<ToolOutput, ToolError> {
         let loaded = self.load(tool).await?;
         validate::check(&loaded.validator, tool, &args)?;
-        let _permit =
-            self.inner.permits.acquire().await.map_err(|_| {
-                ToolError::new(ErrorCode::Internal, "the dispatcher is shutting down")
-            })?;
+        let _slot = self
+            .inner
+            .slots
+            .take(tool, loaded.entry.limits.timeout)
+            .await?;
         let started = Instant::now();
         let policy = CallPolicy {
             tool: Arc::from(tool),
@@ -281,7 +283,15 @@ impl Dispatcher {
             grants: &entry.grants,
             events: None,
         };
-        let raw = runtime.describe(&component, policy).await?;
+        // describe instantiates too: it waits in line for a slot like any call.
+        let raw = {
+            let _slot = self
+                .inner
+                .slots
+                .take(&entry.name, entry.limits.timeout)
+                .await?;
+            runtime.describe(&component, policy).await?
+        };
         let bad_schema = |what: &str, e: String| {
             ToolError::new(
                 ErrorCode::ContractMismatch,
