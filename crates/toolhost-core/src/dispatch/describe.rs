@@ -17,6 +17,7 @@ pub struct LimitsView {
     pub memory_mb: u64,
     pub max_output_bytes: u64,
     pub max_response_bytes: u64,
+    pub max_component_mb: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +65,7 @@ pub fn limits_view(entry: &ToolEntry) -> LimitsView {
         memory_mb: entry.limits.memory_bytes >> 20,
         max_output_bytes: entry.limits.max_output_bytes,
         max_response_bytes: entry.limits.max_response_bytes,
+        max_component_mb: entry.limits.max_component_bytes >> 20,
     }
 }
 

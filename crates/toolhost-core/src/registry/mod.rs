@@ -138,6 +138,8 @@ pub struct SandboxLimits {
     /// Total bytes of HTTP response bodies one call may receive (all requests and
     /// redirect hops together), counted by the host.
     pub max_response_bytes: u64,
+    /// The largest component file the host reads for this tool; checked before reading.
+    pub max_component_bytes: u64,
 }
 
 impl Default for SandboxLimits {
@@ -147,6 +149,7 @@ impl Default for SandboxLimits {
             memory_bytes: 256 << 20,
             max_output_bytes: 4 << 20,
             max_response_bytes: 4 << 20,
+            max_component_bytes: 256 << 20,
         }
     }
 }

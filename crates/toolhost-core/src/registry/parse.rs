@@ -21,6 +21,7 @@ pub const BUILTIN_REGISTRY_YAML: &str = include_str!("../../../../tool_registry.
 const MAX_TIMEOUT_MS: u64 = 3_600_000;
 const MAX_MEMORY_MB: u64 = 4096;
 const MAX_OUTPUT_BYTES: u64 = 1 << 30;
+const MAX_COMPONENT_MB: u64 = 4096;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +61,7 @@ struct RawLimits {
     memory_mb: Option<u64>,
     max_output_bytes: Option<u64>,
     max_response_bytes: Option<u64>,
+    max_component_mb: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -163,10 +165,12 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
                 ),
             );
         }
+        let limits = checker.limits(defaults, raw_tool.limits, &at("limits"));
         let component = checker.component(
             &raw_tool.component,
             base_dir,
             file.is_some(),
+            limits.max_component_bytes,
             &at("component"),
         );
         let sha256 = raw_tool.sha256.as_deref().and_then(|pin| {
@@ -184,7 +188,6 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
                 None
             }
         });
-        let limits = checker.limits(defaults, raw_tool.limits, &at("limits"));
         let grants = checker.grants(raw_tool.grants, base_dir, i);
         let positions = EntryPositions {
             entry: checker.position(&[Seg::Key("tools"), Seg::Index(i)]),
@@ -263,6 +266,7 @@ impl Checker {
         text: &str,
         base_dir: &Path,
         from_file: bool,
+        max_bytes: u64,
         at: &[Seg],
     ) -> Option<ComponentSource> {
         if let Some(name) = text.strip_prefix("builtin:") {
@@ -291,6 +295,19 @@ impl Checker {
         }
         let path = base_dir.join(text);
         match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() && m.len() > max_bytes => {
+                self.problem(
+                    at,
+                    format!(
+                        "component `{}` is {} bytes, over the {} MiB limit on component files \
+                         (raise it with `limits: {{max_component_mb: N}}`)",
+                        path.display(),
+                        m.len(),
+                        max_bytes >> 20
+                    ),
+                );
+                None
+            }
             Ok(m) if m.is_file() => Some(ComponentSource::File(path)),
             Ok(_) => {
                 self.problem(at, format!("component `{}` is not a file", path.display()));
@@ -326,6 +343,10 @@ impl Checker {
         if let Some(bytes) = self.in_range(at, "max_response_bytes", max_response, MAX_OUTPUT_BYTES)
         {
             limits.max_response_bytes = bytes;
+        }
+        let max_component = raw.max_component_mb;
+        if let Some(mb) = self.in_range(at, "max_component_mb", max_component, MAX_COMPONENT_MB) {
+            limits.max_component_bytes = mb << 20;
         }
         limits
     }

@@ -150,11 +150,13 @@ fn render(d: &ToolDescription) -> String {
         }
     }
     s.push_str(&format!(
-        "\nLimits: timeout_ms={} memory_mb={} max_output_bytes={} max_response_bytes={}\n",
+        "\nLimits: timeout_ms={} memory_mb={} max_output_bytes={} max_response_bytes={} \
+         max_component_mb={}\n",
         d.limits.timeout_ms,
         d.limits.memory_mb,
         d.limits.max_output_bytes,
-        d.limits.max_response_bytes
+        d.limits.max_response_bytes,
+        d.limits.max_component_mb
     ));
     let g = &d.grants;
     if g.dirs.is_empty() && g.env.is_empty() && g.network.is_empty() {
