@@ -27,7 +27,7 @@ pub struct SharedComponent {
     pub input_schema: Value,
     pub output_schema: Option<Value>,
     pub examples: Vec<Example>,
-    pub validator: jsonschema::Validator,
+    pub validator: super::validate::InputCheck,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]

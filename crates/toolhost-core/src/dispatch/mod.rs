@@ -4,6 +4,7 @@
 mod components;
 mod describe;
 mod observer;
+mod prune;
 mod scripts;
 mod slots;
 mod validate;

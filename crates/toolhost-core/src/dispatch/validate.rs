@@ -1,60 +1,180 @@
 //! Arguments are checked against the tool's JSON Schema before any component runs.
 
-use jsonschema::Validator;
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
 use serde_json::{Value, json};
+use std::fmt::Write as _;
 
+use super::prune::Pruning;
 use crate::error::{ErrorCode, ToolError};
 
 /// Errors listed per call; the rest are counted.
-const MAX_REPORTED: usize = 10;
+const MAX_LISTED: usize = 20;
+/// Characters of a bad value quoted in a message.
+const MAX_QUOTED_CHARS: usize = 100;
+/// Characters of one error's message (a long list of unexpected keys, say).
+const MAX_MESSAGE_CHARS: usize = 300;
+/// Inputs with more values than this are not checked in full for the list of errors:
+/// jsonschema builds every error (each `oneOf` branch's too) before returning any, which
+/// for a large input can take many seconds and gigabytes. They are diagnosed on a pruned
+/// copy of about this many values (prune.rs), or stop at their first error.
+const MAX_VALUES_LISTED_IN_FULL: usize = 2_000;
 
-pub fn compile(schema: &Value) -> Result<Validator, String> {
-    jsonschema::validator_for(schema).map_err(|e| format!("invalid input schema: {e}"))
+/// A tool's input schema, compiled, and how large inputs are pruned to diagnose them.
+pub struct InputCheck {
+    validator: Validator,
+    pruning: Option<Pruning>,
 }
 
-/// `Err` names every offending field by JSON pointer and says what was expected.
-pub fn check(validator: &Validator, tool: &str, args: &Value) -> Result<(), ToolError> {
+pub fn compile(schema: &Value) -> Result<InputCheck, String> {
+    Ok(InputCheck {
+        validator: jsonschema::validator_for(schema)
+            .map_err(|e| format!("invalid input schema: {e}"))?,
+        pruning: Pruning::for_schema(schema),
+    })
+}
+
+/// `Err` names the first offending fields by JSON pointer and says what was expected: at
+/// most [`MAX_LISTED`], each with its bad value cut short, so that any input, however large
+/// or wrong, gets a short error quickly.
+pub fn check(input: &InputCheck, tool: &str, args: &Value) -> Result<(), ToolError> {
+    let validator = &input.validator;
     // The common case, cheaply: no error values are built for a valid input.
     if validator.is_valid(args) {
         return Ok(());
     }
-    let errors: Vec<(String, String)> = validator
-        .iter_errors(args)
-        .map(|e| {
-            let pointer = e.instance_path().as_str();
-            let pointer = if pointer.is_empty() {
-                "/".to_owned()
-            } else {
-                pointer.to_owned()
-            };
-            (pointer, e.to_string())
-        })
-        .collect();
-    if errors.is_empty() {
+    let (listed, total) =
+        if count_values(args, MAX_VALUES_LISTED_IN_FULL + 1) <= MAX_VALUES_LISTED_IN_FULL {
+            let (listed, total) = first_errors(validator, args);
+            (listed, Some(total))
+        } else {
+            (large_input_errors(input, args), None)
+        };
+    if listed.is_empty() {
         return Ok(());
     }
-    let shown: Vec<String> = errors
-        .iter()
-        .take(MAX_REPORTED)
-        .map(|(p, m)| format!("at {p}: {m}"))
-        .collect();
-    let more = errors.len().saturating_sub(MAX_REPORTED);
+    let shown: Vec<String> = listed.iter().map(|(p, m)| format!("at {p}: {m}")).collect();
     let mut message = format!("invalid arguments for '{tool}': {}", shown.join("; "));
-    if more > 0 {
-        message.push_str(&format!(" (and {more} more)"));
+    match total {
+        Some(total) if total > listed.len() => {
+            let _ = write!(message, " (and {} more)", total - listed.len());
+        }
+        Some(_) => {}
+        None => {
+            message.push_str(" (the input is large: errors were looked for in its first values)")
+        }
     }
-    message.push_str(&format!(
+    let _ = write!(
+        message,
         " (see `toolhost describe {tool}` for the input schema)"
-    ));
+    );
     let details = json!({
-        "errors": errors
+        "errors": listed
             .iter()
             .map(|(p, m)| json!({ "pointer": p, "message": m }))
             .collect::<Vec<_>>(),
+        "total": total,
     });
     Err(ToolError::new(ErrorCode::InvalidInput, message)
         .for_tool(tool)
         .with_details(details))
+}
+
+/// Up to [`MAX_LISTED`] errors, and how many there are.
+fn first_errors(validator: &Validator, args: &Value) -> (Vec<(String, String)>, usize) {
+    let mut total = 0;
+    let mut listed = Vec::new();
+    for e in validator.iter_errors(args) {
+        total += 1;
+        if listed.len() < MAX_LISTED {
+            listed.push(describe(&e));
+        }
+    }
+    (listed, total)
+}
+
+/// The errors of a pruned copy when the schema allows it (prune.rs); otherwise, or when
+/// the copy shows none, the first error jsonschema finds in the whole input.
+fn large_input_errors(input: &InputCheck, args: &Value) -> Vec<(String, String)> {
+    if let Some(pruning) = &input.pruning {
+        let copy = pruning.prune(args, MAX_VALUES_LISTED_IN_FULL);
+        let listed: Vec<_> = input
+            .validator
+            .iter_errors(&copy)
+            // Branches the copy made pass: not an error of the input.
+            .filter(|e| !matches!(e.kind(), ValidationErrorKind::OneOfMultipleValid { .. }))
+            .take(MAX_LISTED)
+            .map(|e| describe(&e))
+            .collect();
+        if !listed.is_empty() {
+            return listed;
+        }
+    }
+    input
+        .validator
+        .validate(args)
+        .err()
+        .iter()
+        .map(describe)
+        .collect()
+}
+
+/// The error's JSON pointer and its message, the bad value quoted short.
+fn describe(e: &ValidationError<'_>) -> (String, String) {
+    let pointer = e.instance_path().as_str();
+    let pointer = if pointer.is_empty() {
+        "/".to_owned()
+    } else {
+        pointer.to_owned()
+    };
+    let message = e.masked_with(quote(e.instance())).to_string();
+    (pointer, cut(message, MAX_MESSAGE_CHARS))
+}
+
+/// `value` as compact JSON, cut to about [`MAX_QUOTED_CHARS`]; only that much of it is
+/// ever written out.
+fn quote(value: &Value) -> String {
+    struct Capped(String);
+    impl std::io::Write for Capped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() > MAX_QUOTED_CHARS * 4 {
+                return Err(std::io::Error::other("enough"));
+            }
+            self.0.push_str(&String::from_utf8_lossy(buf));
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Capped(String::new());
+    let _ = serde_json::to_writer(&mut out, value);
+    cut(out.0, MAX_QUOTED_CHARS)
+}
+
+fn cut(text: String, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text,
+        Some((at, _)) => format!("{}…", &text[..at]),
+    }
+}
+
+/// How many values `value` holds (itself and everything inside), counting up to `stop`.
+fn count_values(value: &Value, stop: usize) -> usize {
+    let mut count = 0;
+    let mut pending = vec![value];
+    while let Some(v) = pending.pop() {
+        count += 1;
+        if count >= stop {
+            break;
+        }
+        match v {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) => pending.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
 }
 
 #[cfg(test)]
@@ -88,5 +208,33 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn many_errors_are_listed_twenty_at_most_with_their_values_cut_short() {
+        let schema = json!({ "type": "array", "items": { "type": "number" } });
+        let v = compile(&schema).unwrap();
+        let long = "x".repeat(10_000);
+        let e = check(&v, "t", &json!(vec![long.as_str(); 50])).unwrap_err();
+        let details = e.details.unwrap();
+        let errors = details["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 20);
+        assert_eq!(details["total"], 50);
+        assert_eq!(errors[0]["pointer"], "/0");
+        assert!(
+            errors[0]["message"].as_str().unwrap().len() < 200,
+            "{errors:?}"
+        );
+        assert!(e.message.contains("(and 30 more)"), "{}", e.message);
+        // A large input is diagnosed on its first values.
+        let e = check(&v, "t", &json!(vec!["x"; 100_000])).unwrap_err();
+        let details = e.details.unwrap();
+        assert_eq!(details["errors"].as_array().unwrap().len(), 20);
+        assert_eq!(details["total"], Value::Null);
+        // Under a schema that cannot be pruned, it stops at its first error.
+        let v = compile(&json!({ "not": { "type": "string" }, "items": { "type": "number" } }))
+            .unwrap();
+        let e = check(&v, "t", &json!(vec!["x"; 100_000])).unwrap_err();
+        assert_eq!(e.details.unwrap()["errors"].as_array().unwrap().len(), 1);
     }
 }
