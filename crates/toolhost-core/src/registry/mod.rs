@@ -2,6 +2,7 @@
 //! grants each call runs with. The YAML is parsed into these types once; policy is applied
 //! from them (never from raw YAML) by the runtime.
 
+mod depth;
 mod error;
 mod locate;
 mod network;

@@ -107,6 +107,17 @@ pub fn load_file(path: &Path) -> Result<ToolRegistry, RegistryError> {
 /// means the built-in registry, whose tools may only be built-ins.
 pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, RegistryError> {
     let owned_file = file.map(Path::to_path_buf);
+    if let Err(at) = super::depth::check(text) {
+        return Err(RegistryError::single(
+            owned_file,
+            Some(at),
+            format!(
+                "the YAML nests more than {} levels deep here; a registry needs a few, so \
+                 it is refused before parsing",
+                super::depth::MAX_DEPTH
+            ),
+        ));
+    }
     let raw: RawRegistry = serde_yaml::from_str(text).map_err(|e| {
         let position = e.location().map(|l| Position {
             line: l.line(),
