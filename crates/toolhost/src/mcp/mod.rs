@@ -3,6 +3,7 @@
 
 mod convert;
 mod handler;
+mod headers;
 mod scripts;
 mod watch;
 
@@ -78,7 +79,9 @@ async fn serve_http(
     let factory = Arc::new(server);
     let service: StreamableHttpService<ToolhostMcp, LocalSessionManager> =
         StreamableHttpService::new(move || Ok((*factory).clone()), Default::default(), config);
-    let router = axum::Router::new().nest_service("/mcp", service);
+    let router = axum::Router::new()
+        .nest_service("/mcp", service)
+        .layer(axum::middleware::from_fn(headers::refuse_duplicates));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
         "MCP over Streamable HTTP at http://{}/mcp",
