@@ -13,6 +13,7 @@ mod progress;
 mod repl;
 mod run;
 mod run_script;
+mod terminal;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -223,14 +224,25 @@ pub(crate) fn report_error(cli: &Cli, e: &ToolError) -> ExitCode {
     if cli.json {
         println!("{}", serde_json::json!({ "ok": false, "error": e }));
     } else {
-        eprintln!("error[{}]: {}", e.code, e.message);
+        // A tool's error message and logs are its text: shown, not obeyed, on a terminal.
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let shown = |text: &str| -> String {
+            if terminal {
+                terminal::printable(text).into_owned()
+            } else {
+                text.to_owned()
+            }
+        };
+        eprintln!("error[{}]: {}", e.code, shown(&e.message));
         if let Some(tool) = &e.tool {
             eprintln!("  tool: {tool}");
         }
         for record in &e.logs {
             eprintln!(
                 "  {:?} {:?}: {}",
-                record.source, record.level, record.message
+                record.source,
+                record.level,
+                shown(&record.message)
             );
         }
     }
