@@ -48,7 +48,7 @@ const MAX_HOSTCALL_BYTES: usize = 2 << 20;
 /// What a tool's `describe` may return in all; each schema may be at most
 /// [`MAX_SCHEMA_BYTES`].
 const MAX_DESCRIBE_BYTES: u64 = 4 << 20;
-pub const MAX_SCHEMA_BYTES: usize = 1 << 20;
+const MAX_SCHEMA_BYTES: usize = 1 << 20;
 
 /// What a component says about itself (`describe`), JSON still as text.
 #[derive(Debug, Clone)]
