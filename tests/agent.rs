@@ -13,13 +13,17 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use toolhost::agent::{self, AgentConfig, Budget, ModelEndpoint, RetryPolicy, StopReason};
 use toolhost::registry::ToolRegistry;
-use toolhost::repl::ReplLimits;
+use toolhost::repl::PythonLimits;
 use toolhost::{Dispatcher, DispatcherOptions};
 
 /// One scripted behaviour of the fake model server.
 #[derive(Clone)]
 enum Script {
     Reply(&'static str),
+    /// A reply with a `reasoning_content` field (as DeepSeek-style servers send).
+    Reasoning(&'static str, &'static str),
+    /// After this many milliseconds, "answer to <the last message>".
+    Echo(u64),
     Status(u16, Option<&'static str>),
     Hang,
     Malformed,
@@ -30,6 +34,13 @@ struct FakeState {
     script: Mutex<VecDeque<Script>>,
     /// Every request body received, in order.
     requests: Mutex<Vec<Value>>,
+    /// Cut each reply at the first of the request's stop strings and drop it, as
+    /// llama-server, vLLM and OpenAI do.
+    honour_stop: bool,
+    /// Answer any request carrying `stop` with a 400 naming it, as some OpenAI models do.
+    reject_stop: bool,
+    /// Send no `usage` (as some servers do).
+    omit_usage: bool,
 }
 
 async fn completions(
@@ -39,16 +50,35 @@ async fn completions(
 ) -> Response {
     let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     state.requests.lock().unwrap().push(json!({ "body": body, "auth": headers.get("authorization").map(|v| v.to_str().unwrap().to_owned()) }));
+    if state.reject_stop && body.get("stop").is_some() {
+        return (
+            StatusCode::BAD_REQUEST,
+            r#"{"error": {"message": "Unsupported parameter: 'stop' is not supported with this model.", "type": "invalid_request_error", "param": "stop", "code": "unsupported_parameter"}}"#,
+        )
+            .into_response();
+    }
     let next = state.script.lock().unwrap().pop_front();
+    let cut = |content: &'static str| -> String {
+        let stops = body["stop"].as_array().cloned().unwrap_or_default();
+        let at = stops
+            .iter()
+            .filter_map(|s| content.find(s.as_str().unwrap()))
+            .min()
+            .filter(|_| state.honour_stop);
+        content[..at.unwrap_or(content.len())].to_owned()
+    };
     match next {
-        Some(Script::Reply(content)) => {
-            let prompt = body["messages"].to_string().len() as u64 / 4;
-            let reply = json!({
-                "id": "x", "object": "chat.completion", "model": body["model"],
-                "choices": [{ "index": 0, "message": { "role": "assistant", "content": content }, "finish_reason": "stop" }],
-                "usage": { "prompt_tokens": prompt, "completion_tokens": 10, "total_tokens": prompt + 10 }
-            });
-            ([("content-type", "application/json")], reply.to_string()).into_response()
+        Some(Script::Reply(content)) => reply(&body, &cut(content), None, state.omit_usage),
+        Some(Script::Reasoning(content, reasoning)) => {
+            reply(&body, &cut(content), Some(reasoning), state.omit_usage)
+        }
+        Some(Script::Echo(ms)) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            let last = body["messages"].as_array().unwrap().last().unwrap()["content"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            reply(&body, &format!("answer to {last}"), None, state.omit_usage)
         }
         Some(Script::Status(code, retry_after)) => {
             let mut r = (
@@ -73,6 +103,24 @@ async fn completions(
     }
 }
 
+fn reply(body: &Value, content: &str, reasoning: Option<&str>, omit_usage: bool) -> Response {
+    let prompt = body["messages"].to_string().len() as u64 / 4;
+    let mut message = json!({ "role": "assistant", "content": content });
+    if let Some(r) = reasoning {
+        message["reasoning_content"] = json!(r);
+    }
+    let reply = json!({
+        "id": "x", "object": "chat.completion", "model": body["model"],
+        "choices": [{ "index": 0, "message": message, "finish_reason": "stop" }],
+        "usage": { "prompt_tokens": prompt, "completion_tokens": 10, "total_tokens": prompt + 10 }
+    });
+    let mut reply = reply;
+    if omit_usage {
+        reply.as_object_mut().unwrap().remove("usage");
+    }
+    ([("content-type", "application/json")], reply.to_string()).into_response()
+}
+
 struct FakeModel {
     state: Arc<FakeState>,
     base_url: String,
@@ -80,10 +128,15 @@ struct FakeModel {
 
 impl FakeModel {
     async fn start(script: Vec<Script>) -> Self {
-        let state = Arc::new(FakeState {
+        Self::start_with(FakeState {
             script: Mutex::new(script.into()),
             ..FakeState::default()
-        });
+        })
+        .await
+    }
+
+    async fn start_with(state: FakeState) -> Self {
+        let state = Arc::new(state);
         let app = axum::Router::new()
             .route("/v1/chat/completions", axum::routing::post(completions))
             .with_state(state.clone());
@@ -138,7 +191,8 @@ impl FakeModel {
             max_depth: 1,
             output_budget: 4000,
             trajectory: None,
-            repl_limits: ReplLimits::default(),
+            run_id: None,
+            python_limits: PythonLimits::default(),
             on_event: None,
         }
     }
@@ -155,9 +209,9 @@ fn dispatcher() -> Dispatcher {
     .unwrap()
 }
 
-const EXPLORE: &str = "Let me look.\n```rhai\nTOOLS().map(|t| t.name)\n```";
-const BROKEN_CALL: &str = "```rhai\nlet r = TOOL(\"calc\", #{expr: \"6*\"});\n```";
-const FIXED_CALL: &str = "```rhai\nlet r = TOOL(\"calc\", #{expr: \"6*7\"});\nprint(`six times seven is ${r.value}`);\nFINAL(r.value)\n```";
+const EXPLORE: &str = "Let me look.\n```python\n[t[\"name\"] for t in TOOLS()]\n```";
+const BROKEN_CALL: &str = "```python\nr = calc(expr=\"6*\")\n```";
+const FIXED_CALL: &str = "```python\nr = calc(expr=\"6*7\")\nprint(f\"six times seven is {r['value']}\")\nFINAL(r[\"value\"])\n```";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn explores_hits_an_error_fixes_it_and_answers() {
@@ -183,11 +237,10 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
     // The protocol: system prompt with the tools, stop at the closing fence, the key sent.
     let system = reqs[0]["messages"][0]["content"].as_str().unwrap();
     assert!(
-        system.contains("## calc")
-            && system.contains("\"expr\"")
-            && system.contains("FINAL(value)")
+        system.contains("calc(") && system.contains("expr") && system.contains("FINAL(answer)"),
+        "{system}"
     );
-    assert_eq!(reqs[0]["stop"][0], "\n```\n");
+    assert!(reqs[0].get("stop").is_none(), "no stop strings by default");
     assert_eq!(
         model.state.requests.lock().unwrap()[0]["auth"],
         "Bearer sk-test"
@@ -196,12 +249,12 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
     assert!(
         model
             .feedback(1)
-            .contains(r#"=> ["bayesopt","calc","data","echo","mcmc","plot_sixel","render_math","stats","web_fetch"]"#),
+            .contains(r#"=> ['bayesopt', 'calc', 'data', 'echo', 'mcmc', 'plot_sixel', 'render_math', 'stats', 'web_fetch']"#),
         "{}",
         model.feedback(1)
     );
     assert!(
-        model.feedback(2).contains("invalid_input error from calc"),
+        model.feedback(2).contains("ToolError") && model.feedback(2).contains("invalid_input"),
         "{}",
         model.feedback(2)
     );
@@ -224,13 +277,7 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
 
     // Replay: the same code gives the same tool results and answer, with no model.
     let path = dir.path().join("run.jsonl");
-    let handle = tokio::runtime::Handle::current();
-    let d = dispatcher();
-    let p = path.clone();
-    let replayed = tokio::task::spawn_blocking(move || agent::replay(&p, d, handle))
-        .await
-        .unwrap()
-        .unwrap();
+    let replayed = agent::replay(&path, dispatcher()).await.unwrap();
     assert!(replayed.matches(), "{:?}", replayed.mismatches);
     assert_eq!(
         (replayed.steps_replayed, replayed.tool_calls_checked),
@@ -241,13 +288,42 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
         .unwrap()
         .replace("\"value\":42.0", "\"value\":41.0");
     std::fs::write(&path, tampered).unwrap();
-    let handle = tokio::runtime::Handle::current();
-    let d = dispatcher();
-    let replayed = tokio::task::spawn_blocking(move || agent::replay(&path, d, handle))
-        .await
-        .unwrap()
-        .unwrap();
+    let replayed = agent::replay(&path, dispatcher()).await.unwrap();
     assert!(!replayed.matches());
+}
+
+/// Tools go into the prompt as one-line Python signatures (details through help()), so
+/// the first request fits the 4k/8k contexts local servers default to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_request_for_the_built_in_registry_is_at_most_8000_characters() {
+    let model = FakeModel::start(vec![Script::Reply("```python\nFINAL(1)\n```")]).await;
+    let report = agent::run("What is 6 times 7?", model.config(), dispatcher())
+        .await
+        .unwrap();
+    assert_eq!(report.stop_reason, StopReason::Final);
+    let first = &model.requests()[0];
+    let messages = first["messages"].as_array().unwrap();
+    let chars: usize = messages
+        .iter()
+        .map(|m| m["content"].as_str().unwrap().chars().count())
+        .sum();
+    let system = messages[0]["content"].as_str().unwrap();
+    // Every built-in tool is there, as a signature.
+    for tool in [
+        "bayesopt(",
+        "calc(",
+        "data(",
+        "echo(",
+        "mcmc(",
+        "plot_sixel(",
+        "render_math(",
+        "stats(",
+        "web_fetch(",
+    ] {
+        assert!(system.contains(tool), "{tool} missing:\n{system}");
+    }
+    println!("first request: {chars} characters");
+    assert!(chars <= 8000, "{chars} characters:\n{system}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -255,7 +331,7 @@ async fn a_model_that_never_writes_code_is_told_why_and_stopped_by_the_step_budg
     let model = FakeModel::start(vec![
         Script::Reply("The answer is 4."),
         Script::Reply("FINAL(4)"),
-        Script::Reply("```python\nprint(4)\n```"),
+        Script::Reply("```javascript\nprint(4)\n```"),
     ])
     .await;
     let mut config = model.config();
@@ -273,11 +349,11 @@ async fn server_faults_are_retried_and_client_faults_fail_fast() {
     // 500 then success; malformed JSON then success; 429 with Retry-After then success.
     let model = FakeModel::start(vec![
         Script::Status(500, None),
-        Script::Reply("```rhai\nlet a = 1;\n```"),
+        Script::Reply("```python\na = 1\n```"),
         Script::Malformed,
-        Script::Reply("```rhai\nlet b = 2;\n```"),
+        Script::Reply("```python\nb = 2\n```"),
         Script::Status(429, Some("1")),
-        Script::Reply("```rhai\nFINAL(a + b)\n```"),
+        Script::Reply("```python\nFINAL(a + b)\n```"),
     ])
     .await;
     let started = Instant::now();
@@ -293,7 +369,7 @@ async fn server_faults_are_retried_and_client_faults_fail_fast() {
 
     let model = FakeModel::start(vec![
         Script::Status(401, None),
-        Script::Reply("```rhai\nFINAL(1)\n```"),
+        Script::Reply("```python\nFINAL(1)\n```"),
     ])
     .await;
     let report = agent::run("x", model.config(), dispatcher()).await.unwrap();
@@ -308,14 +384,16 @@ async fn server_faults_are_retried_and_client_faults_fail_fast() {
 async fn a_hung_request_hits_the_timeout_and_is_retried() {
     let model = FakeModel::start(vec![
         Script::Hang,
-        Script::Reply("```rhai\nFINAL(\"ok\")\n```"),
+        Script::Reply("```python\nFINAL(\"ok\")\n```"),
     ])
     .await;
     let mut config = model.config();
     config.retry.request_timeout = Duration::from_millis(300);
-    // Load (and on a fresh machine, compile) the tools first: only the model call is timed.
+    // Load (and on a fresh machine, compile) the tools and the interpreter first: only the
+    // model call is timed.
     let d = dispatcher();
     d.describe_all().await;
+    d.python_session(Default::default()).await.unwrap();
     let started = Instant::now();
     let report = agent::run("x", config, d).await.unwrap();
     assert_eq!(report.final_value, Some(json!("ok")));
@@ -341,8 +419,8 @@ async fn a_hung_request_hits_the_timeout_and_is_retried() {
 async fn llm_query_depth_is_limited_outside_the_code() {
     // Depth 0: llm_query is refused, whatever the code does.
     let model = FakeModel::start(vec![
-        Script::Reply("```rhai\nlet a = llm_query(\"hi\");\n```"),
-        Script::Reply("```rhai\nFINAL(\"gave up\")\n```"),
+        Script::Reply("```python\na = llm_query(\"hi\")\n```"),
+        Script::Reply("```python\nFINAL(\"gave up\")\n```"),
     ])
     .await;
     let mut config = model.config();
@@ -359,8 +437,8 @@ async fn llm_query_depth_is_limited_outside_the_code() {
     // Depth 2: the top code's sub-call is a sub-agent with its own REPL; its own sub-call
     // is a plain completion (the deepest level).
     let model = FakeModel::start(vec![
-        Script::Reply("```rhai\nlet inner = llm_query(\"what is 2+3?\");\nFINAL(`top got ${inner}`)\n```"),
-        Script::Reply("```rhai\nlet plain = llm_query(\"say five\");\nFINAL(`${TOOL(\"calc\", #{expr: \"2+3\"}).value} and ${plain}`)\n```"),
+        Script::Reply("```python\ninner = llm_query(\"what is 2+3?\")\nFINAL(f\"top got {inner}\")\n```"),
+        Script::Reply("```python\nplain = llm_query(\"say five\")\nFINAL(f\"{calc(expr='2+3')['value']} and {plain}\")\n```"),
         Script::Reply("five"),
     ])
     .await;
@@ -383,8 +461,8 @@ async fn llm_query_depth_is_limited_outside_the_code() {
 async fn a_stronger_model_takes_over_after_failed_steps() {
     let model = FakeModel::start(vec![
         Script::Reply("hmm"),
-        Script::Reply("```rhai\nboom(\n```"),
-        Script::Reply("```rhai\nFINAL(TOOL(\"calc\", #{expr: \"1+1\"}).value)\n```"),
+        Script::Reply("```python\nboom(\n```"),
+        Script::Reply("```python\nFINAL(TOOL(\"calc\", {\"expr\": \"1+1\"})[\"value\"])\n```"),
     ])
     .await;
     let mut config = model.config();
@@ -403,7 +481,7 @@ async fn a_stronger_model_takes_over_after_failed_steps() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_budget_stops_the_run_with_its_reason() {
-    let model = FakeModel::start(vec![Script::Reply("```rhai\nlet x = 1;\n```"); 5]).await;
+    let model = FakeModel::start(vec![Script::Reply("```python\nx = 1\n```"); 5]).await;
     let mut config = model.config();
     config.budget.max_total_tokens = Some(1);
     let report = agent::run("x", config, dispatcher()).await.unwrap();
@@ -459,4 +537,334 @@ async fn the_command_line_runs_a_task_and_replays_its_trajectory() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("all match"));
+}
+
+/// Only the first python/untagged block outside reasoning spans runs; prose after it (an
+/// invented output, a FINAL in words) and later blocks are ignored, and dropped from the
+/// history; `reasoning_content` is never read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_first_block_outside_reasoning_runs() {
+    let model = FakeModel::start(vec![
+        Script::Reply(
+            "<think>\nMaybe:\n```python\nFINAL(\"from thinking\")\n```\n</think>\nHere:\n```python\nx = 6*7\nprint(x)\n```\nOutput: 41\nFINAL(41)\n```python\nFINAL(\"second block\")\n```",
+        ),
+        Script::Reasoning(
+            "```python\nFINAL(x)\n```",
+            "```python\nFINAL(\"from reasoning_content\")\n```",
+        ),
+    ])
+    .await;
+    let report = agent::run("6*7?", model.config(), dispatcher())
+        .await
+        .unwrap();
+    assert_eq!(report.final_value, Some(json!(42)));
+    assert_eq!(report.steps, 2);
+    let reqs = model.requests();
+    let system = reqs[0]["messages"][0]["content"].as_str().unwrap();
+    assert!(system.contains("only the first block runs"), "{system}");
+    assert!(
+        model.feedback(1).starts_with("42\n"),
+        "{}",
+        model.feedback(1)
+    );
+    let history = reqs[1]["messages"][2]["content"].as_str().unwrap();
+    assert_eq!(history, "Here:\n```python\nx = 6*7\nprint(x)\n```");
+}
+
+/// A server that cuts at the first stop string must not lose a bare-fenced block: no
+/// default stop string can match an opening fence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bare_fence_survives_a_server_that_cuts_at_stop_strings() {
+    const BARE: &str = "Let me compute.\n```\nFINAL(6*7)\n```\nThe output is 42.";
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(vec![Script::Reply(BARE)].into()),
+        honour_stop: true,
+        ..FakeState::default()
+    })
+    .await;
+    let report = agent::run("6*7?", model.config(), dispatcher())
+        .await
+        .unwrap();
+    assert_eq!(report.final_value, Some(json!(42)));
+    assert!(model.requests()[0].get("stop").is_none());
+
+    // The old default, "\n```\n", cut this reply to its first line.
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(vec![Script::Reply(BARE)].into()),
+        honour_stop: true,
+        ..FakeState::default()
+    })
+    .await;
+    let mut config = model.config();
+    config.primary.stop = vec!["\n```\n".into()];
+    config.budget.max_steps = 1;
+    let report = agent::run("6*7?", config, dispatcher()).await.unwrap();
+    assert_eq!(report.stop_reason, StopReason::MaxSteps);
+}
+
+/// A server that refuses `stop` gets the same request again without it, and no later
+/// request of the run carries it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_refusing_stop_is_asked_again_without_it() {
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(
+            vec![
+                Script::Reply("```python\nx = 2\n```"),
+                Script::Reply("```python\nFINAL(x * 21)\n```"),
+            ]
+            .into(),
+        ),
+        reject_stop: true,
+        ..FakeState::default()
+    })
+    .await;
+    let mut config = model.config();
+    config.primary.stop = vec!["\n```output".into()];
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!(42)));
+    let reqs = model.requests();
+    let stops: Vec<bool> = reqs.iter().map(|r| r.get("stop").is_some()).collect();
+    assert_eq!(stops, [true, false, false]);
+    assert_eq!(reqs[0]["messages"], reqs[1]["messages"]);
+}
+
+/// FINAL(None), FINAL(""), FINAL([]) and FINAL({}) are refused with a message back to the
+/// model (None and "" by the interpreter, empty containers by the agent), and the run goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_final_answers_are_refused_and_the_model_is_told() {
+    let model = FakeModel::start(vec![
+        Script::Reply("```python\nFINAL(None)\n```"),
+        Script::Reply("```python\nFINAL(\"\")\n```"),
+        Script::Reply("```python\nFINAL([])\n```"),
+        Script::Reply("```python\nFINAL({})\n```"),
+        Script::Reply("```python\nFINAL([1])\n```"),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = model.config();
+    config.trajectory = Some(dir.path().join("run.jsonl"));
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!([1])));
+    assert_eq!(report.steps, 5);
+    for (i, what) in [
+        (1, "None"),
+        (2, "empty string"),
+        (3, "empty list"),
+        (4, "empty dict"),
+    ] {
+        let fb = model.feedback(i);
+        assert!(fb.contains("refused") && fb.contains(what), "{i}: {fb}");
+    }
+    let replayed = agent::replay(&dir.path().join("run.jsonl"), dispatcher())
+        .await
+        .unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
+}
+
+/// A server that sends no `usage`: tokens are estimated (chars/4), the trajectory says so,
+/// and the token and cost budgets still stop the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn budgets_fire_when_the_server_sends_no_usage() {
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(vec![Script::Reply("```python\nx = 1\n```"); 5].into()),
+        omit_usage: true,
+        ..FakeState::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = model.config();
+    config.trajectory = Some(dir.path().join("run.jsonl"));
+    config.budget.max_total_tokens = Some(100);
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.stop_reason, StopReason::MaxTokens);
+    assert_eq!(model.requests().len(), 1);
+    // "```python\nx = 1\n```" is 19 characters: 5 tokens.
+    assert_eq!(report.usage.completion_tokens, 5);
+    assert!(report.usage.prompt_tokens > 100, "{:?}", report.usage);
+    let text = std::fs::read_to_string(dir.path().join("run.jsonl")).unwrap();
+    let step: Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(step["usage_estimated"], true);
+
+    let model = FakeModel::start_with(FakeState {
+        script: Mutex::new(vec![Script::Reply("```python\nx = 1\n```"); 5].into()),
+        omit_usage: true,
+        ..FakeState::default()
+    })
+    .await;
+    let mut config = model.config();
+    config.budget.max_cost = Some(0.0005);
+    config.budget.prices = Some(agent::Prices {
+        prompt_per_million: 1.0,
+        completion_per_million: 1.0,
+    });
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.stop_reason, StopReason::MaxCost);
+    assert!(report.cost.unwrap() >= 0.0005);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_cost_without_prices_is_a_usage_error() {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"))
+        .args([
+            "agent",
+            "--max-cost",
+            "1",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "x",
+        ])
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--price-prompt"));
+}
+
+/// A wrong argument name comes back to the model naming it and the accepted ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_argument_is_named_with_the_accepted_ones() {
+    let model = FakeModel::start(vec![
+        Script::Reply("```python\ncalc(expression=\"6*7\")\n```"),
+        Script::Reply("```python\nFINAL(calc(expr=\"6*7\")[\"value\"])\n```"),
+    ])
+    .await;
+    let report = agent::run("6*7?", model.config(), dispatcher())
+        .await
+        .unwrap();
+    assert_eq!(report.final_value, Some(json!(42.0)));
+    let fb = model.feedback(1);
+    assert!(
+        fb.contains("unknown argument 'expression' for calc; accepted: ") && fb.contains("expr,"),
+        "{fb}"
+    );
+}
+
+/// Each request is stored once: the first step holds it whole, later steps only the
+/// messages added since, so five steps stay small; replay still works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_steps_make_a_small_trajectory_that_still_replays() {
+    let model = FakeModel::start(vec![
+        Script::Reply("```python\na = 1\n```"),
+        Script::Reply("```python\nb = calc(expr=\"2+3\")[\"value\"]\n```"),
+        Script::Reply("```python\nc = a + b\n```"),
+        Script::Reply("```python\nprint(c)\n```"),
+        Script::Reply("```python\nFINAL(c)\n```"),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.jsonl");
+    let mut config = model.config();
+    config.trajectory = Some(path.clone());
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!(6.0)));
+    assert_eq!(report.steps, 5);
+    assert_eq!(report.trajectory_error, None);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.len() < 40_000, "{} bytes", text.len());
+    let steps: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l["type"] == "step")
+        .collect();
+    assert_eq!(steps.len(), 5);
+    assert_eq!(steps[0]["extends"], 0);
+    assert_eq!(steps[0]["request"].as_array().unwrap().len(), 2);
+    for (i, s) in steps.iter().enumerate().skip(1) {
+        assert_eq!(s["extends"], 2 * i as u64);
+        assert_eq!(s["request"].as_array().unwrap().len(), 2);
+    }
+    // The stored pieces put together are the request the server got.
+    let mut whole: Vec<Value> = Vec::new();
+    for s in &steps {
+        whole.extend(s["request"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(Value::Array(whole), model.requests()[4]["messages"]);
+    let replayed = agent::replay(&path, dispatcher()).await.unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
+    assert_eq!(replayed.steps_replayed, 5);
+}
+
+/// A trajectory that cannot be written is reported, not silently dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trajectory_write_error_is_reported() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let model = FakeModel::start(vec![Script::Reply("```python\nFINAL(1)\n```")]).await;
+    let mut config = model.config();
+    config.trajectory = Some("/dev/full".into());
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!(1)));
+    let e = report.trajectory_error.expect("the write error");
+    assert!(e.contains("cannot write the trajectory"), "{e}");
+}
+
+/// Two runs started together write two files: the default name holds the run id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runs_in_the_same_second_write_two_trajectories() {
+    let model = FakeModel::start(vec![Script::Reply("```python\nFINAL(1)\n```"); 2]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"))
+            .args(["agent", "--base-url", &model.base_url, "x"])
+            .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+            .env_remove("OPENAI_API_KEY")
+            .current_dir(dir.path())
+            .output()
+    };
+    let (a, b) = tokio::join!(run(), run());
+    for out in [a.unwrap(), b.unwrap()] {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("toolhost-runs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files.iter().all(|f| f.contains("-run-")), "{files:?}");
+}
+
+/// Replay serves each llm_batch prompt its own recorded answer, though the concurrent
+/// calls finished (and were recorded) in another order; and a depth-2 run's sub-agent
+/// answer is served back too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_serves_batch_answers_by_prompt_and_sub_agent_answers() {
+    let model = FakeModel::start(vec![
+        Script::Reply("```python\nr = llm_batch([\"slow\", \"fast\"])\nFINAL(\"|\".join(r))\n```"),
+        Script::Echo(400),
+        Script::Echo(0),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("batch.jsonl");
+    let mut config = model.config();
+    config.trajectory = Some(path.clone());
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(
+        report.final_value,
+        Some(json!("answer to slow|answer to fast"))
+    );
+    let replayed = agent::replay(&path, dispatcher()).await.unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
+
+    let model = FakeModel::start(vec![
+        Script::Reply("```python\ninner = llm_query(\"what is 2+3?\")\nFINAL(f\"top got {inner}\")\n```"),
+        Script::Reply("```python\nplain = llm_query(\"say five\")\nFINAL(f\"{calc(expr='2+3')['value']} and {plain}\")\n```"),
+        Script::Reply("five"),
+    ])
+    .await;
+    let path = dir.path().join("depth2.jsonl");
+    let mut config = model.config();
+    config.max_depth = 2;
+    config.trajectory = Some(path.clone());
+    let report = agent::run("x", config, dispatcher()).await.unwrap();
+    assert_eq!(report.final_value, Some(json!("top got 5.0 and five")));
+    let replayed = agent::replay(&path, dispatcher()).await.unwrap();
+    assert!(replayed.matches(), "{:?}", replayed.mismatches);
 }

@@ -291,13 +291,19 @@ fn built_stats_example() -> PathBuf {
     let out_dir = persistent_dir("stats-py");
     let wasm = out_dir.join("stats.wasm");
     let tool = componentize_py();
+    // componentize-py reads all of wit/, so a file added there (a second package once broke
+    // its parse) must rebuild too: the directory's own mtime changes when one is added.
+    let wit = repo_root().join("wit");
+    let wit_files = std::fs::read_dir(&wit).unwrap().map(|e| e.unwrap().path());
     let sources = [
         example.join("app.py"),
         example.join("build.sh"),
         example.join("requirements.txt"),
-        repo_root().join("wit/tool.wit"),
-    ];
-    let newest = sources.iter().map(|p| modified(p)).max().unwrap();
+        wit.clone(),
+    ]
+    .into_iter()
+    .chain(wit_files);
+    let newest = sources.map(|p| modified(&p)).max().unwrap();
     if !wasm.is_file() || modified(&wasm) < newest {
         let started = Instant::now();
         let o = Command::new(example.join("build.sh"))
@@ -308,7 +314,7 @@ fn built_stats_example() -> PathBuf {
         ok(&o);
         eprintln!("componentize-py build of stats: {:?}", started.elapsed());
     }
-    for file in ["tool_registry.yaml", "zscores.rhai"] {
+    for file in ["tool_registry.yaml", "zscores.py"] {
         std::fs::copy(example.join(file), out_dir.join(file)).unwrap();
     }
     out_dir.join("tool_registry.yaml")

@@ -198,36 +198,63 @@ fn help_shows_examples_and_exit_codes() {
 }
 
 #[test]
-fn repl_eval_and_scripts_run_tools_and_report_errors_by_exit_code() {
+fn repl_eval_and_python_files_run_tools_and_report_errors_by_exit_code() {
     let o = toolhost(&[
         "repl",
         "-e",
-        r#"let r = TOOL("calc", #{expr: "6*7"}); print(`got ${r.value}`); r.value / 2"#,
+        "r = calc(expr=\"6*7\")\nprint(f\"got {r['value']}\")\nr['value'] / 2",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "got 42.0\n21.0\n");
-    let o = toolhost(&["repl", "-e", r#"TOOL("calc", #{expr: "6*"})"#]);
+    let o = toolhost(&["repl", "-e", r#"calc(expr="6*")"#]);
     assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("ToolError"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("invalid_input"), "{}", stderr(&o));
+
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("sum.py");
+    std::fs::write(
+        &script,
+        "def sq(x):\n    return calc(expr=\"x^2\", vars={\"x\": x})[\"value\"]\n\ntotal = 0.0\nfor i in range(1, 4):\n    total += sq(i)\nprint(total)\n",
+    )
+    .unwrap();
+    let o = toolhost(&["repl", script.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "14.0\n");
+    std::fs::write(&script, "x = [1, 2\n").unwrap();
+    let o = toolhost(&["repl", script.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("SyntaxError"), "{}", stderr(&o));
+}
+
+#[test]
+fn code_mode_runs_a_snippet_with_the_tools_as_functions() {
+    let o = toolhost(&[
+        "--json",
+        "run",
+        "python",
+        r#"{"code": "xs = [calc(expr=f'{i}^2')['value'] for i in range(4)]\nprint(len(xs))\nsum(xs)"}"#,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["content"][0],
+        serde_json::json!({ "type": "text", "text": "4\n" })
+    );
+    assert_eq!(
+        v["content"][1],
+        serde_json::json!({ "type": "json", "json": 14.0 })
+    );
+    let o = toolhost(&["run", "python", r#"{"code": "1/0"}"#]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("ZeroDivisionError"), "{}", stderr(&o));
+    let o = toolhost(&["run", "python", r#"{"cod": "1"}"#]);
+    assert_eq!(o.status.code(), Some(3));
     assert!(
-        stderr(&o).contains("invalid_input error from calc"),
+        stderr(&o).contains("unknown argument 'cod'"),
         "{}",
         stderr(&o)
     );
-
-    let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("sum.rhai");
-    std::fs::write(
-        &script,
-        "fn sq(x) { TOOL(\"calc\", #{expr: \"x^2\", vars: #{x: x}}).value }\nlet total = 0.0;\nfor i in 1..=3 { total += sq(i); }\nprint(total);\n",
-    )
-    .unwrap();
-    let o = toolhost(&["script", script.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "14.0\n");
-    std::fs::write(&script, "let x = [1, 2;\n").unwrap();
-    let o = toolhost(&["script", script.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(4));
-    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
 }
 
 /// On a terminal, `run` shows a tool's text without the escape sequences in it: a tool

@@ -93,7 +93,7 @@ type Client = RunningService<RoleClient, Recorder>;
 async fn check_list_and_calc(client: &Client) {
     let tools = client.list_all_tools().await.unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-    assert_eq!(names, ["calc", "echo", "hostile"]);
+    assert_eq!(names, ["calc", "echo", "hostile", "run_python"]);
     let calc = &tools[0];
     assert!(
         calc.description
@@ -114,6 +114,44 @@ async fn check_list_and_calc(client: &Client) {
         Some(json!({ "expr": "6*7", "value": 42.0 }))
     );
     assert!(text_of(&result).starts_with("42\n"), "{}", text_of(&result));
+}
+
+/// `run_python`: the tools as functions, its description listing them, its state kept
+/// between calls of one MCP session.
+async fn check_run_python(client: &Client) {
+    let tools = client.list_all_tools().await.unwrap();
+    let run_python = tools.iter().find(|t| t.name == "run_python").unwrap();
+    let description = run_python.description.as_deref().unwrap();
+    assert!(
+        description.contains("calc(") && description.contains("echo("),
+        "{description}"
+    );
+    let first = client
+        .call_tool(call(
+            "run_python",
+            json!({ "code": "squares = [calc(expr=f'{i}^2')['value'] for i in range(5)]\nprint('made', len(squares))" }),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(first.is_error, Some(false), "{}", text_of(&first));
+    assert!(text_of(&first).contains("made 5"), "{}", text_of(&first));
+    let second = client
+        .call_tool(call("run_python", json!({ "code": "sum(squares)" })))
+        .await
+        .unwrap();
+    assert_eq!(second.is_error, Some(false), "{}", text_of(&second));
+    assert_eq!(second.structured_content, Some(json!({ "value": 30.0 })));
+    assert!(text_of(&second).contains("30"), "{}", text_of(&second));
+    let failed = client
+        .call_tool(call("run_python", json!({ "code": "echo(txt='hi')" })))
+        .await
+        .unwrap();
+    assert_eq!(failed.is_error, Some(true));
+    assert!(
+        text_of(&failed).contains("invalid_input"),
+        "{}",
+        text_of(&failed)
+    );
 }
 
 async fn check_image(client: &Client) {
@@ -227,6 +265,7 @@ async fn over_stdio_list_call_image_failures_progress_and_cancellation() {
     let reg = registry();
     let client = stdio_client(&reg, &[]).await;
     check_list_and_calc(&client).await;
+    check_run_python(&client).await;
     check_image(&client).await;
     check_failures(&client).await;
     check_progress_then_cancellation(&client).await;
@@ -238,20 +277,27 @@ async fn over_stdio_list_call_image_failures_progress_and_cancellation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scripts_are_listed_and_called_as_tools() {
     let reg = TestRegistry::new(
-        "tools:\n  - name: calc\n    component: builtin:calc\nscripts:\n  - name: product\n    file: product.rhai\n    description: The product of a and b, by calc.\n    params:\n      a: a number\n      b: another\n  - name: oops\n    file: oops.rhai\n    description: Always fails.\n",
+        "tools:\n  - name: calc\n    component: builtin:calc\nscripts:\n  - name: product\n    file: product.py\n    description: The product of a and b, by calc.\n    params:\n      a: a number\n      b: another\n  - name: oops\n    file: oops.py\n    description: Always fails.\n",
     );
     std::fs::write(
-        reg.dir.path().join("product.rhai"),
-        "let r = TOOL(\"calc\", #{expr: `${ARGS.a} * ${ARGS.b}`});\nprint(\"multiplied\");\n#{product: r.value}\n",
+        reg.dir.path().join("product.py"),
+        "r = calc(expr=f\"{ARGS['a']} * {ARGS['b']}\")\nprint(\"multiplied\")\n{\"product\": r[\"value\"]}\n",
     )
     .unwrap();
-    std::fs::write(reg.dir.path().join("oops.rhai"), "throw \"no luck\";\n").unwrap();
+    std::fs::write(
+        reg.dir.path().join("oops.py"),
+        "raise RuntimeError(\"no luck\")\n",
+    )
+    .unwrap();
     let client = stdio_client(&reg, &[]).await;
 
     let tools = client.list_all_tools().await.unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-    assert_eq!(names, ["calc", "script_product", "script_oops"]);
-    let product = &tools[1];
+    assert_eq!(
+        names,
+        ["calc", "run_python", "script_product", "script_oops"]
+    );
+    let product = &tools[2];
     assert!(
         product
             .description
@@ -305,7 +351,7 @@ async fn scripts_are_listed_and_called_as_tools() {
 async fn watch_reloads_the_registry_and_notifies_list_changed() {
     let reg = TestRegistry::new("tools:\n  - name: echo\n    component: builtin:echo\n");
     let client = stdio_client(&reg, &["--watch"]).await;
-    assert_eq!(client.list_all_tools().await.unwrap().len(), 1);
+    assert_eq!(client.list_all_tools().await.unwrap().len(), 2);
     let changed = client.service().list_changed.clone();
     std::fs::write(
         &reg.path,
@@ -322,11 +368,11 @@ async fn watch_reloads_the_registry_and_notifies_list_changed() {
         .iter()
         .map(|t| t.name.to_string())
         .collect();
-    assert_eq!(names, ["echo", "calc"]);
+    assert_eq!(names, ["echo", "calc", "run_python"]);
     // A broken registry is not loaded: the last good one keeps serving.
     std::fs::write(&reg.path, "tools: [oops\n").unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(client.list_all_tools().await.unwrap().len(), 2);
+    assert_eq!(client.list_all_tools().await.unwrap().len(), 3);
     client.cancel().await.unwrap();
 }
 
@@ -368,10 +414,28 @@ async fn over_http_the_same_and_foreign_origin_or_host_is_refused() {
         .await
         .expect("initialize over HTTP");
     check_list_and_calc(&client).await;
+    check_run_python(&client).await;
     check_image(&client).await;
     check_failures(&client).await;
     check_progress_then_cancellation(&client).await;
     client.cancel().await.unwrap();
+
+    // Another MCP session has Python state of its own.
+    let other = Recorder::default()
+        .serve(StreamableHttpClientTransport::from_uri(url.clone()))
+        .await
+        .expect("a second session");
+    let result = other
+        .call_tool(call("run_python", json!({ "code": "squares" })))
+        .await
+        .unwrap();
+    assert_eq!(result.is_error, Some(true), "{}", text_of(&result));
+    assert!(
+        text_of(&result).contains("NameError"),
+        "{}",
+        text_of(&result)
+    );
+    other.cancel().await.unwrap();
 
     let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
     let post = |origin: Option<&str>, host: Option<&str>| {

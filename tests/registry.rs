@@ -182,10 +182,9 @@ async fn compile_cache_is_reused_and_a_corrupt_entry_is_recompiled() {
     assert_eq!(cache_of(&options).await, "hit");
     let entry = std::fs::read_dir(cache.path())
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "cwasm"))
+        .unwrap();
     let mut bytes = std::fs::read(&entry).unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
@@ -195,10 +194,11 @@ async fn compile_cache_is_reused_and_a_corrupt_entry_is_recompiled() {
     assert_eq!(cache_of(&options).await, "hit");
     // A foreign entry (another engine's, or garbage with a valid checksum) is not trusted.
     let body = b"definitely not a compiled component";
-    let mut foreign = b"THCWASM1".to_vec();
-    foreign.extend_from_slice(&Sha256::digest(body));
-    foreign.extend_from_slice(body);
-    std::fs::write(&entry, foreign).unwrap();
+    let mut sum = b"THCSUM2\0".to_vec();
+    sum.extend_from_slice(&crc32(body).to_le_bytes());
+    sum.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    std::fs::write(&entry, body).unwrap();
+    std::fs::write(entry.with_extension("sum"), sum).unwrap();
     let outcome = cache_of(&options).await;
     assert!(
         outcome.starts_with("replaced (incompatible entry"),
@@ -213,6 +213,22 @@ async fn compile_cache_is_reused_and_a_corrupt_entry_is_recompiled() {
             .unwrap()["calls"],
         1
     );
+}
+
+/// CRC-32 (IEEE), as the cache's sidecar records it.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
 
 #[test]

@@ -9,23 +9,24 @@ use std::process::{Command, Output};
 use toolhost::registry;
 
 const SUMMARIZE: &str = r#"
-// The mean and the spread of ARGS.xs, computed by calc.
-let xs = ARGS.xs;
-if xs.len() == 0 { throw "xs is empty"; }
-let r = TOOL("calc", #{exprs: ["mean", "sqrt(variance)"], vars: #{
-    mean: xs.reduce(|s, x| s + x, 0.0) / xs.len(),
-    variance: xs.reduce(|s, x| s + x * x, 0.0) / xs.len() - (xs.reduce(|s, x| s + x, 0.0) / xs.len()) ** 2
-}});
-print(`summarized ${xs.len()} values`);
-#{mean: r.results[0].value, sd: r.results[1].value}
+# The mean and the spread of ARGS["xs"], computed by calc.
+xs = ARGS["xs"]
+if len(xs) == 0:
+    raise ValueError("xs is empty")
+n = len(xs)
+mean = sum(xs) / n
+variance = sum(x * x for x in xs) / n - mean ** 2
+r = calc(exprs=["mean", "sqrt(variance)"], vars={"mean": mean, "variance": variance})
+print(f"summarized {n} values")
+{"mean": r["results"][0]["value"], "sd": r["results"][1]["value"]}
 "#;
 
 /// A registry with the built-in tools and the `summarize` script.
 fn with_scripts() -> TestRegistry {
     let reg = TestRegistry::new(
-        "tools:\n  - name: calc\n    component: builtin:calc\nscripts:\n  - name: summarize\n    file: summarize.rhai\n    description: |\n      Mean and standard deviation of a list.\n      Uses calc.\n    params:\n      xs: the numbers\n",
+        "tools:\n  - name: calc\n    component: builtin:calc\nscripts:\n  - name: summarize\n    file: summarize.py\n    description: |\n      Mean and standard deviation of a list.\n      Uses calc.\n    params:\n      xs: the numbers\n",
     );
-    std::fs::write(reg.dir.path().join("summarize.rhai"), SUMMARIZE).unwrap();
+    std::fs::write(reg.dir.path().join("summarize.py"), SUMMARIZE).unwrap();
     reg
 }
 
@@ -47,13 +48,13 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn script_problems_are_located_missing_file_duplicate_and_unknown_key() {
     let reg = TestRegistry::new(
-        "tools: []\nscripts:\n  - name: a\n    file: nowhere.rhai\n    description: x\n  - name: a\n    file: tool_registry.yaml\n    description: y\n",
+        "tools: []\nscripts:\n  - name: a\n    file: nowhere.py\n    description: x\n  - name: a\n    file: tool_registry.yaml\n    description: y\n",
     );
     let err = registry::load_file(&reg.path).unwrap_err().to_string();
     let file = reg.path.display().to_string();
     assert!(
         err.contains(&format!("{file}:4:11: script file `"))
-            && err.contains("nowhere.rhai` cannot be read"),
+            && err.contains("nowhere.py` cannot be read"),
         "{err}"
     );
     assert!(
@@ -157,7 +158,7 @@ fn list_and_describe_show_scripts_and_the_repl_calls_them() {
         &[
             "repl",
             "-e",
-            r#"SCRIPT("summarize", #{xs: [1.0, 3.0]}).mean"#,
+            r#"SCRIPT("summarize", {"xs": [1.0, 3.0]})["mean"]"#,
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
@@ -167,17 +168,57 @@ fn list_and_describe_show_scripts_and_the_repl_calls_them() {
 #[test]
 fn check_parses_every_script_and_locates_a_syntax_error() {
     let reg = with_scripts();
-    std::fs::write(reg.dir.path().join("bad.rhai"), "let ok = 1;\nlet x = ;\n").unwrap();
+    std::fs::write(reg.dir.path().join("bad.py"), "ok = 1\nx = \n").unwrap();
     let mut yaml = std::fs::read_to_string(&reg.path).unwrap();
-    yaml.push_str("  - name: bad\n    file: bad.rhai\n    description: Does not parse.\n");
+    yaml.push_str("  - name: bad\n    file: bad.py\n    description: Does not parse.\n");
     std::fs::write(&reg.path, yaml).unwrap();
     let o = toolhost(&reg, &["check"]);
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o.stdout);
     assert!(out.contains("  ok    script summarize"), "{out}");
-    let bad = reg.dir.path().join("bad.rhai").display().to_string();
+    let bad = reg.dir.path().join("bad.py").display().to_string();
     assert!(
         out.contains(&format!("  FAIL  script bad: {bad}:2:")),
         "{out}"
     );
+}
+
+/// The registry's `python:` section sets the interpreter's limits for code mode (and every
+/// other Python session); a bad value is located like any registry problem.
+#[test]
+fn the_registry_sets_the_interpreters_limits() {
+    let reg = TestRegistry::new(
+        "tools:\n  - name: calc\n    component: builtin:calc\npython:\n  limits:\n    timeout_ms: 700\n  max_tool_calls_per_input: 3\n",
+    );
+    let started = std::time::Instant::now();
+    let o = toolhost(
+        &reg,
+        &["run", "python", r#"{"code": "while True:\n    pass"}"#],
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("timeout"), "{}", text(&o.stderr));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let o = toolhost(
+        &reg,
+        &[
+            "run",
+            "python",
+            r#"{"code": "[calc(expr='1') for i in range(5)]"}"#,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o.stderr));
+    let o = toolhost(
+        &reg,
+        &[
+            "run",
+            "python",
+            r#"{"code": "[calc(expr='1')['value'] for i in range(3)]"}"#,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+
+    let reg = TestRegistry::new("tools: []\npython:\n  limits:\n    memory_mb: 0\n");
+    let err = registry::load_file(&reg.path).unwrap_err().to_string();
+    assert!(err.contains(&format!("{}:4:", reg.path.display())), "{err}");
+    assert!(err.contains("memory_mb"), "{err}");
 }

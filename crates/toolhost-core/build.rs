@@ -21,6 +21,8 @@ const BUILTINS: &[(&str, &str)] = &[
     ("stats", "tool-stats"),
     ("web_fetch", "tool-web-fetch"),
 ];
+/// The Python interpreter component (wit/repl/repl.wit): (file stem, package).
+const PYTHON: (&str, &str) = ("python_repl", "toolhost-python");
 /// Components only the tests use: (name, package).
 const FIXTURES: &[(&str, &str)] = &[
     ("hostile", "fixture-hostile"),
@@ -40,6 +42,7 @@ fn main() {
         "plugins",
         "guest",
         "tests/fixtures",
+        "components",
         "wit",
         "Cargo.toml",
         "Cargo.lock",
@@ -62,7 +65,7 @@ fn main() {
         ])
         .arg("--target-dir")
         .arg(&guest_target_dir);
-    for (_, package) in BUILTINS.iter().chain(FIXTURES) {
+    for (_, package) in BUILTINS.iter().chain(FIXTURES).chain([&PYTHON]) {
         cargo.args(["-p", package]);
     }
     // The outer build's flags and wrappers are for the host, not for wasm guests.
@@ -104,6 +107,15 @@ fn main() {
         ));
     }
     code.push_str("];\n");
+    let python = copy_component(&built, PYTHON.1, &out_dir);
+    let sha = hex::encode(Sha256::digest(
+        std::fs::read(&python).expect("read the Python component"),
+    ));
+    code.push_str(&format!(
+        "pub(crate) static PYTHON_REPL: Builtin = Builtin {{ name: {:?}, wasm: include_bytes!({:?}), sha256: {sha:?} }};\n",
+        PYTHON.0,
+        python.display().to_string()
+    ));
     write_replacing(&out_dir.join("builtins.rs"), code.as_bytes());
 
     let fixtures = out_dir.join("fixtures");

@@ -1,4 +1,5 @@
-//! Components compiled into the binary by build.rs.
+//! Components compiled into the binary by build.rs: the built-in tools and the Python
+//! interpreter.
 
 /// A built-in tool's component.
 pub struct Builtin {
@@ -15,4 +16,10 @@ pub fn names() -> Vec<&'static str> {
 
 pub fn get(name: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// The Python interpreter component (components/python, wit/repl/repl.wit): not a tool, so
+/// not among [`names`].
+pub fn python_repl() -> &'static Builtin {
+    &PYTHON_REPL
 }

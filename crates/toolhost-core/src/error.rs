@@ -35,8 +35,7 @@ pub enum ErrorCode {
     ContractMismatch,
     /// A fault in toolhost itself (I/O, compilation, a bug).
     Internal,
-    /// A registry script (or REPL code run as one) failed: an error it raised or did not
-    /// catch.
+    /// Python code (an input, a script) raised an exception it did not catch.
     ScriptError,
     /// Every sandbox slot stayed taken for as long as the call could wait; retry later.
     Busy,

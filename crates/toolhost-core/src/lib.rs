@@ -5,12 +5,15 @@
 //! - [`registry`]: `tool_registry.yaml` parsed into typed, validated entries;
 //! - `runtime`: the wasmtime engine, compile cache and per-call sandbox (private: no
 //!   wasmtime type appears in this crate's public API);
-//! - [`dispatch`]: the API every front end uses ([`Dispatcher::call`]).
+//! - [`dispatch`]: the API every front end uses ([`Dispatcher::call`]);
+//! - [`python`]: Python sessions over the dispatcher (the interpreter runs in the
+//!   sandbox too), for the REPL, the agent and scripts.
 
 pub mod builtins;
 pub mod dispatch;
 pub mod error;
 pub mod output;
+pub mod python;
 pub mod registry;
 mod runtime;
 pub mod suggest;

@@ -12,6 +12,7 @@
 pub mod agent;
 pub mod authoring;
 pub mod cli;
+pub mod code_mode;
 pub mod mcp;
 pub mod repl;
 

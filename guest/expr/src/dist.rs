@@ -20,7 +20,7 @@
 
 use std::f64::consts::PI;
 
-use crate::functions::digamma;
+use crate::special::digamma;
 
 /// ln(2π)/2.
 const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_7;

@@ -91,6 +91,7 @@ mod ast;
 mod compile;
 mod data;
 mod dist;
+mod elementary;
 mod error;
 mod expr;
 mod functions;
@@ -99,6 +100,7 @@ mod parser;
 mod polygamma;
 mod program;
 mod shape;
+mod special;
 mod symbolic;
 mod text;
 

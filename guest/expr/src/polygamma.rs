@@ -4,7 +4,7 @@
 
 use std::f64::consts::PI;
 
-use crate::functions::digamma;
+use crate::special::digamma;
 
 /// B₂ₖ/(2k)! for k = 1..=10, the coefficients of the asymptotic series of
 /// the Hurwitz zeta function.

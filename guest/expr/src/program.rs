@@ -16,8 +16,8 @@
 //! a single operation and the gradient needs memory for one element only.
 
 use crate::dist::Dist;
+use crate::elementary::{self, Bin, Un, truthy};
 use crate::error::ExprError;
-use crate::functions::{self, Bin, Un, truthy};
 
 /// A compiled expression: evaluate it, or evaluate it with its gradient.
 ///
@@ -289,10 +289,10 @@ fn step_back(op: Op, vals: &[f64], adj: &mut [f64], g: f64, y: f64) {
         // costing a pow or a log, is computed.
         Op::BinK(Bin::Pow, a, k) => {
             let a = a as usize;
-            adj[a] += g * functions::pow_da(vals[a], k);
+            adj[a] += g * elementary::pow_da(vals[a], k);
         }
         Op::KBin(Bin::Pow, k, b) => {
-            adj[b as usize] += g * functions::pow_db(k, y);
+            adj[b as usize] += g * elementary::pow_db(k, y);
         }
         Op::BinK(f, a, k) => {
             let a = a as usize;

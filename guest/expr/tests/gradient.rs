@@ -3,12 +3,10 @@
 
 mod common;
 
-use std::f64::consts::{LN_2, PI};
+use std::f64::consts::{EULER_GAMMA, LN_2, PI};
 
 use common::{Rng, close, prog};
 use toolhost_expr::{ErrorKind, Program};
-
-const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
 
 fn grad_at(p: &Program, x: &[f64]) -> (f64, Vec<f64>) {
     let mut g = vec![0.0; x.len()];

@@ -24,7 +24,7 @@ mod wasm {
             name: info.name,
             version: info.version,
             description: info.description,
-            input_schema: crate::testing::input_schema::<T>().to_string(),
+            input_schema: crate::schema::input_schema::<T>().to_string(),
             output_schema: T::output_schema().map(|s| s.to_string()),
             examples: info
                 .examples

@@ -3,14 +3,11 @@
 use crate::{Output, Tool, ToolError};
 use serde_json::Value;
 
+pub use crate::schema::input_schema;
+
 /// Deserialize `input` as the tool's input and call it, mapping a bad input to
 /// `invalid_input` exactly as the component does.
 pub fn call<T: Tool>(input: Value) -> Result<Output, ToolError> {
     let typed = crate::__private::parse_input::<T>(&input.to_string())?;
     T::call(typed)
-}
-
-/// The input schema the host will see.
-pub fn input_schema<T: Tool>() -> Value {
-    serde_json::to_value(schemars::schema_for!(T::Input)).expect("schemas serialise")
 }

@@ -1,4 +1,4 @@
-//! `stats::summarise` (describe's numeric columns) on 1,000,000-value
+//! `summary::summarise` (describe's numeric columns) on 1,000,000-value
 //! columns of several shapes, natively: median time of 31 runs each, and the
 //! summary's bits, to compare before and after a change.
 //!
@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use tool_data::stats;
+use tool_data::summary;
 use toolhost_rng::Rng;
 
 const N: usize = 1_000_000;
@@ -45,12 +45,12 @@ fn median(mut times: Vec<Duration>) -> f64 {
 
 fn main() {
     for (name, values) in columns() {
-        let s = stats::summarise(&values);
+        let s = summary::summarise(&values);
         let ms = median(
             (0..RUNS)
                 .map(|_| {
                     let start = Instant::now();
-                    std::hint::black_box(stats::summarise(std::hint::black_box(&values)));
+                    std::hint::black_box(summary::summarise(std::hint::black_box(&values)));
                     start.elapsed()
                 })
                 .collect(),

@@ -24,7 +24,7 @@ mod read_ahead;
 mod render;
 mod report;
 mod source;
-pub mod stats;
+pub mod summary;
 mod table;
 
 pub use error::DataError;

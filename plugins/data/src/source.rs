@@ -100,7 +100,7 @@ fn parse_delimiter(d: &str) -> Result<u8, DataError> {
 }
 
 /// Candidates in order of preference when equally plausible.
-const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+const DELIMITERS: [u8; 4] = *b",;\t|";
 /// How much of the start of the data the sniffer looks at.
 const SNIFF_BYTES: usize = 64 * 1024;
 const SNIFF_LINES: usize = 20;

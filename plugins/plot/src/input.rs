@@ -119,6 +119,12 @@ pub struct Input {
     /// Rows of numbers (heatmap); all rows the same length. NaN cells are left blank.
     #[serde(default)]
     pub matrix: Vec<Vec<f64>>,
+    /// Names of the matrix's rows, top to bottom (heatmap); default 0, 1, 2, ...
+    #[serde(default)]
+    pub row_labels: Vec<String>,
+    /// Names of the matrix's columns, left to right (heatmap); default 0, 1, 2, ...
+    #[serde(default)]
+    pub col_labels: Vec<String>,
     /// Title above the plot.
     #[serde(default)]
     pub title: Option<String>,

@@ -30,9 +30,11 @@ impl Tool for Plot {
             env!("CARGO_PKG_VERSION"),
             "Draw a plot as sixel (shown in the terminal), PNG or SVG.\n\n\
              Kinds: line, scatter, histogram (bins: count or \"auto\"), bar (categories), \
-             function (expressions of x over x_range) and heatmap (matrix). Several series \
-             with labels get a legend. Options: title, x_label, y_label, x_range, y_range, \
-             log_x, log_y, width, height, colours (#rrggbb).",
+             function (expressions of x over x_range) and heatmap (matrix, optional \
+             row_labels and col_labels, with a colour bar). Series with labels get a legend, \
+             placed in the corner where it hides the least data; overlapping histograms are \
+             see-through. Options: title, x_label, y_label, x_range, y_range, log_x, log_y \
+             (ticks labelled 10ⁿ), width, height, colours (#rrggbb).",
         )
         .example(
             "A line plot",
@@ -56,7 +58,8 @@ impl Tool for Plot {
         )
         .example(
             "A heatmap",
-            json!({ "kind": "heatmap", "matrix": [[1, 2, 3], [4, 5, 6]] }),
+            json!({ "kind": "heatmap", "matrix": [[1, 2, 3], [4, 5, 6]],
+                    "row_labels": ["x", "y"], "col_labels": ["a", "b", "c"] }),
         )
     }
 

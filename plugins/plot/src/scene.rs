@@ -32,8 +32,13 @@ pub(crate) fn build_scene(
         log_y: input.log_y,
         x_ticks: None,
         y_ticks: None,
+        colorbar: None,
         layers: Vec::new(),
     };
+    if input.kind != Kind::Heatmap && !(input.row_labels.is_empty() && input.col_labels.is_empty())
+    {
+        warnings.push("row_labels/col_labels apply to heatmaps only; ignored".to_owned());
+    }
     let summary = match input.kind {
         Kind::Line | Kind::Scatter => xy_layers(input, &mut scene, warnings)?,
         Kind::Function => function_layers(input, &mut scene, warnings)?,

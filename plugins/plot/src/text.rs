@@ -10,6 +10,9 @@ use plotters_backend::{
 };
 use std::sync::OnceLock;
 
+/// Lines up to this wide are drawn crisply by [`TextBackend`] itself.
+const MAX_BRUSH_WIDTH: u32 = 6;
+
 static FONT_BYTES: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
 fn font() -> &'static FontRef<'static> {
@@ -52,6 +55,12 @@ fn layout(text: &str, size: f64) -> Layout {
     ((0, top), (pen.ceil() as i32, bottom), glyphs)
 }
 
+/// Width in pixels of `text` drawn at `size` px.
+pub fn text_width(text: &str, size: f64) -> u32 {
+    let ((x0, _), (x1, _), _) = layout(text, size);
+    (x1 - x0).max(0) as u32
+}
+
 /// A backend that draws text with ab_glyph and everything else with `inner`.
 pub struct TextBackend<B> {
     pub inner: B,
@@ -82,11 +91,14 @@ impl<B: DrawingBackend> DrawingBackend for TextBackend<B> {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        if style.stroke_width() != 1 {
+        let width = style.stroke_width();
+        if !(1..=MAX_BRUSH_WIDTH).contains(&width) {
             return self.inner.draw_line(from, to, style);
         }
-        // plotters antialiases thin lines, which adds a colour per blend level; solid
-        // Bresenham lines stay crisp and keep the sixel palette tiny.
+        // plotters antialiases lines, which adds a colour per blend level; solid
+        // Bresenham lines stay crisp and keep the sixel palette tiny. Wider lines draw a
+        // short brush across the line at each step, long enough that the stroke is
+        // `width` thick whatever its slope.
         let color = style.color();
         if color.alpha == 0.0 {
             return Ok(());
@@ -96,9 +108,17 @@ impl<B: DrawingBackend> DrawingBackend for TextBackend<B> {
         let (dx, dy) = ((to.0 - x).abs(), -(to.1 - y).abs());
         let (sx, sy) = (if x < to.0 { 1 } else { -1 }, if y < to.1 { 1 } else { -1 });
         let mut err = dx + dy;
+        let major = dx.max(-dy).max(1) as f64;
+        let length = ((dx * dx + dy * dy) as f64).sqrt().max(1.0);
+        let brush = ((f64::from(width) * length / major).round() as i32).max(width as i32);
+        let across_x = dx < -dy;
+        let first = -brush / 2;
         loop {
-            if x >= 0 && y >= 0 && (x as u32) < w && (y as u32) < h {
-                self.inner.draw_pixel((x, y), color)?;
+            for k in first..first + brush {
+                let (px, py) = if across_x { (x + k, y) } else { (x, y + k) };
+                if px >= 0 && py >= 0 && (px as u32) < w && (py as u32) < h {
+                    self.inner.draw_pixel((px, py), color)?;
+                }
             }
             if (x, y) == to {
                 return Ok(());
@@ -128,7 +148,7 @@ impl<B: DrawingBackend> DrawingBackend for TextBackend<B> {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        if style.stroke_width() != 1 {
+        if !(1..=MAX_BRUSH_WIDTH).contains(&style.stroke_width()) {
             return self.inner.draw_path(path, style);
         }
         let mut prev: Option<BackendCoord> = None;

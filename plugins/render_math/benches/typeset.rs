@@ -3,6 +3,8 @@
 //! inside the sandbox is 50 µs per expression:
 //! `cargo bench -p toolhost --bench tools -- render_math`.
 //!
+//! Then the same formulas as PNG and SVG pictures.
+//!
 //! `cargo bench -p tool-render-math --bench typeset`
 
 // The formulas with their expected layouts; the layout tests themselves, which use
@@ -15,6 +17,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use layouts::CASES;
+use tool_render_math::picture::ImageOptions;
 use tool_render_math::{Formula, render_unicode};
 
 fn main() {
@@ -45,5 +48,32 @@ fn main() {
         "{} expressions ({cells} bytes of layout): {per:.2} µs per expression for the 2-D \
          form, {all:.2} µs for all three forms",
         CASES.len()
+    );
+    // The pictures at the default 32 px to the em: typesetting, filling and PNG encoding.
+    let opts = ImageOptions::default();
+    let rounds = 20;
+    let (mut png_bytes, mut svg_bytes) = (0, 0);
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for (latex, display) in CASES {
+            let f = Formula::parse(black_box(latex), *display).unwrap();
+            png_bytes += f.png(&opts).unwrap().data.len();
+        }
+    }
+    let png = start.elapsed().as_secs_f64() * 1e6 / (rounds * CASES.len()) as f64;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for (latex, display) in CASES {
+            let f = Formula::parse(black_box(latex), *display).unwrap();
+            svg_bytes += f.svg(&opts).unwrap().data.len();
+        }
+    }
+    let svg = start.elapsed().as_secs_f64() * 1e6 / (rounds * CASES.len()) as f64;
+    let n = rounds * CASES.len();
+    println!(
+        "pictures at 32 px/em: {png:.0} µs per PNG (mean {} bytes), {svg:.0} µs per SVG \
+         (mean {} bytes)",
+        png_bytes / n,
+        svg_bytes / n
     );
 }

@@ -1,5 +1,6 @@
 //! Render formulas given as arguments: `cargo run --example render -- '\frac{1}{2}'`.
-//! Add `--inline` for inline style, `--oneline` or `--mathml` for the other forms.
+//! Add `--inline` for inline style, `--oneline` or `--mathml` for the other forms; the
+//! `picture` example writes PNG and SVG.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -212,6 +212,19 @@ impl Space {
         }
     }
 
+    /// Width in ems (negative for `\!`), as TeX sets it: thin 3mu, medium 4mu, thick 5mu.
+    pub fn ems(self) -> f32 {
+        match self {
+            Space::Thin => 3.0 / 18.0,
+            Space::Medium => 4.0 / 18.0,
+            Space::Thick => 5.0 / 18.0,
+            Space::Normal => 0.25,
+            Space::Quad => 1.0,
+            Space::Qquad => 2.0,
+            Space::NegThin => -3.0 / 18.0,
+        }
+    }
+
     pub fn em(self) -> &'static str {
         match self {
             Space::Thin => "0.1667em",

@@ -105,6 +105,37 @@ pub fn map(font: Font, c: char) -> char {
     char::from_u32(code).unwrap_or(c)
 }
 
+/// The inverse of [`map`]: the font and plain character a styled character stands for,
+/// for drawing it with a font that lacks the styled form. `None` for plain characters.
+pub fn unmap(c: char) -> Option<(Font, char)> {
+    const FONTS: [Font; 8] = [
+        Font::Bold,
+        Font::Italic,
+        Font::BoldItalic,
+        Font::Script,
+        Font::Fraktur,
+        Font::DoubleStruck,
+        Font::SansSerif,
+        Font::Monospace,
+    ];
+    if c.is_ascii() {
+        return None;
+    }
+    let plain = ('A'..='Z')
+        .chain('a'..='z')
+        .chain('0'..='9')
+        .chain('Α'..='Ω')
+        .chain('α'..='ω');
+    for p in plain {
+        for f in FONTS {
+            if map(f, p) == c {
+                return Some((f, p));
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +159,15 @@ mod tests {
         assert_eq!(map(Font::Roman, 'x'), 'x');
         assert_eq!(map(Font::DoubleStruck, '+'), '+');
         assert_eq!(map(Font::Script, '1'), '1');
+    }
+
+    #[test]
+    fn unmap_inverts_map() {
+        assert_eq!(unmap('𝐱'), Some((Font::Bold, 'x')));
+        assert_eq!(unmap('ℒ'), Some((Font::Script, 'L')));
+        assert_eq!(unmap('𝔤'), Some((Font::Fraktur, 'g')));
+        assert_eq!(unmap('𝛀'), Some((Font::Bold, 'Ω')));
+        assert_eq!(unmap('x'), None);
+        assert_eq!(unmap('∑'), None);
     }
 }

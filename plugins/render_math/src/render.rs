@@ -1,8 +1,9 @@
-//! The library's entry point: parse once, then produce any of the three forms.
+//! The library's entry point: parse once, then produce any of the forms.
 
 use crate::ast::Node;
 use crate::error::{ErrorKind, RenderError};
 use crate::layout::{self, Block};
+use crate::picture::{self, Image, ImageOptions, TooManyPixels};
 use crate::{MAX_CELLS, MAX_INPUT_BYTES, mathml, oneline, parser};
 
 /// A parsed formula.
@@ -58,6 +59,16 @@ impl Formula {
     /// Presentation MathML, a `<math>` element.
     pub fn mathml(&self) -> String {
         mathml::render(&self.nodes, self.display)
+    }
+
+    /// The formula typeset as a PNG image.
+    pub fn png(&self, opts: &ImageOptions) -> Result<Image, TooManyPixels> {
+        picture::png(&self.nodes, self.display, opts)
+    }
+
+    /// The formula typeset as an SVG image (glyphs as paths), titled with its one-line form.
+    pub fn svg(&self, opts: &ImageOptions) -> Result<Image, TooManyPixels> {
+        picture::svg(&self.nodes, self.display, opts, &self.oneline())
     }
 }
 

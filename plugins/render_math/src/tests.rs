@@ -82,7 +82,7 @@ fn errors_name_position_snippet_and_suggestion() {
 fn bad_fields_are_invalid_input() {
     let err = run(json!({ "latex": "x", "colour": "red" })).unwrap_err();
     assert_eq!(err.code, "invalid_input");
-    let err = run(json!({ "latex": "x", "format": "svg" })).unwrap_err();
+    let err = run(json!({ "latex": "x", "format": "gif" })).unwrap_err();
     assert_eq!(err.code, "invalid_input");
     let err = run(json!({ "format": "all" })).unwrap_err();
     assert_eq!(err.code, "invalid_input");

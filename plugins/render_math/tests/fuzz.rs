@@ -1,6 +1,7 @@
 //! Random and mutated input never panics, and what comes out keeps its invariants.
 //! Deterministic; set `RENDER_MATH_FUZZ_ITERS` for a longer run.
 
+use tool_render_math::picture::{self, ImageOptions};
 use tool_render_math::{Formula, RenderError};
 
 /// xorshift64*: small, deterministic, good enough to pick fragments.
@@ -228,6 +229,28 @@ fn check(latex: &str, display: bool) {
             );
         }
         Err(e) => check_error(latex, &e),
+    }
+    // The picture's boxes are finite, and a small picture draws.
+    let b = picture::typeset(f.nodes(), display);
+    assert!(
+        [b.width, b.height, b.depth].iter().all(|v| v.is_finite()),
+        "{latex:?}: {} {} {}",
+        b.width,
+        b.height,
+        b.depth
+    );
+    if let Some((x0, y0, x1, y1)) = b.ink_bounds() {
+        assert!([x0, y0, x1, y1].iter().all(|v| v.is_finite()), "{latex:?}");
+    }
+    let small = ImageOptions {
+        size: 6.0,
+        ..ImageOptions::default()
+    };
+    if let Ok(png) = f.png(&small) {
+        assert!(
+            png.width >= 1 && png.height >= 1 && !png.data.is_empty(),
+            "{latex:?}"
+        );
     }
 }
 

@@ -27,6 +27,7 @@ pub use scripts::{
 use crate::error::{ErrorCode, ToolError};
 use crate::output::ToolOutput;
 use crate::registry::{ToolEntry, ToolRegistry};
+use crate::runtime::python::PreparedPython;
 use crate::runtime::{CacheOutcome, CallPolicy, Runtime};
 use components::{ComponentKey, ComponentTable, SharedComponent};
 
@@ -104,6 +105,8 @@ struct Inner {
     scripts: Option<Runner>,
     /// `script_NAME` for each of the registry's scripts, in order.
     script_tool_names: Vec<String>,
+    /// The Python interpreter component, loaded by the first Python session.
+    python: OnceCell<Arc<PreparedPython>>,
 }
 
 /// The result of checking one tool (`toolhost check`).
@@ -137,6 +140,7 @@ impl Dispatcher {
                 tools: Mutex::new(HashMap::new()),
                 components: ComponentTable::default(),
                 slots: slots::Slots::new(),
+                python: OnceCell::new(),
             }),
         })
     }
@@ -147,6 +151,14 @@ impl Dispatcher {
 
     pub fn allocator(&self) -> crate::runtime::Allocator {
         self.inner.runtime.allocator()
+    }
+
+    pub(crate) fn runtime(&self) -> &Runtime {
+        &self.inner.runtime
+    }
+
+    pub(crate) fn python_cell(&self) -> &OnceCell<Arc<PreparedPython>> {
+        &self.inner.python
     }
 
     /// Run `tool` on `args` in a fresh sandbox.
@@ -162,7 +174,12 @@ impl Dispatcher {
         observer: Option<Arc<dyn CallObserver>>,
     ) -> Result<ToolOutput, ToolError> {
         let loaded = self.load(tool).await?;
-        validate::check(&loaded.component.validator, tool, &args)?;
+        validate::check(
+            &loaded.component.validator,
+            &loaded.component.input_schema,
+            tool,
+            &args,
+        )?;
         let _slot = self
             .inner
             .slots
@@ -188,6 +205,18 @@ impl Dispatcher {
             logs: raw.logs,
             duration: started.elapsed(),
         })
+    }
+
+    /// The description of a tool already loaded, without loading it.
+    pub(crate) fn described(&self, tool: &str) -> Option<ToolDescription> {
+        let cell = self
+            .inner
+            .tools
+            .lock()
+            .expect("tool table lock")
+            .get(tool)?
+            .clone();
+        cell.get().map(|t| t.description())
     }
 
     /// Describe one tool (loading it if needed).
@@ -220,7 +249,7 @@ impl Dispatcher {
                 Ok(tool) => {
                     let c = &tool.component;
                     let bad_example = c.examples.iter().find_map(|ex| {
-                        validate::check(&c.validator, name, &ex.input)
+                        validate::check(&c.validator, &c.input_schema, name, &ex.input)
                             .err()
                             .map(|e| (ex.description.clone(), e))
                     });

@@ -40,7 +40,8 @@ pub trait ScriptRunner: Send + Sync {
     ) -> Result<ScriptOutput, ToolError>;
 
     /// Whether the script's file can be read and parses; `Err` says where (file:line:col).
-    fn check_syntax(&self, entry: &ScriptEntry) -> Result<(), String>;
+    async fn check_syntax(&self, dispatcher: Dispatcher, entry: &ScriptEntry)
+    -> Result<(), String>;
 }
 
 /// The holder of a runner in [`super::DispatcherOptions`].
@@ -177,17 +178,15 @@ impl Dispatcher {
     }
 
     /// Every script's syntax, for `toolhost check`.
-    pub fn check_scripts(&self) -> Vec<(String, Result<(), String>)> {
-        self.registry()
-            .scripts
-            .iter()
-            .map(|s| {
-                let result = match &self.inner.scripts {
-                    Some(runner) => runner.0.check_syntax(s),
-                    None => Err("no script runner to check it with".to_owned()),
-                };
-                (s.name.clone(), result)
-            })
-            .collect()
+    pub async fn check_scripts(&self) -> Vec<(String, Result<(), String>)> {
+        let mut checks = Vec::new();
+        for s in &self.registry().scripts {
+            let result = match &self.inner.scripts {
+                Some(runner) => runner.0.check_syntax(self.clone(), s).await,
+                None => Err("no script runner to check it with".to_owned()),
+            };
+            checks.push((s.name.clone(), result));
+        }
+        checks
     }
 }

@@ -24,8 +24,32 @@ pub struct ToolRegistry {
     /// The file it came from; `None` for the built-in registry.
     pub file: Option<PathBuf>,
     pub tools: Vec<ToolEntry>,
-    /// Reusable Rhai scripts (`scripts:`), callable as `SCRIPT(name, #{...})`.
+    /// Reusable Python scripts (`scripts:`), callable as `SCRIPT(name, {...})`.
     pub scripts: Vec<ScriptEntry>,
+    /// The Python interpreter's limits (`python:`).
+    pub python: PythonSettings,
+}
+
+/// The `python:` section: limits of every Python session (the REPL, the agent, code mode,
+/// scripts). `timeout` is per input; memory and output per session and input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PythonSettings {
+    pub limits: SandboxLimits,
+    pub max_tool_calls_per_input: u64,
+}
+
+impl Default for PythonSettings {
+    fn default() -> Self {
+        PythonSettings {
+            limits: SandboxLimits {
+                timeout: std::time::Duration::from_secs(120),
+                memory_bytes: 512 << 20,
+                max_output_bytes: 1 << 20,
+                ..SandboxLimits::default()
+            },
+            max_tool_calls_per_input: 10_000,
+        }
+    }
 }
 
 impl ToolRegistry {
@@ -89,7 +113,7 @@ pub struct EntryPositions {
     pub sha256: Option<Position>,
 }
 
-/// A reusable Rhai script listed in the registry.
+/// A reusable Python script listed in the registry.
 #[derive(Debug, Clone)]
 pub struct ScriptEntry {
     pub name: String,

@@ -12,7 +12,7 @@ mod scripts;
 use super::locate::{Seg, YamlPositions};
 use super::{
     ComponentSource, DirGrant, DirMode, EntryPositions, Grants, NetworkRule, Position,
-    RegistryError, RegistryProblem, SandboxLimits, ToolEntry, ToolRegistry,
+    PythonSettings, RegistryError, RegistryProblem, SandboxLimits, ToolEntry, ToolRegistry,
 };
 
 /// The registry used when no file is given or found: every built-in tool.
@@ -32,6 +32,17 @@ struct RawRegistry {
     tools: Vec<RawTool>,
     #[serde(default)]
     scripts: Vec<scripts::RawScript>,
+    /// Limits of the Python interpreter (REPL, agent, code mode, scripts).
+    #[serde(default)]
+    python: RawPython,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPython {
+    #[serde(default)]
+    limits: RawLimits,
+    max_tool_calls_per_input: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -151,6 +162,7 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
         raw.defaults.limits,
         &[Seg::Key("defaults"), Seg::Key("limits")],
     );
+    let python = checker.python(raw.python);
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut tools = Vec::new();
     for (i, raw_tool) in raw.tools.into_iter().enumerate() {
@@ -223,6 +235,7 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
             file: owned_file,
             tools,
             scripts,
+            python,
         })
     } else {
         Err(RegistryError {
@@ -335,6 +348,39 @@ impl Checker {
                 );
                 None
             }
+        }
+    }
+
+    /// The `python:` section: the interpreter's limits per session and input.
+    fn python(&mut self, raw: RawPython) -> PythonSettings {
+        let at = [Seg::Key("python"), Seg::Key("limits")];
+        if raw.limits.max_response_bytes.is_some() {
+            self.problem(
+                &[
+                    Seg::Key("python"),
+                    Seg::Key("limits"),
+                    Seg::Key("max_response_bytes"),
+                ],
+                "the interpreter makes no HTTP requests itself; its tools' own limits apply"
+                    .to_owned(),
+            );
+        }
+        let defaults = PythonSettings::default();
+        let limits = self.limits(defaults.limits, raw.limits, &at);
+        let max_tool_calls_per_input = match raw.max_tool_calls_per_input {
+            Some(0) => {
+                self.problem(
+                    &[Seg::Key("python"), Seg::Key("max_tool_calls_per_input")],
+                    "expected at least 1 tool call per input".to_owned(),
+                );
+                defaults.max_tool_calls_per_input
+            }
+            Some(n) => n,
+            None => defaults.max_tool_calls_per_input,
+        };
+        PythonSettings {
+            limits,
+            max_tool_calls_per_input,
         }
     }
 

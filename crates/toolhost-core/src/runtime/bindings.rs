@@ -1,7 +1,7 @@
 //! Host-side bindings of the `tool-plugin` world (wit/tool.wit).
 
 wasmtime::component::bindgen!({
-    path: "../../wit",
+    path: "../../wit/tool.wit",
     world: "tool-plugin",
     exports: { default: async },
 });

@@ -13,6 +13,7 @@ mod host_imports;
 mod lift;
 mod limits;
 mod outbound;
+pub mod python;
 mod symlinks;
 mod ticker;
 

@@ -47,6 +47,9 @@ pub struct AgentReport {
     pub calls: Vec<Usage>,
     pub usage: Usage,
     pub cost: Option<f64>,
+    /// The first failure to write the trajectory, if any (the run went on without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trajectory_error: Option<String>,
 }
 
 /// What all levels of one run share: the client, the budgets and their accounts.
@@ -54,7 +57,6 @@ pub(super) struct Run {
     pub client: ChatClient,
     pub config: AgentConfig,
     pub dispatcher: Dispatcher,
-    pub runtime: tokio::runtime::Handle,
     pub run_id: String,
     pub started: Instant,
     pub trajectory: Trajectory,
@@ -103,7 +105,8 @@ impl Run {
     }
 }
 
-pub(super) fn new_run_id() -> String {
+/// A fresh run id: `run-<nanoseconds since the epoch, hex>-<random>`.
+pub fn new_run_id() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())

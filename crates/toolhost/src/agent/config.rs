@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::llm::{ModelEndpoint, RetryPolicy};
-use crate::repl::ReplLimits;
+use crate::repl::PythonLimits;
 
 /// Prices per million tokens, for the cost budget and report.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -38,7 +38,9 @@ pub struct AgentConfig {
     /// Characters of code output fed back to the model per step.
     pub output_budget: usize,
     pub trajectory: Option<PathBuf>,
-    pub repl_limits: ReplLimits,
+    /// The run's id [default: a fresh one]; given, so a caller can name files after it.
+    pub run_id: Option<String>,
+    pub python_limits: PythonLimits,
     /// Told of events a person watching the run wants to know (an escalation...).
     pub on_event: Option<EventSink>,
 }
@@ -69,7 +71,15 @@ impl std::fmt::Debug for EventSink {
     }
 }
 
-/// Stop sequences: the closing fence, so the model cannot go on to invent the output.
+/// Stop sequences sent by default: none.
+///
+/// A stop string meant to end the reply at the closing fence ("\n```\n") also matches a
+/// bare opening fence ("Let me compute.\n```\ncode"), and servers (llama-server, vLLM,
+/// OpenAI) cut at the first match, so the reply would lose its code. No string can tell a
+/// closing fence from an opening one without knowing whether a block is open, and a
+/// sentinel the prompt asks for is something small models forget. So nothing is sent:
+/// the reply is bounded by `max_tokens`, and extraction (agent/fence.rs) runs only the
+/// first block and ignores whatever the model wrote after it.
 pub fn default_stop() -> Vec<String> {
-    vec!["\n```\n".into(), "\n```\r\n".into(), "\n~~~\n".into()]
+    Vec::new()
 }

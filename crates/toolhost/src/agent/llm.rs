@@ -3,6 +3,8 @@
 //! errors, 429 and 5xx (honouring Retry-After), and none for other 4xx.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -88,6 +90,8 @@ pub struct Completion {
     pub content: String,
     pub finish_reason: Option<String>,
     pub usage: Usage,
+    /// The server sent no `usage`: `usage` is [`estimate_usage`]'s guess.
+    pub usage_estimated: bool,
     /// Attempts it took (1 = no retry).
     pub attempts: u32,
 }
@@ -148,6 +152,14 @@ enum Attempt {
 pub struct ChatClient {
     http: reqwest::Client,
     policy: RetryPolicy,
+    /// Set once a server refused `stop`; no later request of the run sends it.
+    stop_unsupported: Arc<AtomicBool>,
+}
+
+/// A 4xx whose body names the `stop` parameter: the server does not take stop sequences
+/// (some OpenAI models answer 400 `unsupported_parameter` ... 'stop').
+fn refuses_stop(status: u16, body: &str) -> bool {
+    (400..500).contains(&status) && status != 429 && body.to_ascii_lowercase().contains("stop")
 }
 
 impl ChatClient {
@@ -156,13 +168,34 @@ impl ChatClient {
             .timeout(policy.request_timeout)
             .build()
             .map_err(|e| LlmError::Request(e.to_string()))?;
-        Ok(ChatClient { http, policy })
+        Ok(ChatClient {
+            http,
+            policy,
+            stop_unsupported: Arc::new(AtomicBool::new(false)),
+        })
     }
 
     pub async fn complete(
         &self,
         endpoint: &ModelEndpoint,
         messages: &[Message],
+    ) -> Result<Completion, LlmError> {
+        let with_stop = !endpoint.stop.is_empty() && !self.stop_unsupported.load(Ordering::Relaxed);
+        match self.complete_once(endpoint, messages, with_stop).await {
+            Err(LlmError::Refused { status, body }) if with_stop && refuses_stop(status, &body) => {
+                // Once, then never again this run: the same request without `stop`.
+                self.stop_unsupported.store(true, Ordering::Relaxed);
+                self.complete_once(endpoint, messages, false).await
+            }
+            other => other,
+        }
+    }
+
+    async fn complete_once(
+        &self,
+        endpoint: &ModelEndpoint,
+        messages: &[Message],
+        with_stop: bool,
     ) -> Result<Completion, LlmError> {
         let url = format!(
             "{}/chat/completions",
@@ -173,7 +206,7 @@ impl ChatClient {
             messages,
             temperature: endpoint.temperature,
             max_tokens: endpoint.max_tokens,
-            stop: &endpoint.stop,
+            stop: if with_stop { &endpoint.stop } else { &[] },
         };
         let mut last = String::new();
         for attempt in 0..=self.policy.max_retries {
@@ -267,12 +300,20 @@ impl ChatClient {
         }
         match serde_json::from_str::<ChatResponse>(&text) {
             Ok(parsed) => match parsed.choices.into_iter().next() {
-                Some(choice) => Attempt::Done(Completion {
-                    content: choice.message.content.unwrap_or_default(),
-                    finish_reason: choice.finish_reason,
-                    usage: parsed.usage.unwrap_or_default(),
-                    attempts: n,
-                }),
+                Some(choice) => {
+                    let content = choice.message.content.unwrap_or_default();
+                    let (usage, usage_estimated) = match parsed.usage {
+                        Some(u) if u.total_tokens > 0 || u.prompt_tokens > 0 => (u, false),
+                        _ => (estimate_usage(body.messages, &content), true),
+                    };
+                    Attempt::Done(Completion {
+                        content,
+                        finish_reason: choice.finish_reason,
+                        usage,
+                        usage_estimated,
+                        attempts: n,
+                    })
+                }
                 None => Attempt::Retry {
                     reason: "the response had no choices".into(),
                     after: None,
@@ -283,6 +324,25 @@ impl ChatClient {
                 after: None,
             },
         }
+    }
+}
+
+/// Tokens guessed when a server sends no `usage`: one token per 4 characters (rounded
+/// up) of the messages' contents and roles, and of the reply. Rough (code and non-English
+/// text run denser), but it keeps the token and cost budgets working.
+pub fn estimate_usage(messages: &[Message], reply: &str) -> Usage {
+    let tokens = |chars: usize| (chars as u64).div_ceil(4);
+    let prompt = tokens(
+        messages
+            .iter()
+            .map(|m| m.role.chars().count() + m.content.chars().count())
+            .sum(),
+    );
+    let completion = tokens(reply.chars().count());
+    Usage {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
     }
 }
 

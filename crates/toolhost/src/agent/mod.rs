@@ -17,11 +17,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::dispatch::Dispatcher;
-pub use accounting::{AgentReport, StopReason};
+pub use accounting::{AgentReport, StopReason, new_run_id};
 pub use config::{AgentConfig, AgentEvent, Budget, EventSink, Prices, default_stop};
 pub use fence::{FenceError, extract_code};
 pub use llm::{ChatClient, Completion, LlmError, Message, ModelEndpoint, RetryPolicy, Usage};
-pub use replay::{ReplayReport, replay};
+pub use replay::{ReplayError, ReplayReport, replay};
 use trajectory::Trajectory;
 
 /// Run the agent on `task` until FINAL or a budget stops it.
@@ -31,14 +31,14 @@ pub async fn run(
     dispatcher: Dispatcher,
 ) -> Result<AgentReport, LlmError> {
     let client = ChatClient::new(config.retry)?;
+    let run_id = config.run_id.clone().unwrap_or_else(new_run_id);
     let trajectory = Trajectory::create(config.trajectory.as_deref())
         .map_err(|e| LlmError::Request(format!("cannot write the trajectory: {e}")))?;
     let run = Arc::new(accounting::Run {
         client,
         config,
         dispatcher,
-        runtime: tokio::runtime::Handle::current(),
-        run_id: accounting::new_run_id(),
+        run_id,
         started: Instant::now(),
         trajectory,
         calls: Mutex::new(Vec::new()),

@@ -3,7 +3,11 @@
 
 use crate::dispatch::ToolDescription;
 use crate::registry::ScriptEntry;
+use crate::repl::signature;
 
+/// The system prompt. Tools appear as one-line Python signatures; their full arguments
+/// come on demand through `help(tool)`, so the first request stays small (the built-in
+/// registry's is checked in tests/agent.rs).
 pub fn system_prompt(
     tools: &[ToolDescription],
     scripts: &[ScriptEntry],
@@ -11,50 +15,49 @@ pub fn system_prompt(
     llm_query: bool,
 ) -> String {
     let mut p = String::from(
-        "You solve tasks by writing code for a persistent Rhai REPL. Each reply contains exactly \
-         one fenced code block:\n```rhai\n<code>\n```\nThe code runs and you see what it printed \
-         (print(...)), the value of its last expression, and any error. Variables and functions \
-         persist between your code blocks.\n\nFunctions:\n\
-         - TOOL(name, #{...}) calls a tool and returns its result (maps, arrays, numbers, strings). \
-         A failing call raises an error you can catch: try { ... } catch (e) { print(e.code + \": \" + e.message) }\n\
-         - TOOL_BATCH([#{tool: name, args: #{...}}, ...]) runs independent calls together.\n\
-         - TOOLS() lists the tools; HELP(name) shows a tool's input schema and examples.\n\
-         - FINAL(value) ends the task with your answer. Call it in code, never in prose.\n",
+        "You solve tasks by writing Python for a persistent REPL (a sandboxed interpreter: \
+         no files, network or pip; json, math, re, collections, itertools and datetime \
+         import). Reply with exactly one fenced code block:\n```python\n<code>\n```\n\
+         It runs, and you see what it printed, the value of its last expression and any \
+         error. Variables, functions and imports persist between your blocks.\n\n\
+         Each tool is a function taking keyword arguments and returning dicts, lists, \
+         numbers and strings; a failure raises ToolError (e.code, e.message). \
+         help(tool) shows a tool's full arguments and examples: read it before a tool's \
+         first use.\n\
+         - tool_batch([{\"tool\": name, \"args\": {...}}, ...]) runs independent calls in parallel.\n\
+         - TOOL(name, args) calls a tool by name; TOOLS() lists them.\n\
+         - FINAL(answer) ends the task with your answer (FINAL_VAR(\"name\") answers with a \
+         variable). Call it in code, never in prose.\n",
     );
     if !scripts.is_empty() {
-        p.push_str("- SCRIPT(name, #{...}) runs one of the scripts listed below (reusable REPL code that may call tools) with those arguments and returns its value.\n");
+        p.push_str("- SCRIPT(name, {...}) runs one of the scripts listed below (reusable Python that calls tools) and returns its answer.\n");
     }
     if llm_query {
-        p.push_str("- llm_query(prompt) asks a language model a sub-question and returns its text; llm_batch([prompts]) asks several at once.\n");
+        p.push_str("- llm_query(prompt) asks a language model a sub-question and returns its text; llm_batch([prompts]) asks several in parallel.\n");
     }
     if require_exploration {
         p.push_str(
-            "\nFINAL is refused until you have called a tool or explored with TOOLS()/HELP().\n",
+            "\nFINAL is refused until you have called a tool or looked one up with help().\n",
         );
     }
-    p.push_str("\nRules: one code block per reply; do not write the output yourself; stop after the closing fence.\n\nTools:\n");
+    p.push_str("\nRules: one code block per reply: only the first block runs, later blocks are ignored; do not write its output yourself; stop after the closing fence.\n\nTools:\n");
     for t in tools {
-        p.push_str(&format!(
-            "\n## {}\n{}\nInput schema: {}\n",
-            t.name,
-            t.description.trim_end(),
-            serde_json::to_string(&t.input_schema).unwrap_or_default()
-        ));
+        p.push_str(&signature(t));
+        p.push('\n');
     }
     if !scripts.is_empty() {
         p.push_str("\nScripts (call with SCRIPT):\n");
         for s in scripts {
-            p.push_str(&format!("\n## {}\n{}\n", s.name, s.description.trim_end()));
-            match &s.params {
-                Some(params) if params.is_empty() => p.push_str("Arguments: none\n"),
-                Some(params) => {
-                    p.push_str("Arguments:\n");
-                    for param in params {
-                        p.push_str(&format!("- {}: {}\n", param.name, param.description));
-                    }
-                }
-                None => {}
-            }
+            let summary = s.description.lines().next().unwrap_or("").trim();
+            let params = match &s.params {
+                Some(params) => params
+                    .iter()
+                    .map(|p| format!("{}: {}", p.name, p.description))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                None => String::new(),
+            };
+            p.push_str(&format!("- {}({params}): {summary}\n", s.name));
         }
     }
     p
@@ -102,7 +105,7 @@ mod tests {
     fn script(name: &str, params: Option<Vec<(&str, &str)>>) -> ScriptEntry {
         ScriptEntry {
             name: name.to_owned(),
-            file: format!("{name}.rhai").into(),
+            file: format!("{name}.py").into(),
             description: format!("What {name} does."),
             params: params.map(|ps| {
                 ps.into_iter()
@@ -124,16 +127,13 @@ mod tests {
             script("free", None),
         ];
         let p = system_prompt(&[], &scripts, false, false);
-        assert!(p.contains("- SCRIPT(name, #{...})"), "{p}");
+        assert!(p.contains("- SCRIPT(name, {...})"), "{p}");
         assert!(
-            p.contains("## sumsq\nWhat sumsq does.\nArguments:\n- xs: the numbers\n"),
+            p.contains("- sumsq(xs: the numbers): What sumsq does.\n"),
             "{p}"
         );
-        assert!(
-            p.contains("## tidy\nWhat tidy does.\nArguments: none\n"),
-            "{p}"
-        );
-        assert!(p.contains("## free\nWhat free does.\n"), "{p}");
+        assert!(p.contains("- tidy(): What tidy does.\n"), "{p}");
+        assert!(p.contains("- free(): What free does.\n"), "{p}");
         // Without scripts, SCRIPT is not offered at all.
         let bare = system_prompt(&[], &[], false, false);
         assert!(!bare.contains("SCRIPT"), "{bare}");

@@ -2,14 +2,25 @@
 //! model, and check that every tool call and the final answer come out the same.
 
 use serde::Serialize;
-use std::collections::VecDeque;
+use serde_json::Value;
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use super::subcalls::RecordedAnswers;
 use super::trajectory::{Record, read};
 use crate::dispatch::Dispatcher;
-use crate::repl::{ImageMode, ReplOptions, ReplSession};
+use crate::error::ToolError;
+use crate::repl::PythonOptions;
+
+/// Why a replay could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error("cannot read the trajectory: {0}")]
+    Read(#[from] std::io::Error),
+    #[error("cannot start the Python interpreter: {0}")]
+    Interpreter(#[from] ToolError),
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReplayReport {
@@ -27,30 +38,55 @@ impl ReplayReport {
 
 /// Re-run the top-level steps' code in a fresh session. Answers the model gave to
 /// `llm_query` are served from the recording.
-pub fn replay(
-    path: &Path,
-    dispatcher: Dispatcher,
-    runtime: tokio::runtime::Handle,
-) -> std::io::Result<ReplayReport> {
+pub async fn replay(path: &Path, dispatcher: Dispatcher) -> Result<ReplayReport, ReplayError> {
     let records = read(path)?;
-    let answers: VecDeque<String> = records
-        .iter()
-        .filter_map(|r| match r {
+    // The top level's llm_query answers, by prompt: plain completions (a depth-1 step
+    // without code, its request the prompt) and sub-agents (a depth-1 start, whose task is
+    // the prompt, closed by a depth-1 end with the answer, as `SubCalls::ask` returned it).
+    let mut answers: HashMap<String, VecDeque<Result<String, String>>> = HashMap::new();
+    let mut open_sub_agents: VecDeque<String> = VecDeque::new();
+    for r in &records {
+        match r {
             Record::Step {
                 depth: 1,
                 code: None,
+                request,
                 response,
                 ..
-            } => Some(response.clone()),
-            _ => None,
-        })
-        .collect();
-    let options = ReplOptions {
-        images: ImageMode::Save(None),
+            } => {
+                if let Some(prompt) = request.last() {
+                    answers
+                        .entry(prompt.content.clone())
+                        .or_default()
+                        .push_back(Ok(response.clone()));
+                }
+            }
+            Record::Start { depth: 1, task, .. } => open_sub_agents.push_back(task.clone()),
+            Record::End {
+                depth: 1,
+                stop_reason,
+                final_value,
+                ..
+            } => {
+                if let Some(task) = open_sub_agents.pop_front() {
+                    let answer = match final_value {
+                        Some(Value::String(s)) => Ok(s.clone()),
+                        Some(v) => Ok(v.to_string()),
+                        None => Err(format!(
+                            "the sub-agent stopped without an answer: {stop_reason}"
+                        )),
+                    };
+                    answers.entry(task).or_default().push_back(answer);
+                }
+            }
+            _ => {}
+        }
+    }
+    let options = PythonOptions {
         model: Some(Arc::new(RecordedAnswers(Mutex::new(answers)))),
-        ..ReplOptions::default()
+        ..dispatcher.python_options()
     };
-    let mut session = ReplSession::new(dispatcher, runtime, options);
+    let mut session = dispatcher.python_session(options).await?;
     let mut report = ReplayReport {
         run_id: String::new(),
         steps_replayed: 0,
@@ -72,7 +108,7 @@ pub fn replay(
                 ..
             } => {
                 report.steps_replayed += 1;
-                let outcome = session.eval(code);
+                let outcome = session.eval(code).await;
                 if outcome.tool_calls.len() != tool_calls.len() {
                     report.mismatches.push(format!(
                         "step {step}: {} tool calls now, {} recorded",
@@ -104,8 +140,11 @@ pub fn replay(
                         outcome.error, error
                     ));
                 }
-                if outcome.final_value.is_some() {
-                    final_seen = outcome.final_value;
+                // An empty answer was refused by the run, so it is not an answer here either.
+                if let Some(v) = outcome.final_value
+                    && super::steps::empty_answer(&v).is_none()
+                {
+                    final_seen = Some(v);
                 }
             }
             Record::End {

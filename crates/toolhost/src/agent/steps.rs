@@ -12,18 +12,17 @@ use super::llm::Message;
 use super::subcalls::SubCalls;
 use super::trajectory::Record;
 use super::{fence, prompt};
-use crate::repl::{ImageMode, ModelBridge, ReplOptions, ReplSession};
+use crate::repl::{ModelBridge, PythonOptions};
 
-/// Restore a closing fence the stop sequence cut off, so the history reads as a whole.
-fn close_fence(reply: &str) -> String {
-    let fences = reply
-        .lines()
-        .filter(|l| l.trim_start().starts_with("```"))
-        .count();
-    if fences % 2 == 1 {
-        format!("{}\n```", reply.trim_end())
-    } else {
-        reply.to_owned()
+/// Why an answer is refused: the interpreter already refuses `None` and "" (an error the
+/// code sees); empty containers, which it takes, are refused here.
+pub(super) fn empty_answer(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::Null => Some("None"),
+        Value::String(s) if s.trim().is_empty() => Some("an empty string"),
+        Value::Array(a) if a.is_empty() => Some("an empty list"),
+        Value::Object(o) if o.is_empty() => Some("an empty dict"),
+        _ => None,
     }
 }
 
@@ -36,9 +35,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         .into_iter()
         .filter_map(|(_, d)| d.ok())
         .collect();
-    let options = ReplOptions {
-        limits: config.repl_limits,
-        images: ImageMode::Save(None),
+    let options = PythonOptions {
+        limits: config.python_limits,
         require_exploration_before_final: config.require_exploration,
         model: (config.max_depth > depth).then(|| {
             Arc::new(SubCalls {
@@ -46,13 +44,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
                 depth,
             }) as Arc<dyn ModelBridge>
         }),
-        echo_output: false,
+        image_dir: None,
     };
-    let mut session = Some(ReplSession::new(
-        run.dispatcher.clone(),
-        run.runtime.clone(),
-        options,
-    ));
     let mut messages = vec![
         Message::system(prompt::system_prompt(
             &tools,
@@ -66,6 +59,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
     let mut escalated = false;
     let mut failures_in_a_row = 0;
     let mut steps = 0;
+    // Messages already in the trajectory: each step records only the ones after them.
+    let mut recorded = 0;
     run.trajectory.write(&Record::Start {
         run_id: run.run_id.clone(),
         task,
@@ -82,6 +77,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             calls,
             usage: run.usage(),
             cost: run.cost(),
+            trajectory_error: None,
         };
         run.trajectory.write(&Record::End {
             run_id: run.run_id.clone(),
@@ -92,7 +88,18 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             usage: report.usage,
             cost: report.cost,
         });
-        report
+        AgentReport {
+            trajectory_error: run.trajectory.error(),
+            ..report
+        }
+    };
+
+    let mut session = match run.dispatcher.python_session(options).await {
+        Ok(s) => s,
+        Err(e) => {
+            let reason = format!("cannot start the Python interpreter: {e}");
+            return finish(StopReason::Backend(reason), None, 0);
+        }
     };
 
     while steps < config.budget.max_steps {
@@ -108,41 +115,58 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         run.record_usage(completion.usage);
         let reply = completion.content.clone();
         let mut record_code = None;
-        let (feedback, failed, outcome) = match fence::extract_code(&reply) {
+        // What goes back into the history: reasoning dropped, cut after the block that ran.
+        let mut kept = fence::strip_thinking(&reply).trim().to_owned();
+        let (mut feedback, mut failed, mut outcome) = match fence::extract(&reply) {
             Err(e) => (e.explain(), true, None),
-            Ok(code) => {
+            Ok(extracted) => {
+                let code = extracted.code;
+                kept = extracted.kept;
                 record_code = Some(code.clone());
-                let mut s = session.take().expect("session");
-                let (s, outcome) = tokio::task::spawn_blocking(move || {
-                    let outcome = s.eval(&code);
-                    (s, outcome)
-                })
-                .await
-                .expect("REPL evaluation panicked");
-                session = Some(s);
+                let outcome = session.eval(&code).await;
+                let error = outcome
+                    .error
+                    .as_ref()
+                    .map(|e| format!("{}: {}", e.kind, e.message));
                 let text = prompt::feedback(
                     &outcome.output,
                     outcome.value.as_deref(),
-                    outcome.error.as_deref(),
+                    error.as_deref(),
                     config.output_budget,
                 );
                 (text, outcome.error.is_some(), Some(outcome))
             }
         };
+        if let Some(o) = outcome.as_mut()
+            && let Some(why) = o.final_value.as_ref().and_then(empty_answer)
+        {
+            o.final_value = None;
+            failed = true;
+            feedback.push_str(&format!(
+                "Error: FINAL(...) is refused: the answer is {why}. Pass the answer itself; \
+                 an empty value usually means the computation found nothing or a variable \
+                 was never filled.\n"
+            ));
+        }
         run.trajectory.write(&Record::Step {
             run_id: run.run_id.clone(),
             depth,
             step: steps,
             model: endpoint.model.clone(),
-            request: messages.clone(),
+            extends: recorded,
+            request: messages[recorded..].to_vec(),
             response: reply.clone(),
             finish_reason: completion.finish_reason.clone(),
             usage: completion.usage,
+            usage_estimated: completion.usage_estimated,
             attempts: completion.attempts,
             code: record_code,
             output: outcome.as_ref().map(|o| o.output.clone()),
             value: outcome.as_ref().and_then(|o| o.value.clone()),
-            error: outcome.as_ref().and_then(|o| o.error.clone()),
+            error: outcome
+                .as_ref()
+                .and_then(|o| o.error.as_ref())
+                .map(|e| format!("{}: {}", e.kind, e.message)),
             tool_calls: outcome
                 .as_ref()
                 .map(|o| o.tool_calls.clone())
@@ -150,10 +174,11 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             duration_ms: started.elapsed().as_secs_f64() * 1e3,
             failed,
         });
+        recorded = messages.len();
         if let Some(final_value) = outcome.and_then(|o| o.final_value) {
             return finish(StopReason::Final, Some(final_value), steps);
         }
-        messages.push(Message::assistant(close_fence(&reply)));
+        messages.push(Message::assistant(kept));
         messages.push(Message::user(feedback));
         failures_in_a_row = if failed { failures_in_a_row + 1 } else { 0 };
         if let Some((stronger, after)) = &config.escalation

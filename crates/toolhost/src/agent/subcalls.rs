@@ -1,7 +1,7 @@
 //! `llm_query` and `llm_batch` from code: sub-agents or plain completions below the
 //! depth limit the host holds, and recorded answers served back during a replay.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -54,10 +54,12 @@ impl SubCalls {
             depth: level,
             step: 0,
             model: endpoint.model.clone(),
+            extends: 0,
             request: messages,
             response: completion.content.clone(),
             finish_reason: completion.finish_reason.clone(),
             usage: completion.usage,
+            usage_estimated: completion.usage_estimated,
             attempts: completion.attempts,
             code: None,
             output: None,
@@ -71,34 +73,43 @@ impl SubCalls {
     }
 }
 
+#[async_trait::async_trait]
 impl ModelBridge for SubCalls {
-    fn query(&self, prompt: &str) -> Result<String, String> {
-        self.run
-            .runtime
-            .block_on(Self::ask(self.run.clone(), self.depth, prompt.to_owned()))
+    async fn query(&self, prompt: String) -> Result<String, String> {
+        Self::ask(self.run.clone(), self.depth, prompt).await
     }
 
-    fn batch(&self, prompts: Vec<String>) -> Vec<Result<String, String>> {
+    async fn batch(&self, prompts: Vec<String>) -> Vec<Result<String, String>> {
         let asks = prompts
             .into_iter()
             .map(|p| Self::ask(self.run.clone(), self.depth, p));
-        self.run.runtime.block_on(futures::future::join_all(asks))
+        futures::future::join_all(asks).await
     }
 }
 
-/// Recorded answers to `llm_query`, served in order during a replay.
-pub(super) struct RecordedAnswers(pub Mutex<VecDeque<String>>);
+/// Recorded answers to `llm_query`, by prompt (each prompt's answers in recorded order),
+/// served during a replay: `llm_batch` gets each prompt's own answer whatever order the
+/// concurrent calls finished in.
+pub(super) struct RecordedAnswers(pub Mutex<HashMap<String, VecDeque<Result<String, String>>>>);
 
+#[async_trait::async_trait]
 impl ModelBridge for RecordedAnswers {
-    fn query(&self, _prompt: &str) -> Result<String, String> {
+    async fn query(&self, prompt: String) -> Result<String, String> {
+        self.next(&prompt)
+    }
+
+    async fn batch(&self, prompts: Vec<String>) -> Vec<Result<String, String>> {
+        prompts.iter().map(|p| self.next(p)).collect()
+    }
+}
+
+impl RecordedAnswers {
+    fn next(&self, prompt: &str) -> Result<String, String> {
         self.0
             .lock()
             .expect("answers")
-            .pop_front()
-            .ok_or_else(|| "no recorded llm_query answer left".into())
-    }
-
-    fn batch(&self, prompts: Vec<String>) -> Vec<Result<String, String>> {
-        prompts.iter().map(|p| self.query(p)).collect()
+            .get_mut(prompt)
+            .and_then(VecDeque::pop_front)
+            .unwrap_or_else(|| Err(format!("no recorded llm_query answer left for {prompt:?}")))
     }
 }

@@ -23,10 +23,20 @@ pub enum Record {
         depth: u32,
         step: u32,
         model: String,
+        /// How many earlier messages of this conversation `request` extends: the first
+        /// step of a conversation holds its whole request (extends 0), later steps only
+        /// the messages added since the step before (the reply and the feedback), so a
+        /// request is stored once. A conversation is one (run_id, depth) sequence of
+        /// steps; sub-agents of one llm_batch interleave.
+        #[serde(default)]
+        extends: usize,
         request: Vec<Message>,
         response: String,
         finish_reason: Option<String>,
         usage: Usage,
+        /// The server sent no usage; `usage` is estimated (chars/4, see `estimate_usage`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        usage_estimated: bool,
         attempts: u32,
         code: Option<String>,
         output: Option<String>,
@@ -59,6 +69,8 @@ pub enum Record {
 /// Appends records to a JSONL file (or nowhere).
 pub struct Trajectory {
     file: Option<std::sync::Mutex<std::fs::File>>,
+    /// The first write that failed.
+    error: std::sync::Mutex<Option<String>>,
 }
 
 impl Trajectory {
@@ -72,16 +84,29 @@ impl Trajectory {
             }
             None => None,
         };
-        Ok(Trajectory { file })
+        Ok(Trajectory {
+            file,
+            error: std::sync::Mutex::new(None),
+        })
     }
 
     pub fn write(&self, record: &Record) {
         if let Some(f) = &self.file {
             let mut f = f.lock().expect("trajectory lock");
-            let _ = serde_json::to_writer(&mut *f, record);
-            let _ = f.write_all(b"\n");
-            let _ = f.flush();
+            let mut line = serde_json::to_vec(record).unwrap_or_default();
+            line.push(b'\n');
+            if let Err(e) = f.write_all(&line).and_then(|()| f.flush()) {
+                self.error
+                    .lock()
+                    .expect("trajectory error lock")
+                    .get_or_insert_with(|| format!("cannot write the trajectory: {e}"));
+            }
         }
+    }
+
+    /// The first write error, if any.
+    pub fn error(&self) -> Option<String> {
+        self.error.lock().expect("trajectory error lock").clone()
     }
 }
 

@@ -7,7 +7,6 @@ use std::time::Duration;
 use super::{Cli, ExitCode};
 use crate::agent::{self, AgentConfig, Budget, ModelEndpoint, Prices, RetryPolicy, StopReason};
 use crate::dispatch::Dispatcher;
-use crate::repl::ReplLimits;
 
 #[derive(Args, Debug)]
 pub struct AgentArgs {
@@ -32,9 +31,13 @@ pub struct AgentArgs {
     /// Completion tokens per model call.
     #[arg(long)]
     max_tokens: Option<u32>,
-    /// Stop sequences [default: the closing code fence].
+    /// Stop sequences [default: none: a closing-fence stop would also match a bare
+    /// opening fence; only the first code block of a reply runs anyway].
     #[arg(long = "stop")]
     stop: Vec<String>,
+    /// Send no stop sequences at all (the default unless --stop is given).
+    #[arg(long, conflicts_with = "stop")]
+    no_stop: bool,
     /// Seconds before a model request is abandoned (and retried).
     #[arg(long, default_value_t = 120.0)]
     request_timeout: f64,
@@ -75,7 +78,7 @@ pub struct AgentArgs {
     /// Characters of output fed back to the model per step.
     #[arg(long, default_value_t = 4000)]
     output_budget: usize,
-    /// Where to write the trajectory [default: toolhost-runs/agent-<time>.jsonl].
+    /// Where to write the trajectory [default: toolhost-runs/agent-<time>-<run id>.jsonl].
     #[arg(long, value_name = "FILE")]
     trajectory: Option<PathBuf>,
 }
@@ -91,7 +94,15 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         return replay(cli, file, dispatcher).await;
     }
     let task = args.task.clone().unwrap_or_default();
-    let stop = if args.stop.is_empty() {
+    if args.max_cost.is_some() && args.price_prompt.is_none() {
+        eprintln!(
+            "toolhost agent: --max-cost needs the prices: give --price-prompt and --price-completion (dollars per million tokens)"
+        );
+        return ExitCode::Usage;
+    }
+    let stop = if args.no_stop {
+        Vec::new()
+    } else if args.stop.is_empty() {
         agent::default_stop()
     } else {
         args.stop.clone()
@@ -112,12 +123,14 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         }
         (stronger, args.escalate_after.max(1))
     });
+    // The run id is in the default name, so two runs in the same second never share a file.
+    let run_id = agent::new_run_id();
     let trajectory = args.trajectory.clone().unwrap_or_else(|| {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        PathBuf::from("toolhost-runs").join(format!("agent-{secs}.jsonl"))
+        PathBuf::from("toolhost-runs").join(format!("agent-{secs}-{run_id}.jsonl"))
     });
     let config = AgentConfig {
         primary,
@@ -144,7 +157,8 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         max_depth: args.max_depth,
         output_budget: args.output_budget,
         trajectory: Some(trajectory.clone()),
-        repl_limits: ReplLimits::default(),
+        run_id: Some(run_id),
+        python_limits: dispatcher.python_limits(),
         on_event: Some(agent::EventSink(std::sync::Arc::new(|event| match event {
             agent::AgentEvent::Escalated { from, to, reason } => {
                 eprintln!("toolhost agent: switching from {from} to {to} after {reason}")
@@ -158,6 +172,12 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             return ExitCode::Host;
         }
     };
+    if let Some(e) = &report.trajectory_error {
+        eprintln!(
+            "toolhost agent: warning: {e}; {} is incomplete",
+            trajectory.display()
+        );
+    }
     if cli.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else if let Some(v) = &report.final_value {
@@ -189,13 +209,9 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
 }
 
 async fn replay(cli: &Cli, file: &std::path::Path, dispatcher: Dispatcher) -> ExitCode {
-    let handle = tokio::runtime::Handle::current();
-    let file = file.to_owned();
-    let result =
-        tokio::task::spawn_blocking(move || agent::replay(&file, dispatcher, handle)).await;
-    let report = match result {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => {
+    let report = match agent::replay(file, dispatcher).await {
+        Ok(r) => r,
+        Err(e @ agent::ReplayError::Read(_)) => {
             eprintln!("toolhost agent: cannot replay: {e}");
             return ExitCode::Usage;
         }

@@ -7,7 +7,7 @@ use crate::dispatch::Dispatcher;
 
 pub async fn check(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
     let checks = dispatcher.check().await;
-    let scripts = dispatcher.check_scripts();
+    let scripts = dispatcher.check_scripts().await;
     let failed = checks.iter().filter(|c| c.error.is_some()).count()
         + scripts.iter().filter(|(_, r)| r.is_err()).count();
     if cli.json {

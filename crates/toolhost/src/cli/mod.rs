@@ -23,7 +23,7 @@ use std::sync::Arc;
 use crate::dispatch::{Dispatcher, DispatcherOptions, Runner};
 use crate::error::ToolError;
 use crate::registry::{self, RegistryError, ToolRegistry};
-use crate::repl::ReplScriptRunner;
+use crate::repl::PythonScriptRunner;
 pub use exit::ExitCode;
 
 const EXAMPLES: &str = "\
@@ -36,8 +36,9 @@ Examples:
   toolhost check tool_registry.yaml
   toolhost bench
   toolhost mcp                      # MCP over stdio; --http [ADDR] for Streamable HTTP
-  toolhost repl -e 'TOOL(\"calc\", #{expr: \"6*7\"}).value'
-  toolhost script analysis.rhai
+  toolhost repl -e 'calc(expr=\"6*7\")[\"value\"]'
+  toolhost repl analysis.py         # run a Python file as the REPL would
+  toolhost run python '{\"code\": \"print(calc(expr=\\\"2^10\\\"))\"}'   # code mode
   toolhost run-script summarize '{\"xs\": [1, 2, 3]}'   # a script listed in the registry
   toolhost new word_count           # scaffold a tool crate; --register REGISTRY builds and adds it
   toolhost build word_count         # component for wasm32-wasip2: path, sha256, registry entry
@@ -84,10 +85,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Serve the tools to MCP clients over stdio (or Streamable HTTP with --http).
     Mcp(mcp::McpArgs),
-    /// Interactive Rhai REPL with TOOL(); `-e CODE` runs code and exits.
+    /// Interactive Python REPL whose functions are the tools; `-e CODE` or FILE.py runs code and exits.
     Repl(repl::ReplArgs),
-    /// Run a Rhai script file (as the REPL would).
-    Script(repl::ScriptArgs),
     /// Run a script listed in the registry's `scripts:` (as the REPL's SCRIPT would).
     RunScript(run_script::RunScriptArgs),
     /// Scaffold a new tool crate (Rust, with the toolhost SDK).
@@ -125,13 +124,19 @@ pub fn main() -> i32 {
     runtime.block_on(dispatch_command(cli)) as i32
 }
 
-/// The library reports through `tracing`; the CLI shows it on stderr (`TOOLHOST_LOG`
-/// filters, e.g. `TOOLHOST_LOG=debug`), never on stdout, which may be a protocol.
+/// The library reports through `tracing`; the CLI shows toolhost's own events on stderr
+/// (`TOOLHOST_LOG` filters, e.g. `TOOLHOST_LOG=debug`, or `rmcp=info` for the protocol
+/// library's), never on stdout, which may be a protocol.
 fn init_logging() {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOOLHOST_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,toolhost=info"));
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        // Its own report of a failed write is an eprintln!, which panics once stderr is
+        // closed (a client that stopped reading): a lost log line must not end a request.
+        .log_internal_errors(false)
         .with_env_filter(filter)
         .without_time()
         .with_target(false)
@@ -171,7 +176,6 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
         Command::Bench(args) => bench::bench(&cli, &dispatcher, args).await,
         Command::Mcp(args) => mcp::mcp(args, dispatcher, options, registry_file).await,
         Command::Repl(args) => repl::repl(args, dispatcher).await,
-        Command::Script(args) => repl::script(args, dispatcher).await,
         Command::RunScript(args) => run_script::run_script(&cli, dispatcher, args).await,
         Command::New(args) => new::new(&cli, args).await,
         Command::Build(args) => build::build(&cli, args).await,
@@ -181,7 +185,7 @@ async fn dispatch_command(cli: Cli) -> ExitCode {
 
 fn dispatcher_options(cli: &Cli) -> DispatcherOptions {
     DispatcherOptions {
-        scripts: Some(Runner(Arc::new(ReplScriptRunner))),
+        scripts: Some(Runner(Arc::new(PythonScriptRunner))),
         ..DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
     }
 }

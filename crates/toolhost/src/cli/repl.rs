@@ -1,36 +1,62 @@
-//! `toolhost repl` (interactive, or `-e CODE`) and `toolhost script FILE.rhai`.
+//! `toolhost repl`: the interactive Python REPL; `-e CODE` and `toolhost repl FILE.py`
+//! run code and exit (exit code 0, or 4 when the code failed).
 
 use clap::Args;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{Completer, Editor, Helper, Highlighter, Hinter};
+use rustyline::{Context, Editor, Helper, Highlighter, Hinter};
+use tokio::sync::Mutex;
 
 use super::ExitCode;
 use crate::dispatch::Dispatcher;
-use crate::repl::{self, EvalOutcome, ReplOptions, ReplSession};
+use crate::repl::{Catalogue, EvalOutcome, ImageSink, PythonOptions, PythonSession};
 
 #[derive(Args, Debug)]
 pub struct ReplArgs {
+    /// A Python file to run instead of reading input interactively.
+    file: Option<PathBuf>,
     /// Run this code and exit (the exit code says whether it failed).
-    #[arg(short = 'e', long = "eval", value_name = "CODE")]
+    #[arg(
+        short = 'e',
+        long = "eval",
+        value_name = "CODE",
+        conflicts_with = "file"
+    )]
     code: Option<String>,
 }
 
-#[derive(Args, Debug)]
-pub struct ScriptArgs {
-    /// The Rhai script to run.
-    file: PathBuf,
+/// The line editor's helper: a block goes on until it is complete (an open bracket, or a
+/// block statement until an empty line, as in CPython's REPL); Tab completes tool names
+/// and, inside a call, its keyword arguments.
+#[derive(Helper, Highlighter, Hinter)]
+struct PythonLines {
+    session: Arc<Mutex<PythonSession>>,
+    catalogue: Catalogue,
+    runtime: tokio::runtime::Handle,
 }
 
-/// Keeps reading lines while the input is unfinished (an open brace, bracket or string).
-#[derive(Completer, Helper, Highlighter, Hinter)]
-struct MultiLine;
-
-impl Validator for MultiLine {
+impl Validator for PythonLines {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        Ok(if repl::is_incomplete(ctx.input()) {
+        let input = ctx.input().to_owned();
+        // As in CPython, an empty line ends a block: whatever is wrong with it then is
+        // for the interpreter to report.
+        if input.contains('\n')
+            && input
+                .rsplit('\n')
+                .next()
+                .is_some_and(|l| l.trim().is_empty())
+        {
+            return Ok(ValidationResult::Valid(None));
+        }
+        let session = self.session.clone();
+        let more = self
+            .runtime
+            .block_on(async move { session.lock().await.needs_more_input(&input).await });
+        Ok(if more {
             ValidationResult::Incomplete
         } else {
             ValidationResult::Valid(None)
@@ -38,107 +64,165 @@ impl Validator for MultiLine {
     }
 }
 
-fn report(outcome: &EvalOutcome, show_value: bool) -> bool {
+impl Completer for PythonLines {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let (start, words) = self.catalogue.complete(line, pos);
+        Ok((
+            start,
+            words
+                .into_iter()
+                .map(|w| Pair {
+                    display: w.clone(),
+                    replacement: w,
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// Print what an input did; false when it failed.
+fn report(outcome: &EvalOutcome, images: ImageSink) -> bool {
+    if !outcome.output.is_empty() {
+        print!("{}", outcome.output);
+        if !outcome.output.ends_with('\n') {
+            println!();
+        }
+    }
+    for (_, note) in images.handle(&outcome.images) {
+        if !note.is_empty() {
+            println!("{note}");
+        }
+    }
     if let Some(v) = &outcome.final_value {
         println!("FINAL: {v}");
     }
-    if let (true, Some(value)) = (show_value, &outcome.value) {
-        println!("{value}");
+    if outcome.session_restarted {
+        eprintln!("note: the interpreter was restarted; earlier variables are gone");
     }
-    if let Some(e) = &outcome.error {
-        eprintln!("error: {e}");
-        return false;
+    match &outcome.error {
+        Some(e) => {
+            eprintln!("{}: {}", e.kind, e.message);
+            false
+        }
+        None => {
+            if let Some(value) = &outcome.value {
+                println!("{value}");
+            }
+            true
+        }
     }
-    true
 }
 
-fn new_session(dispatcher: Dispatcher) -> ReplSession {
-    let options = ReplOptions {
-        echo_output: true,
-        ..ReplOptions::default()
-    };
-    ReplSession::new(dispatcher, tokio::runtime::Handle::current(), options)
+fn options(dispatcher: &Dispatcher) -> PythonOptions {
+    PythonOptions {
+        // `Image.save(name)` writes into the directory the user runs the REPL from.
+        image_dir: std::env::current_dir().ok(),
+        ..dispatcher.python_options()
+    }
 }
 
 pub async fn repl(args: &ReplArgs, dispatcher: Dispatcher) -> ExitCode {
-    let code = args.code.clone();
-    let handle = tokio::runtime::Handle::current();
-    // Evaluation blocks on tool calls, so it runs on a blocking thread.
-    let outcome = tokio::task::spawn_blocking(move || {
-        let _enter = handle.enter();
-        let mut session = new_session(dispatcher);
-        match code {
-            Some(code) => {
-                if report(&session.eval(&code), true) {
-                    ExitCode::Ok
-                } else {
-                    ExitCode::ToolFailed
-                }
+    let code = match (&args.code, &args.file) {
+        (Some(code), _) => Some(code.clone()),
+        (None, Some(file)) => match std::fs::read_to_string(file) {
+            Ok(code) => Some(code),
+            Err(e) => {
+                eprintln!("toolhost: cannot read {}: {e}", file.display());
+                return ExitCode::Usage;
             }
-            None => interactive(&mut session),
-        }
-    })
-    .await;
-    outcome.unwrap_or(ExitCode::Host)
-}
-
-pub async fn script(args: &ScriptArgs, dispatcher: Dispatcher) -> ExitCode {
-    let code = match std::fs::read_to_string(&args.file) {
-        Ok(c) => c,
+        },
+        (None, None) => None,
+    };
+    let mut session = match dispatcher.python_session(options(&dispatcher)).await {
+        Ok(s) => s,
         Err(e) => {
-            eprintln!("toolhost: cannot read {}: {e}", args.file.display());
-            return ExitCode::Usage;
+            eprintln!("error[{}]: {}", e.code, e.message);
+            return ExitCode::for_error(e.code);
         }
     };
-    let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || {
-        let _enter = handle.enter();
-        let mut session = new_session(dispatcher);
-        if report(&session.eval(&code), false) {
+    if let Some(code) = code {
+        let outcome = session.eval(&code).await;
+        return if report(&outcome, ImageSink::Terminal) {
             ExitCode::Ok
         } else {
             ExitCode::ToolFailed
-        }
-    })
-    .await
-    .unwrap_or(ExitCode::Host)
+        };
+    }
+    let catalogue = Catalogue::new(
+        session
+            .tool_names()
+            .into_iter()
+            .map(|t| {
+                let params = session.parameter_names(&t);
+                (t, params)
+            })
+            .collect(),
+    );
+    let session = Arc::new(Mutex::new(session));
+    let runtime = tokio::runtime::Handle::current();
+    // The line editor blocks; it runs on a thread of its own and drives the session
+    // through the runtime.
+    tokio::task::spawn_blocking(move || interactive(session, catalogue, runtime))
+        .await
+        .unwrap_or(ExitCode::Host)
 }
 
 fn history_file() -> Option<PathBuf> {
     directories::ProjectDirs::from("dev", "toolhost", "toolhost")
-        .map(|d| d.data_dir().join("repl_history"))
+        .map(|d| d.data_dir().join("python_history"))
 }
 
-fn interactive(session: &mut ReplSession) -> ExitCode {
-    let mut editor: Editor<MultiLine, _> = match Editor::new() {
+fn interactive(
+    session: Arc<Mutex<PythonSession>>,
+    catalogue: Catalogue,
+    runtime: tokio::runtime::Handle,
+) -> ExitCode {
+    let config = rustyline::Config::builder()
+        .completion_type(rustyline::CompletionType::List)
+        .auto_add_history(false)
+        .build();
+    let mut editor: Editor<PythonLines, _> = match Editor::with_config(config) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("toolhost: cannot start the line editor: {e}");
             return ExitCode::Host;
         }
     };
-    editor.set_helper(Some(MultiLine));
+    editor.set_helper(Some(PythonLines {
+        session: session.clone(),
+        catalogue,
+        runtime: runtime.clone(),
+    }));
     let history = history_file();
     if let Some(h) = &history {
         let _ = editor.load_history(h);
     }
     println!(
-        "toolhost repl — Rhai with TOOL(name, #{{...}}), TOOL_BATCH([...]), TOOLS(), HELP(name).\n\
-         Variables and functions persist. Ctrl-D to leave."
+        "toolhost repl — Python (Monty) in a sandbox. Tools are functions: calc(expr=\"2^10\").\n\
+         TOOLS() lists them, help(calc) explains one. Tab completes. Ctrl-D to leave."
     );
     loop {
-        match editor.readline("toolhost> ") {
+        match editor.readline(">>> ") {
             Ok(line) if line.trim().is_empty() => continue,
             Ok(line) => {
                 let _ = editor.add_history_entry(line.as_str());
-                let outcome = session.eval(&line);
-                if let (None, Some(v)) = (&outcome.error, &outcome.value) {
-                    println!("=> {v}");
-                }
-                report(&outcome, false);
+                let session = session.clone();
+                let outcome =
+                    runtime.block_on(async move { session.lock().await.eval(&line).await });
+                report(&outcome, ImageSink::Terminal);
             }
-            // Ctrl-C abandons the line being typed, as in a shell.
-            Err(ReadlineError::Interrupted) => continue,
+            // Ctrl-C abandons the input being typed, as in CPython.
+            Err(ReadlineError::Interrupted) => {
+                println!("KeyboardInterrupt");
+                continue;
+            }
             Err(ReadlineError::Eof) => break,
             Err(e) => {
                 eprintln!("toolhost: {e}");

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::progress::ProgressDisplay;
 use super::terminal::{is_plain_sixel, printable};
 use super::{Cli, ExitCode, report_error};
+use crate::code_mode;
 use crate::dispatch::Dispatcher;
 use crate::error::{ErrorCode, ToolError};
 use crate::output::{Content, ToolOutput};
@@ -46,7 +47,13 @@ pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode
     let observer = progress
         .clone()
         .map(|p| p as Arc<dyn crate::dispatch::CallObserver>);
-    let result = dispatcher.call_observed(&args.tool, input, observer).await;
+    let code_mode =
+        args.tool == code_mode::RUN_NAME && dispatcher.registry().get(&args.tool).is_none();
+    let result = if code_mode {
+        run_code(dispatcher, &input).await
+    } else {
+        dispatcher.call_observed(&args.tool, input, observer).await
+    };
     if let Some(p) = &progress {
         p.finish();
     }
@@ -60,6 +67,15 @@ pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode
         },
         Err(e) => report_error(cli, &e),
     }
+}
+
+/// Code mode: the snippet in a fresh Python session.
+async fn run_code(dispatcher: &Dispatcher, input: &Value) -> Result<ToolOutput, ToolError> {
+    let code = code_mode::code_argument(input)?;
+    let mut session = dispatcher
+        .python_session(dispatcher.python_options())
+        .await?;
+    code_mode::run(&mut session, &code).await
 }
 
 fn build_input(args: &RunArgs) -> Result<Value, String> {

@@ -5,23 +5,28 @@
 use std::sync::{Arc, Mutex, RwLock};
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
+    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::{NotificationContext, Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::sync::mpsc;
 
 use super::{convert, scripts};
+use crate::code_mode;
 use crate::dispatch::CallObserver;
 use crate::dispatch::Dispatcher;
 use crate::error::ErrorCode;
 use crate::output::LogRecord;
+use crate::repl::PythonSession;
 
-/// One MCP server; clones share the dispatcher and the list of connected clients.
+/// One MCP server; clones share the dispatcher and the list of connected clients, and
+/// each MCP session ([`ToolhostMcp::for_new_session`]) has its own Python state.
 #[derive(Clone)]
 pub struct ToolhostMcp {
     shared: Arc<Shared>,
+    /// `run_python`'s interpreter, started on the session's first call.
+    python: Arc<tokio::sync::Mutex<Option<PythonSession>>>,
 }
 
 struct Shared {
@@ -37,6 +42,7 @@ impl ToolhostMcp {
                 dispatcher: RwLock::new(dispatcher),
                 peers: Mutex::new(Vec::new()),
             }),
+            python: Arc::default(),
         }
     }
 
@@ -60,6 +66,41 @@ impl ToolhostMcp {
             }
         }
         *self.shared.peers.lock().expect("peers lock") = alive;
+    }
+
+    /// The server as a new MCP session sees it: the same tools, Python state of its own.
+    pub fn for_new_session(&self) -> Self {
+        ToolhostMcp {
+            shared: self.shared.clone(),
+            python: Arc::default(),
+        }
+    }
+
+    /// `run_python`: the code in this session's interpreter (started on first use).
+    async fn run_python(&self, args: serde_json::Value) -> Result<CallToolResult, ErrorData> {
+        let code = match code_mode::code_argument(&args) {
+            Ok(code) => code,
+            Err(e) => return Err(ErrorData::invalid_params(e.message, None)),
+        };
+        // Taken out while it runs: a call the client cancels drops the interpreter with
+        // it, and the session's next call starts a fresh one.
+        let mut slot = self.python.lock().await;
+        let mut session = match slot.take() {
+            Some(session) => session,
+            None => {
+                let dispatcher = self.dispatcher();
+                match dispatcher.python_session(dispatcher.python_options()).await {
+                    Ok(session) => session,
+                    Err(e) => return Ok(convert::failure(&e)),
+                }
+            }
+        };
+        let result = code_mode::run(&mut session, &code).await;
+        *slot = Some(session);
+        Ok(match result {
+            Ok(output) => convert::success(&output),
+            Err(e) => convert::failure(&e),
+        })
     }
 }
 
@@ -107,6 +148,18 @@ impl ServerHandler for ToolhostMcp {
                 Err(e) => tracing::warn!("tool '{name}' is unavailable: {e}"),
             }
         }
+        if dispatcher.registry().get(code_mode::MCP_NAME).is_none() {
+            tools.push(Tool::new(
+                code_mode::MCP_NAME,
+                code_mode::description(&dispatcher).await,
+                Arc::new(
+                    code_mode::input_schema()
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+            ));
+        }
         for listed in dispatcher.listed_scripts() {
             tools.push(scripts::tool(listed));
         }
@@ -133,6 +186,15 @@ impl ServerHandler for ToolhostMcp {
         let name = request.name.to_string();
         let args = serde_json::Value::Object(request.arguments.unwrap_or_default());
         if dispatcher.registry().get(&name).is_none() {
+            if name == code_mode::MCP_NAME {
+                return tokio::select! {
+                    result = self.run_python(args) => result.map(Into::into),
+                    _ = context.ct.cancelled() => Err(ErrorData::internal_error(
+                        format!("the call to '{name}' was cancelled by the client"),
+                        None,
+                    )),
+                };
+            }
             if let Some(script) = dispatcher.script_for_tool_name(&name).cloned() {
                 // A script's own limits bound it; a cancelled one finishes on its thread,
                 // unseen.

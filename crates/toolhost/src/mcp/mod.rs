@@ -78,7 +78,11 @@ async fn serve_http(
     };
     let factory = Arc::new(server);
     let service: StreamableHttpService<ToolhostMcp, LocalSessionManager> =
-        StreamableHttpService::new(move || Ok((*factory).clone()), Default::default(), config);
+        StreamableHttpService::new(
+            move || Ok(factory.for_new_session()),
+            Default::default(),
+            config,
+        );
     let router = axum::Router::new()
         .nest_service("/mcp", service)
         .layer(axum::middleware::from_fn(headers::refuse_duplicates));

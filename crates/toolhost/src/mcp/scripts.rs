@@ -30,7 +30,7 @@ pub fn tool(listed: ListedScript<'_>) -> Tool {
     Tool::new(
         listed.tool_name.to_owned(),
         format!(
-            "{}\n\n(A registry script: Rhai code that runs in toolhost's REPL and may call its tools.)",
+            "{}\n\n(A registry script: Python that runs in toolhost's sandboxed interpreter and may call its tools.)",
             entry.description.trim_end()
         ),
         Arc::new(schema),

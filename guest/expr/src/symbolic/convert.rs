@@ -9,9 +9,10 @@ use super::arena::Arena;
 use super::node::{Constant, Func, Id, Node};
 use super::number::Number;
 use crate::ast::{BinaryOp, NodeId, NodeKind, UnaryOp};
+use crate::elementary::{Bin, Un};
 use crate::error::ExprError;
 use crate::expr::Expr;
-use crate::functions::{Bin, Lower, Un};
+use crate::functions::Lower;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Chain {

@@ -12,9 +12,9 @@ use super::arena::{Arena, MAX_NODES, MAX_OPERANDS};
 use super::convert::convert;
 use super::node::{Func, Id, Node};
 use super::rules::{self, Partial, Rules};
+use crate::elementary::{Bin, Un};
 use crate::error::{ErrorKind, ExprError};
 use crate::expr::Expr;
-use crate::functions::{Bin, Un};
 
 const COUNT: &str = "it must be a whole number";
 

@@ -6,7 +6,7 @@ use super::arena::Arena;
 use super::node::{Constant, Func, Id, Node};
 use super::number::Number;
 use super::print::{Factor, call_prec, prec, quoted};
-use crate::functions::{Bin, Un};
+use crate::elementary::{Bin, Un};
 
 const GREEK: &[&str] = &[
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",

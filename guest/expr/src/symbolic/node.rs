@@ -10,7 +10,8 @@ use std::mem::discriminant;
 
 use super::number::Number;
 use crate::dist::Dist;
-use crate::functions::{Bin, FUNCTIONS, Lower, Un};
+use crate::elementary::{Bin, Un};
+use crate::functions::{FUNCTIONS, Lower};
 
 /// Index of a node in its [`Arena`](super::arena::Arena).
 pub(crate) type Id = u32;

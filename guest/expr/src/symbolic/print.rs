@@ -6,7 +6,7 @@
 use super::arena::Arena;
 use super::node::{Func, Id, Infix, Node};
 use super::number::Number;
-use crate::functions::{Bin, Un};
+use crate::elementary::{Bin, Un};
 
 /// Precedence levels of the parser, loosest first.
 pub(crate) mod prec {

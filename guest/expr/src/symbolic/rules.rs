@@ -5,7 +5,7 @@
 //! support, where the density is finite.
 
 use crate::dist::Dist;
-use crate::functions::{Bin, Un};
+use crate::elementary::{Bin, Un};
 
 /// How a function depends on one of its arguments.
 #[derive(Clone, Copy, Debug)]

@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use super::arena::Arena;
 use super::node::{Constant, Func, Id, Node};
 use super::number::Number;
-use crate::functions::{Bin, Un, truthy};
+use crate::elementary::{Bin, Un, truthy};
 
 /// Most terms a distributed product may have; larger products stay
 /// factored so that simplification cannot blow up.

@@ -6,7 +6,8 @@ use super::node::Func;
 use super::rules::{self, Partial};
 use super::*;
 use crate::dist::Dist;
-use crate::functions::{Bin, FUNCTIONS, Lower, Un};
+use crate::elementary::{Bin, Un};
+use crate::functions::{FUNCTIONS, Lower};
 
 #[test]
 fn every_derivative_rule_parses_and_uses_only_its_parameters() {

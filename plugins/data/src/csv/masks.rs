@@ -69,8 +69,8 @@ fn gather(high_bits: u64) -> u64 {
 #[inline(always)]
 pub fn masks_portable(block: &[u8; 64], delimiter: u8) -> BlockMasks {
     let (mut d, mut n, mut q, mut r) = (0, 0, 0, 0);
-    for (i, chunk) in block.chunks_exact(8).enumerate() {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+    for (i, chunk) in block.as_chunks::<8>().0.iter().enumerate() {
+        let word = u64::from_le_bytes(*chunk);
         let shift = 8 * i;
         d |= gather(bytes_equal(word, delimiter)) << shift;
         n |= gather(bytes_equal(word, b'\n')) << shift;
@@ -141,7 +141,7 @@ mod tests {
                 state ^= state << 17;
                 *byte = alphabet[(state % alphabet.len() as u64) as usize];
             }
-            for delimiter in [b',', b';', b'\t'] {
+            for delimiter in *b",;\t" {
                 let expected = reference(&block, delimiter);
                 assert_eq!(masks(&block, delimiter), expected, "{block:?}");
             }

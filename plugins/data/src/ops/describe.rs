@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::column::{Column, ColumnData, Kind, MISSING, is_iso_date};
 use crate::error::DataError;
 use crate::render::{self, Align, json_number};
-use crate::stats;
+use crate::summary;
 use crate::table::Table;
 
 /// Most frequent values listed per text column unless asked otherwise.
@@ -77,7 +77,7 @@ fn summarise(column: Column, top: usize) -> Summary {
     let name = column.name;
     match column.data {
         ColumnData::Number { values, integer } => {
-            let s = stats::summarise(&values);
+            let s = summary::summarise(&values);
             Summary {
                 name,
                 kind: (s.count > 0).then_some(if integer { Kind::Integer } else { Kind::Number }),
@@ -148,14 +148,14 @@ fn count_codes(codes: &[u32], n: usize) -> (Vec<usize>, usize) {
         vec![0u32; n + 1],
         vec![0u32; n + 1],
     ];
-    let mut quads = codes.chunks_exact(4);
-    for q in &mut quads {
+    let (quads, rest) = codes.as_chunks::<4>();
+    for q in quads {
         tallies[0][slot(q[0])] += 1;
         tallies[1][slot(q[1])] += 1;
         tallies[2][slot(q[2])] += 1;
         tallies[3][slot(q[3])] += 1;
     }
-    for &c in quads.remainder() {
+    for &c in rest {
         tallies[0][slot(c)] += 1;
     }
     let mut counts: Vec<usize> = (0..=n)

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use crate::column::{Column, ColumnData, MISSING, Quality};
 use crate::error::DataError;
 use crate::ops::numeric_values;
-use crate::stats;
+use crate::summary;
 use crate::table::Table;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -336,7 +336,7 @@ fn aggregate(
                 }
             }
             (0..groups)
-                .map(|g| stats::median(&mut laid[start[g]..start[g + 1]]).unwrap_or(f64::NAN))
+                .map(|g| summary::median(&mut laid[start[g]..start[g + 1]]).unwrap_or(f64::NAN))
                 .collect()
         }
         Func::Count => unreachable!("counted above"),

@@ -64,6 +64,7 @@ pub(crate) fn bar_layers(
         scene.layers.push(Layer::Rects {
             rects,
             color,
+            alpha: 1.0,
             label: s.label.clone(),
         });
     }

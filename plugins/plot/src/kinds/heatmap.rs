@@ -6,6 +6,20 @@ use crate::render::{Layer, Scene};
 use crate::scene::Extent;
 use toolhost_sdk::ToolError;
 
+/// The given names, one per row or column, or 0, 1, 2, ...
+fn labels(given: &[String], n: usize, pointer: &str, what: &str) -> Result<Vec<String>, ToolError> {
+    if given.is_empty() {
+        return Ok((0..n).map(|i| i.to_string()).collect());
+    }
+    if given.len() != n {
+        return Err(bad(
+            format!("{} labels given for a matrix of {n} {what}", given.len()),
+            pointer,
+        ));
+    }
+    Ok(given.to_vec())
+}
+
 pub(crate) fn heatmap_layers(
     input: &Input,
     scene: &mut Scene,
@@ -67,12 +81,17 @@ pub(crate) fn heatmap_layers(
     scene.layers.push(Layer::Rects {
         rects,
         color: viridis(0.5),
+        alpha: 1.0,
         label: None,
     });
     scene.x_range = (-0.5, cols as f64 - 0.5);
     scene.y_range = (-0.5, rows as f64 - 0.5);
-    scene.x_ticks = Some((0..cols).map(|c| c.to_string()).collect());
-    scene.y_ticks = Some((0..rows).rev().map(|r| r.to_string()).collect());
+    scene.x_ticks = Some(labels(&input.col_labels, cols, "/col_labels", "columns")?);
+    let mut row_names = labels(&input.row_labels, rows, "/row_labels", "rows")?;
+    // The y axis counts up from the bottom row.
+    row_names.reverse();
+    scene.y_ticks = Some(row_names);
+    scene.colorbar = Some((range.0, range.0 + span));
     if input.x_range.is_some() || input.y_range.is_some() {
         warnings.push("x_range/y_range are ignored for heatmaps".to_owned());
     }

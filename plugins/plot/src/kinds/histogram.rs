@@ -7,6 +7,9 @@ use crate::render::{Layer, Scene};
 use crate::scene::{Extent, axis_range};
 use toolhost_sdk::ToolError;
 
+/// Opacity of each series' bars when several share the axes.
+pub(crate) const OVERLAP_ALPHA: f64 = 0.5;
+
 /// Freedman–Diaconis bin count for sorted finite `v`; Sturges when the IQR is zero.
 pub(crate) fn auto_bins(sorted: &[f64]) -> usize {
     let n = sorted.len();
@@ -80,8 +83,10 @@ pub(crate) fn histogram_layers(
     let w = (hi - lo) / bins as f64;
     let mut ye = Extent::new();
     ye.add(if input.log_y { 0.5 } else { 0.0 });
-    // Overlaid series stay readable when each is drawn slightly narrower than the last.
+    // Overlaid series are see-through, as matplotlib's are drawn with alpha, so that every
+    // series shows where they overlap.
     let nser = cleaned.len();
+    let alpha = if nser > 1 { OVERLAP_ALPHA } else { 1.0 };
     for (i, v) in cleaned.iter().enumerate() {
         let mut counts = vec![0usize; bins];
         for &x in v {
@@ -90,7 +95,6 @@ pub(crate) fn histogram_layers(
         }
         let s = &input.series[i];
         let color = series_color(&s.color, i, &format!("/series/{i}/color"))?;
-        let inset = w * 0.35 * i as f64 / nser as f64;
         let base = if input.log_y { 0.5 } else { 0.0 };
         let rects = counts
             .iter()
@@ -99,12 +103,13 @@ pub(crate) fn histogram_layers(
             .map(|(k, &c)| {
                 ye.add(c as f64);
                 let x0 = lo + k as f64 * w;
-                (x0 + inset, base, x0 + w - inset, c as f64, color)
+                (x0, base, x0 + w, c as f64, color)
             })
             .collect();
         scene.layers.push(Layer::Rects {
             rects,
             color,
+            alpha,
             label: s.label.clone(),
         });
     }

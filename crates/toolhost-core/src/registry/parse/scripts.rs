@@ -1,4 +1,4 @@
-//! The `scripts:` section: reusable Rhai scripts, checked like tools (a valid unique name,
+//! The `scripts:` section: reusable Python scripts, checked like tools (a valid unique name,
 //! a readable file) and located by file:line:column when they are not.
 
 use serde::Deserialize;
