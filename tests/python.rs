@@ -679,3 +679,51 @@ async fn deeply_nested_source_is_a_syntax_error() {
     still_works(&mut s).await;
     assert_host_memory_bounded();
 }
+
+/// A session's interpreter takes one of the pool's 256 sandbox slots like any call, and
+/// keeps it while it lives: calls made while a session lives wait for a slot instead of
+/// failing in a full pool, and a session started while every slot is taken waits for one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_takes_a_sandbox_slot_like_any_call() {
+    let _turn = CPU_HEAVY.lock().await;
+    let reg = TestRegistry::new(
+        "tools:\n  - name: hostile\n    component: {hostile}\n    limits: {timeout_ms: 10000}\n  - name: calc\n    component: builtin:calc\n",
+    );
+    let d = reg.dispatcher();
+    d.call("hostile", json!({ "action": "counter" }))
+        .await
+        .unwrap();
+    let options = || PythonOptions {
+        limits: tight(),
+        ..PythonOptions::default()
+    };
+    let first = d.python_session(options()).await.unwrap();
+    // 256 calls holding their slot for 1.5 s: with the session's slot taken, the last
+    // one waits for a free slot.
+    let sleepers: Vec<_> = (0..256)
+        .map(|_| {
+            let d = d.clone();
+            tokio::spawn(async move {
+                d.call("hostile", json!({ "action": "sleep", "ms": 1500 }))
+                    .await
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut second = d
+        .python_session(options())
+        .await
+        .expect("a session started while every slot is taken waits for one");
+    let o = ok(&mut second, "calc(expr='1+1')['value']").await;
+    assert_eq!(
+        o.value_json.as_ref().and_then(Value::as_f64),
+        Some(2.0),
+        "{o:?}"
+    );
+    for (i, s) in sleepers.into_iter().enumerate() {
+        s.await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("call {i} while a session lives: {e}"));
+    }
+    drop(first);
+}

@@ -161,6 +161,15 @@ impl Dispatcher {
         &self.inner.python
     }
 
+    /// A sandbox slot for a Python session's instance, held while it lives: the
+    /// interpreter takes a place in the instance pool like any call.
+    pub(crate) async fn python_slot(
+        &self,
+        wait: std::time::Duration,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, ToolError> {
+        self.inner.slots.take_for_session(wait).await
+    }
+
     /// Run `tool` on `args` in a fresh sandbox.
     pub async fn call(&self, tool: &str, args: Value) -> Result<ToolOutput, ToolError> {
         self.call_observed(tool, args, None).await
