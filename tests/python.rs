@@ -727,3 +727,46 @@ async fn a_session_takes_a_sandbox_slot_like_any_call() {
     }
     drop(first);
 }
+
+/// What an input records of its tool calls (for trajectories and replays) is bounded by
+/// bytes: 40 results of 4 MB each raise the host's peak memory by far less than the
+/// 160 MB they add up to. Measured on the binary's code mode against one such call.
+#[test]
+fn the_record_of_an_inputs_tool_calls_is_bounded_by_bytes() {
+    let reg = TestRegistry::new(
+        "tools:\n  - name: hostile\n    component: {hostile}\n    limits: {max_output_bytes: 8388608}\n",
+    );
+    let run = |calls: usize| {
+        let code = format!(
+            "for i in range({calls}):\n    hostile(action='big_output', bytes=4000000)\n{calls}"
+        );
+        let input = json!({ "code": code }).to_string();
+        let m = common::run_measured(
+            &[
+                "--registry",
+                reg.path.to_str().unwrap(),
+                "--json",
+                "run",
+                "python",
+                &input,
+            ],
+            &[],
+        );
+        assert_eq!(m.code, Some(0), "{}", String::from_utf8_lossy(&m.stderr));
+        m.peak_rss
+    };
+    let one = run(1);
+    let forty = run(40);
+    let mib = |b: u64| b as f64 / (1 << 20) as f64;
+    eprintln!(
+        "peak with 1 call {:.1} MiB, with 40 calls {:.1} MiB",
+        mib(one),
+        mib(forty)
+    );
+    assert!(
+        forty < one + (48 << 20),
+        "40 calls of 4 MB: {:.1} MiB, one: {:.1} MiB",
+        mib(forty),
+        mib(one)
+    );
+}

@@ -236,6 +236,7 @@ impl PythonSession {
             let mut recorder = self.recorder.lock().expect("recorder lock");
             outcome.tool_calls = std::mem::take(&mut recorder.tool_calls);
             outcome.images = std::mem::take(&mut recorder.images);
+            outcome.images_dropped = std::mem::take(&mut recorder.images_dropped);
         }
         outcome
     }

@@ -100,6 +100,12 @@ fn report(outcome: &EvalOutcome, images: ImageSink) -> bool {
             println!("{note}");
         }
     }
+    if outcome.images_dropped > 0 {
+        eprintln!(
+            "note: {} more images were not kept (an input keeps 64 MiB of images)",
+            outcome.images_dropped
+        );
+    }
     if let Some(v) = &outcome.final_value {
         println!("FINAL: {v}");
     }
