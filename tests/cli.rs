@@ -283,6 +283,27 @@ fn tool_text_on_a_terminal_carries_no_control_sequences() {
     assert_eq!(stdout(&piped).trim_end_matches('\n'), text);
 }
 
+/// The same in the REPL: a tool's text printed by Python is shown, not obeyed, on a
+/// terminal, and left as written when piped.
+#[test]
+fn python_output_on_a_terminal_carries_no_control_sequences() {
+    let reg = TestRegistry::new("tools:\n  - name: hostile\n    component: {hostile}\n");
+    let code = r#"print(hostile(action="say", text="one\x1b]52;c;aGk=\x07two\x1b[2J\x1b[8mthree\x1b]0;title\x07\x9b31mfour\rfive"))"#;
+    let args = ["--registry", reg.path.to_str().unwrap(), "repl", "-e", code];
+    let (status, shown) = run_on_a_terminal(&args);
+    assert_eq!(status, Some(0), "{shown}");
+    assert!(
+        !shown.contains(['\u{1b}', '\u{7}', '\u{9b}']) && shown.contains("onetwothreefourfive"),
+        "{shown:?}"
+    );
+    let piped = toolhost(&args);
+    assert!(
+        stdout(&piped).contains("\u{1b}]52;c;aGk=\u{7}two"),
+        "{:?}",
+        stdout(&piped)
+    );
+}
+
 /// Run toolhost with its stdout on a pseudo-terminal; what the terminal received.
 fn run_on_a_terminal(args: &[&str]) -> (Option<i32>, String) {
     use std::io::Read;

@@ -13,7 +13,7 @@ mod progress;
 mod repl;
 mod run;
 mod run_script;
-mod terminal;
+pub(crate) mod terminal;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
