@@ -285,6 +285,16 @@ fn deeply_nested_yaml_is_refused_at_once_with_its_line_and_column() {
     }
 }
 
+/// The interpreter is built in: a component-file limit under `python:` is refused at
+/// its position rather than silently ignored.
+#[test]
+fn a_component_file_limit_under_python_is_refused() {
+    let (err, _, _r) = load_err("tools: []\npython:\n  limits: {max_component_mb: 512}\n");
+    let (line, _, msg) = first(&err);
+    assert_eq!(line, 3, "{err}");
+    assert!(msg.contains("max_component_mb applies to tools"), "{msg}");
+}
+
 /// A component file is refused by its size before it is read: 256 MiB unless the entry
 /// raises `limits.max_component_mb`; a file that grows after the registry was checked is
 /// still refused before it is read.

@@ -365,6 +365,18 @@ impl Checker {
                     .to_owned(),
             );
         }
+        if raw.limits.max_component_mb.is_some() {
+            self.problem(
+                &[
+                    Seg::Key("python"),
+                    Seg::Key("limits"),
+                    Seg::Key("max_component_mb"),
+                ],
+                "the interpreter is built into toolhost, not read from a file; \
+                 max_component_mb applies to tools"
+                    .to_owned(),
+            );
+        }
         let defaults = PythonSettings::default();
         let limits = self.limits(defaults.limits, raw.limits, &at);
         let max_tool_calls_per_input = match raw.max_tool_calls_per_input {
