@@ -264,3 +264,94 @@ fn code_mode_runs_a_snippet_with_the_tools_as_functions() {
         stderr(&o)
     );
 }
+
+/// On a terminal, `run` shows a tool's text without the escape sequences in it: a tool
+/// cannot clear the screen, retitle the window, write the clipboard (OSC 52) or colour
+/// and hide text. Piped, the text is left as the tool wrote it.
+#[test]
+fn tool_text_on_a_terminal_carries_no_control_sequences() {
+    let reg = TestRegistry::new("tools:\n  - name: hostile\n    component: {hostile}\n");
+    let text =
+        "one\u{1b}]52;c;aGk=\u{7}two\u{1b}[2J\u{1b}[8mthree\u{1b}]0;title\u{7}\u{9b}31mfour\rfive";
+    let input = serde_json::json!({ "action": "say", "text": text }).to_string();
+    let args = [
+        "--registry",
+        reg.path.to_str().unwrap(),
+        "run",
+        "hostile",
+        &input,
+    ];
+    let (code, shown) = run_on_a_terminal(&args);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(
+        !shown.contains(['\u{1b}', '\u{7}', '\u{9b}']) && shown.contains("onetwothreefourfive"),
+        "{shown:?}"
+    );
+    let piped = toolhost(&args);
+    assert_eq!(stdout(&piped).trim_end_matches('\n'), text);
+}
+
+/// The same in the REPL: a tool's text printed by Python is shown, not obeyed, on a
+/// terminal, and left as written when piped.
+#[test]
+fn python_output_on_a_terminal_carries_no_control_sequences() {
+    let reg = TestRegistry::new("tools:\n  - name: hostile\n    component: {hostile}\n");
+    let code = r#"print(hostile(action="say", text="one\x1b]52;c;aGk=\x07two\x1b[2J\x1b[8mthree\x1b]0;title\x07\x9b31mfour\rfive"))"#;
+    let args = ["--registry", reg.path.to_str().unwrap(), "repl", "-e", code];
+    let (status, shown) = run_on_a_terminal(&args);
+    assert_eq!(status, Some(0), "{shown}");
+    assert!(
+        !shown.contains(['\u{1b}', '\u{7}', '\u{9b}']) && shown.contains("onetwothreefourfive"),
+        "{shown:?}"
+    );
+    let piped = toolhost(&args);
+    assert!(
+        stdout(&piped).contains("\u{1b}]52;c;aGk=\u{7}two"),
+        "{:?}",
+        stdout(&piped)
+    );
+}
+
+/// Run toolhost with its stdout on a pseudo-terminal; what the terminal received.
+fn run_on_a_terminal(args: &[&str]) -> (Option<i32>, String) {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    let (mut controller, mut terminal) = (0, 0);
+    // SAFETY: openpty writes two new descriptors; the null arguments are allowed.
+    let opened = unsafe {
+        libc::openpty(
+            &mut controller,
+            &mut terminal,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors are ours alone from here on.
+    let (controller, terminal) = unsafe {
+        (
+            std::fs::File::from_raw_fd(controller),
+            std::fs::File::from_raw_fd(terminal),
+        )
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_toolhost"))
+        .args(args)
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::null())
+        .stdout(terminal)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run toolhost");
+    let reader = std::thread::spawn(move || {
+        let mut controller = controller;
+        let mut shown = Vec::new();
+        // Reading ends with EIO once the child (the last holder of the terminal) exits.
+        let _ = controller.read_to_end(&mut shown);
+        shown
+    });
+    let status = child.wait().unwrap();
+    let shown = reader.join().unwrap();
+    (status.code(), String::from_utf8_lossy(&shown).into_owned())
+}

@@ -409,6 +409,8 @@ async fn http_server(reg: &TestRegistry) -> (tokio::process::Child, String) {
     })
     .await
     .expect("server address");
+    // Keep reading: a server whose stderr is closed may fail as it logs.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     (child, url)
 }
 
@@ -471,4 +473,61 @@ async fn over_http_the_same_and_foreign_origin_or_host_is_refused() {
         post(None, Some("evil.example")).await.unwrap().status(),
         403
     );
+}
+
+/// Over MCP too, an invalid request of megabytes gets a short error: a 1.5 MB call with an
+/// error in every element once got 31 MB back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_request_of_megabytes_gets_a_short_error() {
+    let reg = registry();
+    let client = stdio_client(&reg, &[]).await;
+    let values: Vec<String> = (0..200_000).map(|i| format!("v{i}")).collect();
+    let args = json!({ "expr": "x", "vars": { "x": values } });
+    assert!(args.to_string().len() > 1_500_000);
+    let result = client.call_tool(call("calc", args)).await.unwrap();
+    assert_eq!(result.is_error, Some(true));
+    let size = serde_json::to_string(&result).unwrap().len();
+    assert!(size <= 64 * 1024, "{size} bytes of error");
+    let text = text_of(&result);
+    assert!(
+        text.starts_with("[invalid_input]") && text.contains("/vars/x"),
+        "{text}"
+    );
+    client.cancel().await.unwrap();
+}
+
+/// The MCP service checks the first `Host` header only; a request carrying two (the first
+/// loopback, the second foreign) is refused before it reaches the service.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_http_a_request_with_two_host_headers_is_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let reg = registry();
+    let (_server, url) = http_server(&reg).await;
+    let address = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/mcp")
+        .to_owned();
+    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
+    let send = |hosts: Vec<String>| {
+        let address = address.clone();
+        async move {
+            let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+            let mut request = String::from("POST /mcp HTTP/1.1\r\n");
+            for host in hosts {
+                request.push_str(&format!("Host: {host}\r\n"));
+            }
+            request.push_str(&format!(
+                "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{init}",
+                init.len()
+            ));
+            stream.write_all(request.as_bytes()).await.unwrap();
+            let mut response = vec![0; 64];
+            let n = stream.read(&mut response).await.unwrap();
+            String::from_utf8_lossy(&response[..n]).into_owned()
+        }
+    };
+    let one = send(vec![address.clone()]).await;
+    assert!(one.starts_with("HTTP/1.1 200"), "{one}");
+    let two = send(vec![address.clone(), "evil.example".into()]).await;
+    assert!(two.starts_with("HTTP/1.1 400"), "{two}");
 }

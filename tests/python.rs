@@ -679,3 +679,94 @@ async fn deeply_nested_source_is_a_syntax_error() {
     still_works(&mut s).await;
     assert_host_memory_bounded();
 }
+
+/// A session's interpreter takes one of the pool's 256 sandbox slots like any call, and
+/// keeps it while it lives: calls made while a session lives wait for a slot instead of
+/// failing in a full pool, and a session started while every slot is taken waits for one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_takes_a_sandbox_slot_like_any_call() {
+    let _turn = CPU_HEAVY.lock().await;
+    let reg = TestRegistry::new(
+        "tools:\n  - name: hostile\n    component: {hostile}\n    limits: {timeout_ms: 10000}\n  - name: calc\n    component: builtin:calc\n",
+    );
+    let d = reg.dispatcher();
+    d.call("hostile", json!({ "action": "counter" }))
+        .await
+        .unwrap();
+    let options = || PythonOptions {
+        limits: tight(),
+        ..PythonOptions::default()
+    };
+    let first = d.python_session(options()).await.unwrap();
+    // 256 calls holding their slot for 1.5 s: with the session's slot taken, the last
+    // one waits for a free slot.
+    let sleepers: Vec<_> = (0..256)
+        .map(|_| {
+            let d = d.clone();
+            tokio::spawn(async move {
+                d.call("hostile", json!({ "action": "sleep", "ms": 1500 }))
+                    .await
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut second = d
+        .python_session(options())
+        .await
+        .expect("a session started while every slot is taken waits for one");
+    let o = ok(&mut second, "calc(expr='1+1')['value']").await;
+    assert_eq!(
+        o.value_json.as_ref().and_then(Value::as_f64),
+        Some(2.0),
+        "{o:?}"
+    );
+    for (i, s) in sleepers.into_iter().enumerate() {
+        s.await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("call {i} while a session lives: {e}"));
+    }
+    drop(first);
+}
+
+/// What an input records of its tool calls (for trajectories and replays) is bounded by
+/// bytes: 40 results of 4 MB each raise the host's peak memory by far less than the
+/// 160 MB they add up to. Measured on the binary's code mode against one such call.
+#[test]
+fn the_record_of_an_inputs_tool_calls_is_bounded_by_bytes() {
+    let reg = TestRegistry::new(
+        "tools:\n  - name: hostile\n    component: {hostile}\n    limits: {max_output_bytes: 8388608}\n",
+    );
+    let run = |calls: usize| {
+        let code = format!(
+            "for i in range({calls}):\n    hostile(action='big_output', bytes=4000000)\n{calls}"
+        );
+        let input = json!({ "code": code }).to_string();
+        let m = common::run_measured(
+            &[
+                "--registry",
+                reg.path.to_str().unwrap(),
+                "--json",
+                "run",
+                "python",
+                &input,
+            ],
+            &[],
+        );
+        assert_eq!(m.code, Some(0), "{}", String::from_utf8_lossy(&m.stderr));
+        m.peak_rss
+    };
+    let one = run(1);
+    let forty = run(40);
+    let mib = |b: u64| b as f64 / (1 << 20) as f64;
+    eprintln!(
+        "peak with 1 call {:.1} MiB, with 40 calls {:.1} MiB",
+        mib(one),
+        mib(forty)
+    );
+    assert!(
+        forty < one + (48 << 20),
+        "40 calls of 4 MB: {:.1} MiB, one: {:.1} MiB",
+        mib(forty),
+        mib(one)
+    );
+}

@@ -259,3 +259,143 @@ async fn a_component_built_against_another_contract_version_is_refused_naming_bo
         err.message
     );
 }
+
+/// 100,000 nested `[` once took 40 s to reject; nesting past 64 levels is refused before
+/// parsing, at the line and column where it passed the bound.
+#[test]
+fn deeply_nested_yaml_is_refused_at_once_with_its_line_and_column() {
+    for (yaml, line, column) in [
+        (format!("tools: {}", "[".repeat(100_000)), 1, 71),
+        (
+            format!("tools:\n  - name: a\n    x: {}\n", "{a: ".repeat(100_000)),
+            3,
+            252,
+        ),
+        (format!("tools:\n{}x\n", "- ".repeat(100_000)), 2, 127),
+    ] {
+        let started = std::time::Instant::now();
+        let (err, path, _r) = load_err(&yaml);
+        eprintln!("refused in {:?}", started.elapsed());
+        let (l, c, msg) = first(&err);
+        assert_eq!((l, c), (line, column), "{err}");
+        assert!(msg.contains("more than 64 levels"), "{msg}");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("{}:{line}:{column}: ", path.display())),
+            "{err}"
+        );
+    }
+}
+
+/// The interpreter is built in: a component-file limit under `python:` is refused at
+/// its position rather than silently ignored.
+#[test]
+fn a_component_file_limit_under_python_is_refused() {
+    let (err, _, _r) = load_err("tools: []\npython:\n  limits: {max_component_mb: 512}\n");
+    let (line, _, msg) = first(&err);
+    assert_eq!(line, 3, "{err}");
+    assert!(msg.contains("max_component_mb applies to tools"), "{msg}");
+}
+
+/// A component file is refused by its size before it is read: 256 MiB unless the entry
+/// raises `limits.max_component_mb`; a file that grows after the registry was checked is
+/// still refused before it is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_component_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.wasm");
+    // Sparse: 300 MiB on paper, nothing on disk.
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(300 << 20)
+        .unwrap();
+    let yaml = |limits: &str| {
+        format!(
+            "tools:\n  - name: big\n    component: {}\n    limits: {{{limits}}}\n",
+            big.display()
+        )
+    };
+    let (err, _, _r) = load_err(&yaml(""));
+    let (line, col, msg) = first(&err);
+    assert_eq!((line, col), (3, 16), "{err}");
+    assert!(
+        msg.contains("314572800 bytes") && msg.contains("256 MiB limit"),
+        "{msg}"
+    );
+    assert!(msg.contains("max_component_mb"), "{msg}");
+    // Raised, the file is read (and refused for what it is, not for its size).
+    let raised = TestRegistry::new(&yaml("max_component_mb: 512"));
+    let err = raised.dispatcher().describe("big").await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::ContractMismatch, "{err}");
+    // Small when the registry is checked, large when the tool loads.
+    let grows = dir.path().join("grows.wasm");
+    std::fs::copy(fixture("hostile"), &grows).unwrap();
+    let reg = TestRegistry::new(&format!(
+        "tools:\n  - name: grows\n    component: {}\n",
+        grows.display()
+    ));
+    let d = reg.dispatcher();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&grows)
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = d.describe("grows").await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Registry, "{err}");
+    assert!(
+        err.message.contains("over the 256 MiB limit"),
+        "{}",
+        err.message
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}
+
+/// 5,000 entries of a few distinct components: `check` compiles and describes each
+/// component once and stays under 1 GB; `list` marks none unavailable.
+#[test]
+fn five_thousand_entries_of_a_few_components_check_in_under_a_gigabyte() {
+    let dir = tempfile::tempdir().unwrap();
+    let variants: Vec<_> = (0..4)
+        .map(|n| common::hostile_variant(dir.path(), 100 + n))
+        .collect();
+    let mut yaml = String::from("tools:\n");
+    for i in 0..5000 {
+        let component = match i % 6 {
+            4 => "builtin:echo".to_owned(),
+            5 => "builtin:calc".to_owned(),
+            n => variants[n].display().to_string(),
+        };
+        yaml.push_str(&format!("  - name: t{i}\n    component: {component}\n"));
+    }
+    let path = dir.path().join("tool_registry.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let path = path.to_str().unwrap();
+    let started = std::time::Instant::now();
+    let check = common::run_measured(&["--registry", path, "--json", "check"], &[]);
+    let elapsed = started.elapsed();
+    let out = check.stdout_json();
+    assert_eq!(
+        out["ok"],
+        true,
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(out["tools"].as_array().unwrap().len(), 5000);
+    eprintln!(
+        "check: 5,000 entries in {elapsed:?}, peak RSS {:.0} MiB",
+        check.peak_rss as f64 / (1 << 20) as f64
+    );
+    assert!(check.peak_rss <= 1 << 30, "{} bytes", check.peak_rss);
+    let list = common::run_measured(&["--registry", path, "--json", "list"], &[]);
+    let out = list.stdout_json();
+    let unavailable = out["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t.get("error").is_some())
+        .count();
+    assert_eq!(unavailable, 0, "{}", out["tools"][0]);
+    assert_eq!(out["ok"], true);
+}

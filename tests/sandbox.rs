@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestRegistry, logged};
+use common::{MIB, TestRegistry, logged};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -529,4 +529,506 @@ async fn a_call_cannot_read_what_the_last_one_left_in_memory() {
         .await
         .unwrap();
     assert_eq!(out.first_json().unwrap()["found"], true);
+}
+
+// ---- Hostile promises about the host's own memory, time and slots (issue #17) ----
+
+/// Run the hostile tool once in its own `toolhost` process: its JSON result and peak RSS.
+fn measured_run(reg: &TestRegistry, input: serde_json::Value) -> common::Measured {
+    common::run_measured(
+        &[
+            "--registry",
+            reg.path.to_str().unwrap(),
+            "--json",
+            "run",
+            "hostile",
+            &input.to_string(),
+        ],
+        &[],
+    )
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / MIB as f64
+}
+
+/// Log spam of any shape (huge records, many records, huge progress messages, floods of
+/// stdout/stderr, a flood of newlines) raises the host's peak memory by no more than
+/// `max_output_bytes` and a small constant over a run that makes the same allocation in
+/// the guest and spams nothing.
+#[test]
+fn log_spam_raises_host_rss_by_at_most_the_output_cap() {
+    let _turn = CPU_HEAVY.blocking_lock();
+    let cap = MIB;
+    let reg = hostile(
+        &format!("{{timeout_ms: 60000, memory_mb: 128, max_output_bytes: {cap}}}"),
+        "{}",
+    );
+    let spam = |count: u64, bytes: u64, channels: &[&str], newlines: bool| {
+        json!({ "action": "spam", "count": count, "bytes": bytes, "channels": channels,
+                "newlines": newlines })
+    };
+    let all = ["log", "progress", "stdout", "stderr"];
+    // Twice: the first run may compile the component, which costs memory of its own.
+    measured_run(&reg, spam(0, 16 * MIB, &all, false));
+    let baseline = measured_run(&reg, spam(0, 16 * MIB, &all, false));
+    assert_eq!(baseline.code, Some(0));
+    let shapes = [
+        (
+            "40 log records of 16 MiB",
+            spam(40, 16 * MIB, &["log"], false),
+        ),
+        (
+            "40 progress reports of 16 MiB",
+            spam(40, 16 * MIB, &["progress"], false),
+        ),
+        (
+            "16 MiB to stdout and stderr, 4 times",
+            spam(4, 16 * MIB, &["stdout", "stderr"], false),
+        ),
+        (
+            "200,000 log records of 100 bytes",
+            spam(200_000, 100, &["log"], false),
+        ),
+        (
+            "16 MiB of newlines to stdout and stderr",
+            spam(1, 16 * MIB, &["stdout", "stderr"], true),
+        ),
+    ];
+    let mut report = Vec::new();
+    for (shape, input) in shapes {
+        let run = measured_run(&reg, input);
+        assert_eq!(
+            run.code,
+            Some(0),
+            "{shape}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let raised = run.peak_rss.saturating_sub(baseline.peak_rss);
+        report.push(format!("{shape}: +{:.1} MiB", mib(raised)));
+        assert!(
+            raised <= cap + 8 * MIB,
+            "{shape} raised the host's peak RSS by {:.1} MiB (baseline {:.1} MiB, cap {:.1} \
+             MiB): {report:?}",
+            mib(raised),
+            mib(baseline.peak_rss),
+            mib(cap)
+        );
+    }
+    eprintln!("baseline {:.1} MiB; {report:?}", mib(baseline.peak_rss));
+}
+
+/// An output of any size ends `output_too_large`, past 128 MiB too (wasmtime's own limit
+/// once made that a trap), and the host never copies more of it than the cap: its peak
+/// memory is that of a run making the same allocation in the guest, plus the cap.
+#[test]
+fn an_output_of_any_size_is_output_too_large_with_host_memory_bounded_by_the_cap() {
+    let _turn = CPU_HEAVY.blocking_lock();
+    let cap = 4 * MIB;
+    let reg = hostile("{timeout_ms: 60000, memory_mb: 512}", "{}");
+    measured_run(&reg, json!({ "action": "counter" }));
+    for megabytes in [127u64, 200] {
+        let same_guest_memory = measured_run(
+            &reg,
+            json!({ "action": "stash", "secret": "s", "megabytes": megabytes }),
+        );
+        assert_eq!(same_guest_memory.code, Some(0));
+        let run = measured_run(
+            &reg,
+            json!({ "action": "big_output", "bytes": megabytes * MIB }),
+        );
+        let out = run.stdout_json();
+        assert_eq!(
+            out["error"]["code"], "output_too_large",
+            "{megabytes} MiB: {out}"
+        );
+        let raised = run.peak_rss.saturating_sub(same_guest_memory.peak_rss);
+        eprintln!(
+            "{megabytes} MiB output: peak {:.1} MiB, same guest memory {:.1} MiB, +{:.1} MiB",
+            mib(run.peak_rss),
+            mib(same_guest_memory.peak_rss),
+            mib(raised)
+        );
+        assert!(
+            raised <= cap + 8 * MIB,
+            "a {megabytes} MiB output raised the host's peak RSS by {:.1} MiB",
+            mib(raised)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_empty_output_items_is_output_too_large() {
+    let d = hostile("{timeout_ms: 30000, memory_mb: 512}", "{}").dispatcher();
+    let err = d
+        .call(
+            "hostile",
+            json!({ "action": "many_items", "count": 1_000_000 }),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::OutputTooLarge, "{err}");
+    assert!(
+        err.message.contains("1000000 output items"),
+        "{}",
+        err.message
+    );
+}
+
+/// A tool's own error is bounded like its output: a 100 MiB message and 100 MiB of
+/// details come back cut, and the host never holds them whole.
+#[test]
+fn a_tools_own_error_is_bounded_like_its_output() {
+    let _turn = CPU_HEAVY.blocking_lock();
+    let reg = hostile("{timeout_ms: 60000, memory_mb: 1024}", "{}");
+    measured_run(&reg, json!({ "action": "counter" }));
+    let same_guest_memory = measured_run(
+        &reg,
+        json!({ "action": "huge_error", "bytes": 100 * MIB, "fail": false }),
+    );
+    assert_eq!(same_guest_memory.code, Some(0));
+    let run = measured_run(&reg, json!({ "action": "huge_error", "bytes": 100 * MIB }));
+    assert_eq!(
+        run.code,
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        run.stdout.len() <= 160 * 1024,
+        "{} bytes of error JSON",
+        run.stdout.len()
+    );
+    let out = run.stdout_json();
+    let error = &out["error"];
+    assert_eq!(error["code"], "tool_error");
+    assert_eq!(error["details"]["tool_code"], "huge");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.len() <= 64 * 1024 + 100, "{} bytes", message.len());
+    assert!(
+        message.ends_with("[truncated: 104857600 bytes in all]"),
+        "…{}",
+        &message[message.len() - 60..]
+    );
+    assert!(
+        error["details"]["details"]["dropped"]
+            .as_str()
+            .unwrap()
+            .contains("over the 65536-byte limit"),
+        "{error}"
+    );
+    let raised = run.peak_rss.saturating_sub(same_guest_memory.peak_rss);
+    eprintln!(
+        "huge error: peak {:.1} MiB, same guest memory {:.1} MiB",
+        mib(run.peak_rss),
+        mib(same_guest_memory.peak_rss)
+    );
+    assert!(raised <= 16 * MIB, "+{:.1} MiB", mib(raised));
+}
+
+/// Every invalid input, however large or wrong, gets an error of at most 64 KB within a
+/// second, naming the first fields at fault (here: 17 MB inputs to the built-in tools
+/// with an error in every element).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_invalid_input_gets_a_short_error_quickly_naming_the_first_fields() {
+    let _turn = CPU_HEAVY.lock().await;
+    let reg = TestRegistry::new(
+        "tools:\n  - name: data\n    component: builtin:data\n  - name: calc\n    component: builtin:calc\n  - name: plot_sixel\n    component: builtin:plot_sixel\n  - name: bayesopt\n    component: builtin:bayesopt\n  - name: hostile\n    component: {hostile}\n",
+    );
+    let d = reg.dispatcher();
+    let long = "x".repeat(60);
+    let cases = [
+        (
+            "data",
+            json!({ "text": "a\n1", "ops": vec![json!({ "op": "nope", "column": long }); 200_000] }),
+            "/ops/0",
+        ),
+        (
+            "calc",
+            json!({ "expr": "x", "vars": (0..1_000_000).map(|i| (format!("v{i}"), json!(["s"]))).collect::<serde_json::Map<_, _>>() }),
+            "/vars/",
+        ),
+        (
+            "plot_sixel",
+            json!({ "kind": "line", "series": [{ "x": [0], "y": vec![long.as_str(); 250_000] }] }),
+            "/series",
+        ),
+        (
+            "bayesopt",
+            json!({ "objective": "x", "bounds": (0..500_000).map(|i| (format!("x{i}"), json!(long))).collect::<serde_json::Map<_, _>>() }),
+            "/bounds",
+        ),
+        (
+            "hostile",
+            json!({ "action": "spam", "count": 1, "bytes": 1, "channels": vec![long.as_str(); 250_000] }),
+            "/",
+        ),
+    ];
+    let mut report = Vec::new();
+    for (tool, input, first) in cases {
+        d.describe(tool).await.unwrap(); // loaded: only the check is timed
+        let size = input.to_string().len();
+        let started = Instant::now();
+        let err = d.call(tool, input).await.unwrap_err();
+        let elapsed = started.elapsed();
+        let error_bytes = serde_json::to_string(&err).unwrap().len();
+        report.push(format!(
+            "{tool}: {:.1} MB in, {error_bytes} B of error in {elapsed:?}",
+            size as f64 / 1e6
+        ));
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{tool}: {}", err.message);
+        let pointer = err.details.as_ref().unwrap()["errors"][0]["pointer"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            pointer.starts_with(first),
+            "{tool}: first error at {pointer}"
+        );
+        assert!(err.message.contains(&pointer), "{tool}: {}", err.message);
+        assert!(error_bytes <= 64 * 1024, "{report:?}");
+        assert!(elapsed <= Duration::from_secs(1), "{report:?}");
+    }
+    eprintln!("{report:?}");
+}
+
+/// mcmc with 100,000 parameters is refused within 100 ms (the schema bounds the count,
+/// so the host refuses it before the tool runs).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_mcmc_input_is_refused_within_100_ms() {
+    let _turn = CPU_HEAVY.lock().await;
+    let reg = TestRegistry::new("tools:\n  - name: mcmc\n    component: builtin:mcmc\n");
+    let d = reg.dispatcher();
+    d.describe("mcmc").await.unwrap();
+    let names: Vec<String> = (0..100_000).map(|i| format!("p{i}")).collect();
+    let input = json!({ "log_density": "p0", "parameters": names });
+    let started = Instant::now();
+    let err = d.call("mcmc", input).await.unwrap_err();
+    let elapsed = started.elapsed();
+    eprintln!("refused in {elapsed:?}");
+    assert_eq!(err.code, ErrorCode::InvalidInput, "{err}");
+    assert!(err.message.contains("/parameters"), "{}", err.message);
+    assert!(elapsed <= Duration::from_millis(100), "{elapsed:?}");
+}
+
+/// Sleeping calls that take every sandbox slot of `d` (the pool holds 256).
+fn fill_every_slot(
+    d: &toolhost::Dispatcher,
+    tool: &str,
+    ms: u64,
+) -> Vec<tokio::task::JoinHandle<Result<toolhost::ToolOutput, toolhost::ToolError>>> {
+    (0..256)
+        .map(|_| {
+            let d = d.clone();
+            let tool = tool.to_owned();
+            tokio::spawn(async move { d.call(&tool, json!({ "action": "sleep", "ms": ms })).await })
+        })
+        .collect()
+}
+
+/// A tool's first use (its `describe`) waits in line for a slot like any call: while 256
+/// calls hold every slot, 20 first calls of another tool wait and then succeed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_use_waits_for_a_free_slot_like_any_call() {
+    let reg = TestRegistry::new(
+        "tools:\n  - name: hostile\n    component: {hostile}\n    limits: {timeout_ms: 10000}\n  - name: echo\n    component: builtin:echo\n",
+    );
+    let d = reg.dispatcher();
+    d.call("hostile", json!({ "action": "counter" }))
+        .await
+        .unwrap();
+    let sleepers = fill_every_slot(&d, "hostile", 1500);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let first_uses: Vec<_> = (0..20)
+        .map(|i| {
+            let d = d.clone();
+            tokio::spawn(async move { d.call("echo", json!({ "text": format!("hi {i}") })).await })
+        })
+        .collect();
+    for (i, call) in first_uses.into_iter().enumerate() {
+        let out = call
+            .await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("first use {i}: {e}"));
+        assert_eq!(out.first_text(), Some(format!("hi {i}").as_str()));
+    }
+    for s in sleepers {
+        s.await.unwrap().unwrap();
+    }
+}
+
+/// A call that waits its whole `timeout_ms` for a slot gets `busy`, which says so; never
+/// a trap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_that_finds_no_slot_in_time_is_busy() {
+    let reg = TestRegistry::new(
+        "tools:\n  - name: hostile\n    component: {hostile}\n    limits: {timeout_ms: 10000}\n  - name: quick\n    component: {hostile}\n    limits: {timeout_ms: 300}\n  - name: echo\n    component: builtin:echo\n    limits: {timeout_ms: 300}\n",
+    );
+    let d = reg.dispatcher();
+    d.call("quick", json!({ "action": "counter" }))
+        .await
+        .unwrap();
+    let sleepers = fill_every_slot(&d, "hostile", 3000);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for (tool, input) in [
+        ("quick", json!({ "action": "counter" })),
+        ("echo", json!({ "text": "x" })), // its first use
+    ] {
+        let started = Instant::now();
+        let err = d.call(tool, input).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::Busy, "{tool}: {err}");
+        assert!(err.code.is_retryable());
+        assert!(err.message.contains("256 sandbox slots"), "{}", err.message);
+        assert!(started.elapsed() >= Duration::from_millis(300), "{tool}");
+        assert!(started.elapsed() < Duration::from_millis(2500), "{tool}");
+    }
+    for s in sleepers {
+        s.await.unwrap().unwrap();
+    }
+}
+
+/// Load on the instance pool: 512 concurrent calls to 8 tools (8 distinct components).
+/// 256 calls to 4 loaded tools fill every slot; while they run, 256 more are the first
+/// uses of the other 4. Each call succeeds or is `busy`; none is a trap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_hundred_calls_to_eight_tools_half_first_uses_succeed_or_are_busy() {
+    let _turn = CPU_HEAVY.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::from("tools:\n");
+    for n in 0..8 {
+        let path = common::hostile_variant(dir.path(), n);
+        yaml.push_str(&format!(
+            "  - name: t{n}\n    component: {}\n    limits: {{timeout_ms: 20000}}\n",
+            path.display()
+        ));
+    }
+    let reg = TestRegistry::new(&yaml);
+    let d = reg.dispatcher();
+    for n in 0..4 {
+        d.describe(&format!("t{n}")).await.unwrap(); // loaded; t4..t7 stay unused
+    }
+    let spawn = |tool: String, ms: u64| {
+        let d = d.clone();
+        tokio::spawn(async move {
+            let out = d.call(&tool, json!({ "action": "sleep", "ms": ms })).await;
+            (tool, out)
+        })
+    };
+    let mut calls: Vec<_> = (0..256)
+        .map(|i| spawn(format!("t{}", i % 4), 800))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    calls.extend((0..256).map(|i| spawn(format!("t{}", 4 + i % 4), 100)));
+    let (mut ok, mut busy) = (0, 0);
+    for call in calls {
+        match call.await.unwrap() {
+            (_, Ok(out)) => {
+                assert_eq!(out.first_text(), Some("slept"));
+                ok += 1;
+            }
+            (_, Err(e)) if e.code == ErrorCode::Busy => busy += 1,
+            (tool, Err(e)) => panic!("{tool}: {e}"),
+        }
+    }
+    eprintln!("{ok} succeeded, {busy} busy");
+    assert_eq!(ok + busy, 512);
+}
+
+/// A read-write grant may not leave symlinks for other programs to follow (a relative one
+/// pointing out of the grant, say) unless the grant says `symlinks: true`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_write_grant_refuses_symlinks_unless_it_allows_them() {
+    let data = tempfile::tempdir().unwrap();
+    let grant = |extra: &str| {
+        hostile(
+            "{}",
+            &format!(
+                "{{dirs: [{{host: '{}', guest: /work, mode: read-write{extra}}}]}}",
+                data.path().display()
+            ),
+        )
+    };
+    let link =
+        json!({ "action": "symlink", "target": "../../../../etc/passwd", "path": "/work/passwd" });
+    let err = grant("")
+        .dispatcher()
+        .call("hostile", link.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::ToolError, "{err}");
+    assert!(
+        std::fs::symlink_metadata(data.path().join("passwd")).is_err(),
+        "a symlink was left in the grant"
+    );
+    // The grant still writes files.
+    grant("")
+        .dispatcher()
+        .call(
+            "hostile",
+            json!({ "action": "write_file", "path": "/work/f", "text": "x" }),
+        )
+        .await
+        .unwrap();
+    // With the grant's permission the link is made.
+    grant(", symlinks: true")
+        .dispatcher()
+        .call("hostile", link)
+        .await
+        .unwrap();
+    assert!(
+        std::fs::symlink_metadata(data.path().join("passwd"))
+            .unwrap()
+            .is_symlink()
+    );
+}
+
+/// A tool that describes itself with a 50 MB schema is refused when it loads, with an
+/// error that says why, and the host never holds the schema.
+#[test]
+fn a_huge_schema_is_refused_at_load() {
+    let _turn = CPU_HEAVY.blocking_lock();
+    let reg = hostile(
+        "{memory_mb: 512, timeout_ms: 60000}",
+        "{env: [HOSTILE_SCHEMA_BYTES]}",
+    );
+    let describe = |bytes: &str| {
+        common::run_measured(
+            &[
+                "--registry",
+                reg.path.to_str().unwrap(),
+                "--json",
+                "describe",
+                "hostile",
+            ],
+            &[("HOSTILE_SCHEMA_BYTES", bytes)],
+        )
+    };
+    describe("0");
+    let small = describe("1000");
+    assert_eq!(
+        small.code,
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&small.stderr)
+    );
+    let huge = describe("50000000");
+    let out = huge.stdout_json();
+    assert_eq!(out["error"]["code"], "contract_mismatch", "{out}");
+    let message = out["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("schema") && message.contains("1048576"),
+        "{message}"
+    );
+    eprintln!(
+        "describe: 1 KB schema peak {:.1} MiB, 50 MB schema peak {:.1} MiB",
+        mib(small.peak_rss),
+        mib(huge.peak_rss)
+    );
+    // The guest builds the schema and its JSON text itself (about 150 MiB of its own
+    // memory); the host adds no copy of it.
+    assert!(
+        huge.peak_rss <= small.peak_rss + 200 * MIB,
+        "{:.1} MiB",
+        mib(huge.peak_rss)
+    );
 }

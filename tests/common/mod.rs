@@ -53,3 +53,97 @@ pub fn logged(logs: &[toolhost::LogRecord], source: toolhost::LogSource, needle:
     logs.iter()
         .any(|r| r.source == source && r.message.contains(needle))
 }
+
+/// A finished run of the toolhost binary, with its peak resident memory.
+pub struct Measured {
+    pub code: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// The process's peak resident set (its VmHWM), in bytes, as last seen before it exited.
+    pub peak_rss: u64,
+}
+
+impl Measured {
+    pub fn stdout_json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}): {}\nstderr: {}",
+                String::from_utf8_lossy(&self.stdout[..self.stdout.len().min(2000)]),
+                String::from_utf8_lossy(&self.stderr)
+            )
+        })
+    }
+}
+
+/// Run `toolhost ARGS` (with the tests' compile cache) and measure its peak memory: its
+/// VmHWM, read from /proc every millisecond until it exits. (`wait4`'s `ru_maxrss` would
+/// not do: Linux folds the spawning process's own peak, this test binary's, into it.)
+pub fn run_measured(args: &[&str], env: &[(&str, &str)]) -> Measured {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_toolhost"))
+        .args(args)
+        .envs(env.iter().copied())
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run toolhost");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stdout.read_to_end(&mut bytes).map(|_| bytes)
+    });
+    let err = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stderr.read_to_end(&mut bytes).map(|_| bytes)
+    });
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_rss = 0;
+    let status = loop {
+        // The high-water mark only grows: the last reading is the peak so far.
+        if let Some(kb) = std::fs::read_to_string(&status_file)
+            .ok()
+            .and_then(|s| vm_hwm_kb(&s))
+        {
+            peak_rss = peak_rss.max(kb * 1024);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    };
+    assert!(peak_rss > 0, "no VmHWM was read for {args:?}");
+    Measured {
+        code: status.code(),
+        stdout: out.join().unwrap().unwrap(),
+        stderr: err.join().unwrap().unwrap(),
+        peak_rss,
+    }
+}
+
+fn vm_hwm_kb(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A copy of the hostile fixture made distinct by a custom section: same behaviour,
+/// another sha256, so it is compiled and described as a component of its own.
+pub fn hostile_variant(dir: &Path, n: usize) -> PathBuf {
+    let mut bytes = std::fs::read(fixture("hostile")).expect("read the hostile fixture");
+    let name = b"toolhost-test-variant";
+    let payload = n.to_le_bytes();
+    bytes.push(0); // custom section
+    bytes.push((1 + name.len() + payload.len()) as u8);
+    bytes.push(name.len() as u8);
+    bytes.extend_from_slice(name);
+    bytes.extend_from_slice(&payload);
+    let path = dir.join(format!("hostile-{n}.wasm"));
+    std::fs::write(&path, bytes).expect("write a hostile variant");
+    path
+}
+
+pub const MIB: u64 = 1 << 20;

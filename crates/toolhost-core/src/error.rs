@@ -37,10 +37,12 @@ pub enum ErrorCode {
     Internal,
     /// Python code (an input, a script) raised an exception it did not catch.
     ScriptError,
+    /// Every sandbox slot stayed taken for as long as the call could wait; retry later.
+    Busy,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::Timeout,
@@ -54,6 +56,7 @@ impl ErrorCode {
         ErrorCode::ContractMismatch,
         ErrorCode::Internal,
         ErrorCode::ScriptError,
+        ErrorCode::Busy,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -71,7 +74,13 @@ impl ErrorCode {
             ErrorCode::ContractMismatch => "contract_mismatch",
             ErrorCode::Internal => "internal",
             ErrorCode::ScriptError => "script_error",
+            ErrorCode::Busy => "busy",
         }
+    }
+
+    /// Whether the same call may succeed if simply tried again later.
+    pub const fn is_retryable(self) -> bool {
+        matches!(self, ErrorCode::Busy)
     }
 }
 

@@ -118,6 +118,14 @@ fn into_output(outcome: EvalOutcome, started: Instant) -> Result<ToolOutput, Too
             data: image.data,
         });
     }
+    if outcome.images_dropped > 0 {
+        content.push(Content::Text {
+            text: format!(
+                "({} more images were not kept: an input keeps 64 MiB of images)",
+                outcome.images_dropped
+            ),
+        });
+    }
     if content.is_empty() {
         content.push(Content::Text {
             text: "(no output: print values or end with an expression)".into(),

@@ -22,6 +22,9 @@ pub const MAX_DRAWS_PER_PARAMETER: usize = 2_000_000;
 /// Returned draws (chains x draws x parameters) per call: bounds the output.
 pub const MAX_OUTPUT_VALUES: usize = 100_000;
 pub const MAX_CHAINS: u32 = 64;
+/// Parameters per call: far past what a sampler here mixes well, and a bound the host's
+/// schema check applies before the tool runs (100,000 names once took 22 s to refuse).
+pub const MAX_PARAMETERS: usize = 10_000;
 
 /// Sample from a log density written in the expression language.
 #[derive(Deserialize, JsonSchema, Debug)]
@@ -215,12 +218,14 @@ impl JsonSchema for Parameters {
                 {
                     "type": "array",
                     "items": { "type": "string" },
-                    "minItems": 1
+                    "minItems": 1,
+                    "maxItems": MAX_PARAMETERS
                 },
                 {
                     "type": "object",
                     "additionalProperties": constraint,
-                    "minProperties": 1
+                    "minProperties": 1,
+                    "maxProperties": MAX_PARAMETERS
                 }
             ]
         })
@@ -272,8 +277,8 @@ pub fn validate(input: &Input) -> Result<Problem, ToolError> {
     }
     let program = compile(input, &expr, &names, &data)?;
     // After compiling, so that a misspelt use is reported as that.
-    let used = expr.variables();
-    if let Some(name) = names.iter().find(|n| !used.contains(&n.as_str())) {
+    let used: std::collections::HashSet<&str> = expr.variables().into_iter().collect();
+    if let Some(name) = names.iter().find(|n| !used.contains(n.as_str())) {
         return Err(invalid(
             &format!("/parameters/{name}"),
             format!(
@@ -303,15 +308,31 @@ fn parameters(
             "no parameters: name at least one, e.g. [\"mu\"]",
         ));
     }
+    if params.list.len() > MAX_PARAMETERS {
+        return Err(invalid(
+            "/parameters",
+            format!(
+                "{} parameters; at most {MAX_PARAMETERS} can be sampled in one call",
+                params.list.len()
+            ),
+        ));
+    }
     let mut list = params.list.clone();
     if !params.ordered {
-        list.sort_by_key(|(name, _)| used.iter().position(|u| u == name).unwrap_or(usize::MAX));
+        let first_use: std::collections::HashMap<&str, usize> = used
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, u)| (*u, i))
+            .collect();
+        list.sort_by_key(|(name, _)| first_use.get(name.as_str()).copied().unwrap_or(usize::MAX));
     }
     let mut names = Vec::with_capacity(list.len());
     let mut transforms = Vec::with_capacity(list.len());
+    let mut seen = std::collections::HashSet::with_capacity(list.len());
     for (name, constraint) in &list {
         let pointer = format!("/parameters/{name}");
-        if names.contains(name) {
+        if !seen.insert(name.as_str()) {
             return Err(invalid(
                 &pointer,
                 format!("parameter '{name}' is listed twice"),

@@ -178,6 +178,15 @@ fn names_must_not_clash_or_be_reserved() {
 }
 
 #[test]
+fn more_parameters_than_a_call_can_sample_are_refused_at_once() {
+    let names: Vec<String> = (0..=tool_mcmc::input::MAX_PARAMETERS)
+        .map(|i| format!("p{i}"))
+        .collect();
+    let e = error(json!({ "log_density": "p0", "parameters": names }));
+    expect(&e, "/parameters", &["10001 parameters", "at most 10000"]);
+}
+
+#[test]
 fn starting_values_must_name_parameters_inside_their_constraints() {
     let e = error(json!({
         "log_density": "exponential_lpdf(s, 1)",

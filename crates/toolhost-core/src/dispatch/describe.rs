@@ -17,6 +17,7 @@ pub struct LimitsView {
     pub memory_mb: u64,
     pub max_output_bytes: u64,
     pub max_response_bytes: u64,
+    pub max_component_mb: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -24,6 +25,8 @@ pub struct DirView {
     pub host: String,
     pub guest: String,
     pub mode: DirMode,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub symlinks: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +65,7 @@ pub fn limits_view(entry: &ToolEntry) -> LimitsView {
         memory_mb: entry.limits.memory_bytes >> 20,
         max_output_bytes: entry.limits.max_output_bytes,
         max_response_bytes: entry.limits.max_response_bytes,
+        max_component_mb: entry.limits.max_component_bytes >> 20,
     }
 }
 
@@ -75,6 +79,7 @@ pub fn grants_view(entry: &ToolEntry) -> GrantsView {
                 host: d.host.display().to_string(),
                 guest: d.guest.clone(),
                 mode: d.mode,
+                symlinks: d.symlinks,
             })
             .collect(),
         env: entry.grants.env.clone(),

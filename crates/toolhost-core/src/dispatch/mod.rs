@@ -1,20 +1,22 @@
 //! The one API every front end uses: look tools up, describe them, call them.
 //! Front ends never see wasmtime; the runtime never sees a front end.
 
+mod components;
 mod describe;
 mod observer;
 mod portable;
+mod prune;
 mod scripts;
+mod slots;
 mod validate;
 
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::OnceCell;
 
 pub use describe::{Example, GrantsView, LimitsView, ToolDescription};
 pub use observer::CallObserver;
@@ -23,12 +25,12 @@ pub use scripts::{
     tool_name as script_tool_name,
 };
 
-use crate::builtins;
 use crate::error::{ErrorCode, ToolError};
 use crate::output::ToolOutput;
-use crate::registry::{ComponentSource, ToolEntry, ToolRegistry};
+use crate::registry::{ToolEntry, ToolRegistry};
 use crate::runtime::python::PreparedPython;
-use crate::runtime::{CacheOutcome, CallPolicy, PreparedComponent, Runtime};
+use crate::runtime::{CacheOutcome, CallPolicy, Runtime};
+use components::{ComponentKey, ComponentTable, SharedComponent};
 
 /// How a dispatcher is set up.
 #[derive(Debug, Clone)]
@@ -60,11 +62,33 @@ impl DispatcherOptions {
     }
 }
 
+/// A registry entry ready to call: its own policy over a shared component.
 struct LoadedTool {
     entry: ToolEntry,
-    component: PreparedComponent,
-    description: ToolDescription,
-    validator: jsonschema::Validator,
+    sha256: String,
+    component: Arc<SharedComponent>,
+}
+
+impl LoadedTool {
+    fn description(&self) -> ToolDescription {
+        let c = &self.component;
+        ToolDescription {
+            name: self.entry.name.clone(),
+            version: c.version.clone(),
+            description: self
+                .entry
+                .description
+                .clone()
+                .unwrap_or_else(|| c.description.clone()),
+            input_schema: c.input_schema.clone(),
+            output_schema: c.output_schema.clone(),
+            examples: c.examples.clone(),
+            component: self.entry.component.to_string(),
+            sha256: self.sha256.clone(),
+            limits: describe::limits_view(&self.entry),
+            grants: describe::grants_view(&self.entry),
+        }
+    }
 }
 
 /// Loads tools on first use and runs calls; cheap to clone and share across tasks.
@@ -77,7 +101,8 @@ struct Inner {
     registry: ToolRegistry,
     runtime: Runtime,
     tools: Mutex<HashMap<String, Arc<OnceCell<Arc<LoadedTool>>>>>,
-    permits: Semaphore,
+    components: ComponentTable,
+    slots: slots::Slots,
     scripts: Option<Runner>,
     /// `script_NAME` for each of the registry's scripts, in order.
     script_tool_names: Vec<String>,
@@ -114,7 +139,8 @@ impl Dispatcher {
                 registry,
                 runtime,
                 tools: Mutex::new(HashMap::new()),
-                permits: Semaphore::new(crate::runtime::MAX_CONCURRENT_INSTANCES as usize),
+                components: ComponentTable::default(),
+                slots: slots::Slots::new(),
                 python: OnceCell::new(),
             }),
         })
@@ -136,6 +162,15 @@ impl Dispatcher {
         &self.inner.python
     }
 
+    /// A sandbox slot for a Python session's instance, held while it lives: the
+    /// interpreter takes a place in the instance pool like any call.
+    pub(crate) async fn python_slot(
+        &self,
+        wait: std::time::Duration,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, ToolError> {
+        self.inner.slots.take_for_session(wait).await
+    }
+
     /// Run `tool` on `args` in a fresh sandbox.
     pub async fn call(&self, tool: &str, args: Value) -> Result<ToolOutput, ToolError> {
         self.call_observed(tool, args, None).await
@@ -150,15 +185,16 @@ impl Dispatcher {
     ) -> Result<ToolOutput, ToolError> {
         let loaded = self.load(tool).await?;
         validate::check(
-            &loaded.validator,
-            &loaded.description.input_schema,
+            &loaded.component.validator,
+            &loaded.component.input_schema,
             tool,
             &args,
         )?;
-        let _permit =
-            self.inner.permits.acquire().await.map_err(|_| {
-                ToolError::new(ErrorCode::Internal, "the dispatcher is shutting down")
-            })?;
+        let _slot = self
+            .inner
+            .slots
+            .take(tool, loaded.entry.limits.timeout)
+            .await?;
         let started = Instant::now();
         let policy = CallPolicy {
             tool: Arc::from(tool),
@@ -169,7 +205,7 @@ impl Dispatcher {
         let raw = self
             .inner
             .runtime
-            .call(&loaded.component, policy, &args.to_string())
+            .call(&loaded.component.prepared, policy, &args.to_string())
             .await?;
         let content = raw
             .result
@@ -190,12 +226,12 @@ impl Dispatcher {
             .expect("tool table lock")
             .get(tool)?
             .clone();
-        cell.get().map(|t| t.description.clone())
+        cell.get().map(|t| t.description())
     }
 
     /// Describe one tool (loading it if needed).
     pub async fn describe(&self, tool: &str) -> Result<ToolDescription, ToolError> {
-        Ok(self.load(tool).await?.description.clone())
+        Ok(self.load(tool).await?.description())
     }
 
     /// Describe every tool, in registry order; a tool that fails to load gives its error.
@@ -221,15 +257,11 @@ impl Dispatcher {
             let load_ms = started.elapsed().as_secs_f64() * 1e3;
             let check = match loaded {
                 Ok(tool) => {
-                    let bad_example = tool.description.examples.iter().find_map(|ex| {
-                        validate::check(
-                            &tool.validator,
-                            &tool.description.input_schema,
-                            name,
-                            &ex.input,
-                        )
-                        .err()
-                        .map(|e| (ex.description.clone(), e))
+                    let c = &tool.component;
+                    let bad_example = c.examples.iter().find_map(|ex| {
+                        validate::check(&c.validator, &c.input_schema, name, &ex.input)
+                            .err()
+                            .map(|e| (ex.description.clone(), e))
                     });
                     ToolCheck {
                         name: name.to_owned(),
@@ -243,8 +275,8 @@ impl Dispatcher {
                             )
                             .for_tool(name)
                         }),
-                        version: Some(tool.description.version.clone()),
-                        cache: Some(cache_text(&tool.component.cache)),
+                        version: Some(c.version.clone()),
+                        cache: Some(cache_text(&c.prepared.cache)),
                         load_ms,
                     }
                 }
@@ -280,7 +312,11 @@ impl Dispatcher {
     }
 
     async fn load_entry(&self, entry: ToolEntry) -> Result<Arc<LoadedTool>, ToolError> {
-        let (wasm, sha256) = component_bytes(&entry)?;
+        let sha256 = {
+            let inner = self.inner.clone();
+            let entry = entry.clone();
+            blocking(move || inner.components.sha256(&entry)).await?
+        };
         if let Some(pin) = &entry.sha256
             && *pin != sha256
         {
@@ -298,25 +334,68 @@ impl Dispatcher {
             )
             .with_details(serde_json::json!({ "expected": pin, "actual": sha256 })));
         }
-        // Compiling is CPU-bound and can take a second; keep it off the async workers.
-        let component = {
-            let inner = self.inner.clone();
-            let sha = sha256.clone();
-            let (name, grants) = (entry.name.clone(), entry.grants.clone());
-            tokio::task::spawn_blocking(move || inner.runtime.prepare(&wasm, &sha, &name, &grants))
-                .await
-                .map_err(|e| {
-                    ToolError::new(ErrorCode::Internal, format!("compilation task failed: {e}"))
-                })??
+        let key = ComponentKey {
+            sha256: sha256.clone(),
+            network: !entry.grants.network.is_empty(),
         };
-        let runtime = &self.inner.runtime;
+        let component = self
+            .inner
+            .components
+            .cell(key)
+            .get_or_try_init(|| self.load_component(&entry, &sha256))
+            .await?
+            .clone();
+        Ok(Arc::new(LoadedTool {
+            entry,
+            sha256,
+            component,
+        }))
+    }
+
+    /// Compile the entry's component and ask it to describe itself (in a sandbox slot,
+    /// under the entry's limits and grants).
+    async fn load_component(
+        &self,
+        entry: &ToolEntry,
+        sha256: &str,
+    ) -> Result<Arc<SharedComponent>, ToolError> {
+        // Reading and compiling are CPU-bound and can take a second; keep them off the
+        // async workers.
+        let prepared = {
+            let inner = self.inner.clone();
+            let entry = entry.clone();
+            let expected = sha256.to_owned();
+            blocking(move || {
+                let (wasm, sha) = inner.components.read(&entry)?;
+                if sha != expected {
+                    return Err(ToolError::new(
+                        ErrorCode::Registry,
+                        format!(
+                            "component {} changed while it was being loaded; try again",
+                            entry.component
+                        ),
+                    ));
+                }
+                inner
+                    .runtime
+                    .prepare(&wasm, &sha, &entry.name, &entry.grants)
+            })
+            .await?
+        };
         let policy = CallPolicy {
             tool: Arc::from(entry.name.as_str()),
             limits: &entry.limits,
             grants: &entry.grants,
             events: None,
         };
-        let raw = runtime.describe(&component, policy).await?;
+        let raw = {
+            let _slot = self
+                .inner
+                .slots
+                .take(&entry.name, entry.limits.timeout)
+                .await?;
+            self.inner.runtime.describe(&prepared, policy).await?
+        };
         let bad_schema = |what: &str, e: String| {
             ToolError::new(
                 ErrorCode::ContractMismatch,
@@ -344,51 +423,25 @@ impl Dispatcher {
                 Ok(Example { description, input })
             })
             .collect::<Result<Vec<_>, ToolError>>()?;
-        let description = ToolDescription {
-            name: entry.name.clone(),
+        Ok(Arc::new(SharedComponent {
+            prepared,
             version: raw.version,
-            description: entry.description.clone().unwrap_or(raw.description),
+            description: raw.description,
             input_schema,
             output_schema,
             examples,
-            component: entry.component.to_string(),
-            sha256,
-            limits: describe::limits_view(&entry),
-            grants: describe::grants_view(&entry),
-        };
-        Ok(Arc::new(LoadedTool {
-            entry,
-            component,
-            description,
             validator,
         }))
     }
 }
 
-fn component_bytes(
-    entry: &ToolEntry,
-) -> Result<(std::borrow::Cow<'static, [u8]>, String), ToolError> {
-    match &entry.component {
-        ComponentSource::Builtin(name) => {
-            let b = builtins::get(name).ok_or_else(|| {
-                ToolError::new(
-                    ErrorCode::Registry,
-                    format!("no built-in component `{name}`"),
-                )
-            })?;
-            Ok((b.wasm.into(), b.sha256.to_owned()))
-        }
-        ComponentSource::File(path) => {
-            let bytes = std::fs::read(path).map_err(|e| {
-                ToolError::new(
-                    ErrorCode::Registry,
-                    format!("cannot read component {}: {e}", path.display()),
-                )
-            })?;
-            let sha = hex::encode(Sha256::digest(&bytes));
-            Ok((bytes.into(), sha))
-        }
-    }
+/// Run blocking work (file reads, compiling) on tokio's blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ToolError> + Send + 'static,
+) -> Result<T, ToolError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ToolError::new(ErrorCode::Internal, format!("a loading task failed: {e}")))?
 }
 
 fn cache_text(outcome: &CacheOutcome) -> String {

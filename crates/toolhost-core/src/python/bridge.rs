@@ -18,14 +18,72 @@ use super::outcome::{ImageItem, ToolCallRecord};
 use super::scripts;
 use super::signature;
 
+/// Bytes of tool-call arguments and results one input's record keeps (for trajectories
+/// and replays). Past it a record keeps the tool, its error code and timing, and notes
+/// what it left out: otherwise 10,000 calls of 4 MiB each would make the host hold 40 GB.
+pub(crate) const MAX_RECORDED_BYTES: usize = 16 << 20;
+/// Bytes of images one input hands the front end; later images are dropped and counted.
+pub(crate) const MAX_IMAGE_BYTES: usize = 64 << 20;
+
 /// What the current input did, shared by the session and its bridge (and by the
 /// sessions of the scripts it runs, whose calls count as its own).
 #[derive(Default)]
 pub(crate) struct Recorder {
     pub tool_calls: Vec<ToolCallRecord>,
     pub images: Vec<ImageItem>,
+    /// Images left out past [`MAX_IMAGE_BYTES`].
+    pub images_dropped: usize,
     /// When the outermost input started: nested scripts get what is left of its time.
     pub input_started: Option<Instant>,
+    pub(crate) recorded_bytes: usize,
+    pub(crate) image_bytes: usize,
+}
+
+impl Recorder {
+    /// Keep `record`, its arguments and result replaced by a note once the input's
+    /// record is full.
+    pub fn push(&mut self, mut record: ToolCallRecord) {
+        let size = json_len(&record.arguments) + json_len(&record.result);
+        if self.recorded_bytes + size > MAX_RECORDED_BYTES {
+            let note = json!({
+                "omitted": format!(
+                    "{size} bytes of arguments and result: this input's record of tool calls \
+                     is full ({MAX_RECORDED_BYTES} bytes)"
+                )
+            });
+            record.arguments = note.clone();
+            record.result = note;
+        } else {
+            self.recorded_bytes += size;
+        }
+        self.tool_calls.push(record);
+    }
+
+    pub fn push_image(&mut self, image: ImageItem) {
+        if self.image_bytes + image.data.len() > MAX_IMAGE_BYTES {
+            self.images_dropped += 1;
+        } else {
+            self.image_bytes += image.data.len();
+            self.images.push(image);
+        }
+    }
+}
+
+/// The length of `value` as compact JSON, counted without building the text.
+fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
 }
 
 pub(crate) type SharedRecorder = Arc<Mutex<Recorder>>;
@@ -55,7 +113,7 @@ impl ToolBridge {
             ),
         };
         let mut recorder = self.recorder.lock().expect("recorder lock");
-        recorder.tool_calls.push(ToolCallRecord {
+        recorder.push(ToolCallRecord {
             tool: tool.to_owned(),
             arguments,
             result,
@@ -71,7 +129,7 @@ impl ToolBridge {
                     }
                     _ => continue,
                 };
-                recorder.images.push(ImageItem {
+                recorder.push_image(ImageItem {
                     tool: tool.to_owned(),
                     mime_type: image.0,
                     data: image.1,
@@ -249,7 +307,7 @@ impl PythonHost for ToolBridge {
         let outcome = scripts::run(self, &name, args.clone()).await;
         let took = started.elapsed();
         let mut recorder = self.recorder.lock().expect("recorder lock");
-        recorder.tool_calls.push(ToolCallRecord {
+        recorder.push(ToolCallRecord {
             tool: format!("SCRIPT:{name}"),
             arguments: args,
             result: match &outcome {
@@ -328,7 +386,40 @@ fn save_image(dir: &Path, file_name: &str, data: &[u8]) -> Result<String, String
 
 #[cfg(test)]
 mod tests {
-    use super::save_image;
+    use super::*;
+
+    #[test]
+    fn the_record_keeps_arguments_and_results_up_to_its_byte_budget() {
+        let mut recorder = Recorder::default();
+        let big = "x".repeat(1 << 20);
+        for _ in 0..20 {
+            recorder.push(ToolCallRecord {
+                tool: "t".into(),
+                arguments: json!({ "n": 1 }),
+                result: Value::String(big.clone()),
+                error_code: None,
+                duration_ms: 1.0,
+            });
+            recorder.push_image(ImageItem {
+                tool: "t".into(),
+                mime_type: "image/png".into(),
+                data: vec![0; 4 << 20],
+            });
+        }
+        assert_eq!(recorder.tool_calls.len(), 20);
+        let kept = recorder
+            .tool_calls
+            .iter()
+            .filter(|r| r.result.is_string())
+            .count();
+        assert_eq!(kept, 15);
+        assert!(recorder.recorded_bytes <= MAX_RECORDED_BYTES);
+        let last = recorder.tool_calls.last().unwrap();
+        assert_eq!(last.tool, "t");
+        assert!(last.result["omitted"].as_str().unwrap().contains("is full"));
+        assert_eq!(recorder.images.len(), 16);
+        assert_eq!(recorder.images_dropped, 4);
+    }
 
     #[test]
     fn images_are_saved_by_bare_name_only() {

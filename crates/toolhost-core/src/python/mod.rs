@@ -50,11 +50,18 @@ pub struct PythonSession {
     catalogue: Arc<Catalogue>,
     prepared: Arc<PreparedPython>,
     /// `None` once the sandbox ended it; the next input starts a fresh one.
-    instance: Option<PythonInstance>,
+    instance: Option<LiveInstance>,
     /// The next outcome must say the session was restarted.
     restarted: bool,
     recorder: SharedRecorder,
     depth: usize,
+}
+
+/// An interpreter instance and the sandbox slot it holds (dropped after it, so the
+/// slot is free only once the pool has its instance back).
+struct LiveInstance {
+    instance: PythonInstance,
+    _slot: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl Dispatcher {
@@ -136,11 +143,12 @@ impl PythonSession {
         Ok(session)
     }
 
-    /// A fresh, started instance. Everything it needs is cloned first: the session is
-    /// not `Sync` (its Store is not), so no borrow of it may live across an await.
+    /// A fresh, started instance in a sandbox slot of its own (waiting for one as a call
+    /// does, then `busy`). Everything it needs is cloned first: the session is not `Sync`
+    /// (its Store is not), so no borrow of it may live across an await.
     fn new_instance(
         &self,
-    ) -> impl Future<Output = Result<PythonInstance, ToolError>> + Send + 'static {
+    ) -> impl Future<Output = Result<LiveInstance, ToolError>> + Send + 'static {
         let dispatcher = self.dispatcher.clone();
         let prepared = self.prepared.clone();
         let bridge = ToolBridge {
@@ -157,6 +165,7 @@ impl PythonSession {
             .catalogue
             .session_config(&self.dispatcher, &self.options);
         async move {
+            let slot = dispatcher.python_slot(START_TIMEOUT).await?;
             let runtime = dispatcher.runtime();
             let mut instance = runtime
                 .instantiate_python(&prepared, Box::new(bridge), limits, START_TIMEOUT)
@@ -170,7 +179,10 @@ impl PythonSession {
                         format!("the Python session did not start: {m}"),
                     )
                 })?;
-            Ok(instance)
+            Ok(LiveInstance {
+                instance,
+                _slot: slot,
+            })
         }
     }
 
@@ -181,7 +193,7 @@ impl PythonSession {
             self.restarted = true;
             self.instance = Some(fresh);
         }
-        Ok(self.instance.as_mut().expect("just started"))
+        Ok(&mut self.instance.as_mut().expect("just started").instance)
     }
 
     /// Run one input: statements, the value of a final expression returned.
@@ -224,6 +236,7 @@ impl PythonSession {
             let mut recorder = self.recorder.lock().expect("recorder lock");
             outcome.tool_calls = std::mem::take(&mut recorder.tool_calls);
             outcome.images = std::mem::take(&mut recorder.images);
+            outcome.images_dropped = std::mem::take(&mut recorder.images_dropped);
         }
         outcome
     }

@@ -67,7 +67,14 @@ pub struct EvalOutcome {
     pub final_value: Option<Value>,
     pub tool_calls: Vec<ToolCallRecord>,
     pub images: Vec<ImageItem>,
+    /// Images left out of `images` once they held 64 MiB.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub images_dropped: usize,
     /// The session had ended (a timeout, a memory limit, a crash) and this input ran in
     /// a fresh one: earlier variables, functions and classes are gone.
     pub session_restarted: bool,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -300,6 +300,7 @@ mod tests {
                 memory_mb: 64,
                 max_output_bytes: 1,
                 max_response_bytes: 1,
+                max_component_mb: 256,
             },
             grants: GrantsView {
                 dirs: vec![],

@@ -2,6 +2,7 @@
 //! grants each call runs with. The YAML is parsed into these types once; policy is applied
 //! from them (never from raw YAML) by the runtime.
 
+mod depth;
 mod error;
 mod locate;
 mod network;
@@ -260,6 +261,8 @@ pub struct SandboxLimits {
     /// Total bytes of HTTP response bodies one call may receive (all requests and
     /// redirect hops together), counted by the host.
     pub max_response_bytes: u64,
+    /// The largest component file the host reads for this tool; checked before reading.
+    pub max_component_bytes: u64,
 }
 
 impl Default for SandboxLimits {
@@ -269,6 +272,7 @@ impl Default for SandboxLimits {
             memory_bytes: 256 << 20,
             max_output_bytes: 4 << 20,
             max_response_bytes: 4 << 20,
+            max_component_bytes: 256 << 20,
         }
     }
 }
@@ -290,6 +294,9 @@ pub struct DirGrant {
     /// The path the tool opens it by (absolute, e.g. `/data`).
     pub guest: String,
     pub mode: DirMode,
+    /// Whether the tool may create symbolic links in it (read-write grants only). Off by
+    /// default: a link the tool leaves could lead other programs on the host outside it.
+    pub symlinks: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]

@@ -27,6 +27,7 @@ pub const BUILTIN_REGISTRY_YAML: &str = include_str!("../../../../tool_registry.
 const MAX_TIMEOUT_MS: u64 = 3_600_000;
 const MAX_MEMORY_MB: u64 = 4096;
 const MAX_OUTPUT_BYTES: u64 = 1 << 30;
+const MAX_COMPONENT_MB: u64 = 4096;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -86,6 +87,7 @@ struct RawLimits {
     memory_mb: Option<u64>,
     max_output_bytes: Option<u64>,
     max_response_bytes: Option<u64>,
+    max_component_mb: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -106,6 +108,8 @@ struct RawDir {
     guest: Option<String>,
     #[serde(default = "read_only")]
     mode: DirMode,
+    #[serde(default)]
+    symlinks: bool,
 }
 
 fn read_only() -> DirMode {
@@ -129,6 +133,17 @@ pub fn load_file(path: &Path) -> Result<ToolRegistry, RegistryError> {
 /// means the built-in registry, whose tools may only be built-ins.
 pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, RegistryError> {
     let owned_file = file.map(Path::to_path_buf);
+    if let Err(at) = super::depth::check(text) {
+        return Err(RegistryError::single(
+            owned_file,
+            Some(at),
+            format!(
+                "the YAML nests more than {} levels deep here; a registry needs a few, so \
+                 it is refused before parsing",
+                super::depth::MAX_DEPTH
+            ),
+        ));
+    }
     let raw: RawRegistry = serde_yaml::from_str(text).map_err(|e| {
         let position = e.location().map(|l| Position {
             line: l.line(),
@@ -188,10 +203,12 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
                 ),
             );
         }
+        let limits = checker.limits(defaults, raw_tool.limits, &at("limits"));
         let component = checker.component(
             &raw_tool.component,
             base_dir,
             file.is_some(),
+            limits.max_component_bytes,
             &at("component"),
         );
         let sha256 = raw_tool.sha256.as_deref().and_then(|pin| {
@@ -209,7 +226,6 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
                 None
             }
         });
-        let limits = checker.limits(defaults, raw_tool.limits, &at("limits"));
         let grants = checker.grants(raw_tool.grants, base_dir, i);
         let positions = EntryPositions {
             entry: checker.position(&[Seg::Key("tools"), Seg::Index(i)]),
@@ -300,6 +316,7 @@ impl Checker {
         text: &str,
         base_dir: &Path,
         from_file: bool,
+        max_bytes: u64,
         at: &[Seg],
     ) -> Option<ComponentSource> {
         if let Some(name) = text.strip_prefix("builtin:") {
@@ -328,6 +345,19 @@ impl Checker {
         }
         let path = base_dir.join(text);
         match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() && m.len() > max_bytes => {
+                self.problem(
+                    at,
+                    format!(
+                        "component `{}` is {} bytes, over the {} MiB limit on component files \
+                         (raise it with `limits: {{max_component_mb: N}}`)",
+                        path.display(),
+                        m.len(),
+                        max_bytes >> 20
+                    ),
+                );
+                None
+            }
             Ok(m) if m.is_file() => Some(ComponentSource::File(path)),
             Ok(_) => {
                 self.problem(at, format!("component `{}` is not a file", path.display()));
@@ -358,6 +388,18 @@ impl Checker {
                     Seg::Key("max_response_bytes"),
                 ],
                 "the interpreter makes no HTTP requests itself; its tools' own limits apply"
+                    .to_owned(),
+            );
+        }
+        if raw.limits.max_component_mb.is_some() {
+            self.problem(
+                &[
+                    Seg::Key("python"),
+                    Seg::Key("limits"),
+                    Seg::Key("max_component_mb"),
+                ],
+                "the interpreter is built into toolhost, not read from a file; \
+                 max_component_mb applies to tools"
                     .to_owned(),
             );
         }
@@ -396,6 +438,10 @@ impl Checker {
         if let Some(bytes) = self.in_range(at, "max_response_bytes", max_response, MAX_OUTPUT_BYTES)
         {
             limits.max_response_bytes = bytes;
+        }
+        let max_component = raw.max_component_mb;
+        if let Some(mb) = self.in_range(at, "max_component_mb", max_component, MAX_COMPONENT_MB) {
+            limits.max_component_bytes = mb << 20;
         }
         limits
     }
@@ -462,10 +508,18 @@ impl Checker {
                 );
                 continue;
             }
+            if dir.symlinks && dir.mode != DirMode::ReadWrite {
+                self.problem(
+                    &at("dirs", i),
+                    "`symlinks: true` needs a read-write grant (`mode: read-write`)".to_owned(),
+                );
+                continue;
+            }
             grants.dirs.push(DirGrant {
                 host,
                 guest,
                 mode: dir.mode,
+                symlinks: dir.symlinks,
             });
         }
         for (i, name) in raw.env.into_iter().enumerate() {

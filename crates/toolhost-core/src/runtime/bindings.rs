@@ -6,5 +6,4 @@ wasmtime::component::bindgen!({
     exports: { default: async },
 });
 
-pub use self::exports::toolhost::tool::tool as tool_export;
 pub use self::toolhost::tool::types as wit_types;

@@ -2,13 +2,16 @@
 //! unless granted), the outbound-HTTP hooks that enforce its network grants, the memory
 //! limiter, captured stdio and the tool's log records.
 
+use std::path::PathBuf;
 use std::sync::Arc;
-use wasmtime::component::ResourceTable;
+use wasmtime::component::{Resource, ResourceTable};
+use wasmtime_wasi::filesystem::Descriptor;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-use super::bindings::{toolhost::tool::host, wit_types};
+use super::bindings::wit_types;
 use super::capture::CapturedStream;
+use super::host_imports::{GuestMessage, message_text};
 use super::limits::SandboxLimiter;
 use super::outbound::{OutboundHttp, Violation};
 use crate::output::{LogLevel, LogRecord, LogSource};
@@ -27,9 +30,11 @@ pub enum CallEvent<'a> {
 pub type CallEvents = Arc<dyn Fn(&str, CallEvent<'_>) + Send + Sync>;
 use crate::registry::{DirMode, Grants, SandboxLimits};
 
-/// Log records kept per call; a chatty tool cannot grow the host's memory without bound.
+/// Log records kept per call, and lines kept of each captured stream: a chatty tool cannot
+/// grow the host's memory without bound, in records or in bytes.
 const MAX_LOG_RECORDS: usize = 1000;
-const MAX_LOG_MESSAGE_BYTES: usize = 8 * 1024;
+/// Bytes of log messages kept per call (also capped by the tool's `max_output_bytes`).
+const MAX_LOG_BYTES: usize = 1 << 20;
 /// Bytes kept per captured stream (also capped by the tool's `max_output_bytes`).
 const MAX_CAPTURED_STREAM_BYTES: usize = 256 * 1024;
 
@@ -40,9 +45,14 @@ pub struct CallState {
     outbound: OutboundHttp,
     pub limiter: SandboxLimiter,
     pub logs: Vec<LogRecord>,
+    /// Bytes of `logs`' messages, and the most they may reach.
+    log_bytes: usize,
+    log_budget: usize,
     logs_dropped: u64,
     pub stdout: CapturedStream,
     pub stderr: CapturedStream,
+    /// Host directories of the grants that let the tool create symlinks.
+    symlink_dirs: Vec<PathBuf>,
     tool: Arc<str>,
     events: Option<CallEvents>,
 }
@@ -55,7 +65,8 @@ impl CallState {
         events: Option<CallEvents>,
         deadline: std::time::Instant,
     ) -> anyhow::Result<Self> {
-        let capture = (limits.max_output_bytes as usize).min(MAX_CAPTURED_STREAM_BYTES);
+        let output_cap = usize::try_from(limits.max_output_bytes).unwrap_or(usize::MAX);
+        let capture = output_cap.min(MAX_CAPTURED_STREAM_BYTES);
         let stdout = CapturedStream::new(capture);
         let stderr = CapturedStream::new(capture);
         let mut wasi = WasiCtxBuilder::new();
@@ -90,9 +101,17 @@ impl CallState {
             outbound,
             limiter: SandboxLimiter::new(limits.memory_bytes as usize),
             logs: Vec::new(),
+            log_bytes: 0,
+            log_budget: output_cap.min(MAX_LOG_BYTES),
             logs_dropped: 0,
             stdout,
             stderr,
+            symlink_dirs: grants
+                .dirs
+                .iter()
+                .filter(|d| d.symlinks && d.mode == DirMode::ReadWrite)
+                .map(|d| d.host.clone())
+                .collect(),
             tool,
             events,
         })
@@ -102,11 +121,49 @@ impl CallState {
         if let Some(events) = &self.events {
             events(&self.tool, CallEvent::Log(&record));
         }
-        if self.logs.len() < MAX_LOG_RECORDS {
+        let bytes = self.log_bytes + record.message.len();
+        if self.logs.len() < MAX_LOG_RECORDS && bytes <= self.log_budget {
             self.logs.push(record);
+            self.log_bytes = bytes;
         } else {
             self.logs_dropped += 1;
         }
+    }
+
+    /// The tool's `log` import.
+    pub fn log(&mut self, level: wit_types::LogLevel, message: GuestMessage) {
+        let level = match level {
+            wit_types::LogLevel::Trace => LogLevel::Trace,
+            wit_types::LogLevel::Debug => LogLevel::Debug,
+            wit_types::LogLevel::Info => LogLevel::Info,
+            wit_types::LogLevel::Warn => LogLevel::Warn,
+            wit_types::LogLevel::Error => LogLevel::Error,
+        };
+        self.record(LogRecord {
+            level,
+            source: LogSource::Log,
+            message: message_text(message),
+        });
+    }
+
+    /// The tool's `progress` import: passed on, never kept.
+    pub fn progress(&mut self, done: u64, total: u64, message: GuestMessage) {
+        if let Some(events) = &self.events {
+            let message = message_text(message);
+            events(
+                &self.tool,
+                CallEvent::Progress {
+                    done,
+                    total,
+                    message: &message,
+                },
+            );
+        }
+    }
+
+    /// Whether the tool may create a symlink in the directory `dir`.
+    pub fn may_symlink_in(&self, dir: &Resource<Descriptor>) -> bool {
+        super::symlinks::allowed(&self.table, &self.symlink_dirs, dir)
     }
 
     /// The first network rule the host enforced against the tool during the call.
@@ -130,8 +187,9 @@ impl CallState {
         );
         if self.logs_dropped > 0 {
             logs.push(host_note(format!(
-                "{} further log records were dropped (at most {MAX_LOG_RECORDS} are kept)",
-                self.logs_dropped
+                "{} further log records were dropped (at most {MAX_LOG_RECORDS} records and {} \
+                 bytes are kept)",
+                self.logs_dropped, self.log_budget
             )));
         }
         for (stream, source, level) in [
@@ -140,11 +198,7 @@ impl CallState {
         ] {
             let (bytes, dropped) = stream.take();
             let text = String::from_utf8_lossy(&bytes);
-            logs.extend(text.lines().map(|line| LogRecord {
-                level,
-                source,
-                message: line.to_owned(),
-            }));
+            stream_records(&text, source, level, &mut logs);
             if dropped > 0 {
                 logs.push(host_note(format!(
                     "{dropped} further bytes of {} were dropped",
@@ -168,16 +222,31 @@ fn host_note(message: String) -> LogRecord {
     }
 }
 
-fn truncate(mut s: String, max: usize) -> String {
-    if s.len() > max {
-        let mut cut = max;
-        while !s.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        s.truncate(cut);
-        s.push_str(" [truncated]");
+/// One record per line of a captured stream, at most [`MAX_LOG_RECORDS`] of them: the
+/// first half and the last (where a panic message is), with a note between.
+fn stream_records(text: &str, source: LogSource, level: LogLevel, logs: &mut Vec<LogRecord>) {
+    let record = |line: &str| LogRecord {
+        level,
+        source,
+        message: line.to_owned(),
+    };
+    let count = text.lines().count();
+    if count <= MAX_LOG_RECORDS {
+        logs.extend(text.lines().map(record));
+        return;
     }
-    s
+    let half = MAX_LOG_RECORDS / 2;
+    logs.extend(text.lines().take(half).map(record));
+    logs.push(host_note(format!(
+        "{} further lines of {} were dropped (at most {MAX_LOG_RECORDS} are kept)",
+        count - 2 * half,
+        if source == LogSource::Stdout {
+            "stdout"
+        } else {
+            "stderr"
+        }
+    )));
+    logs.extend(text.lines().skip(count - half).map(record));
 }
 
 impl WasiView for CallState {
@@ -200,34 +269,3 @@ impl WasiHttpView for CallState {
 }
 
 impl wit_types::Host for CallState {}
-
-impl host::Host for CallState {
-    fn log(&mut self, level: wit_types::LogLevel, message: String) {
-        let level = match level {
-            wit_types::LogLevel::Trace => LogLevel::Trace,
-            wit_types::LogLevel::Debug => LogLevel::Debug,
-            wit_types::LogLevel::Info => LogLevel::Info,
-            wit_types::LogLevel::Warn => LogLevel::Warn,
-            wit_types::LogLevel::Error => LogLevel::Error,
-        };
-        self.record(LogRecord {
-            level,
-            source: LogSource::Log,
-            message: truncate(message, MAX_LOG_MESSAGE_BYTES),
-        });
-    }
-
-    fn progress(&mut self, done: u64, total: u64, message: String) {
-        if let Some(events) = &self.events {
-            let message = truncate(message, MAX_LOG_MESSAGE_BYTES);
-            events(
-                &self.tool,
-                CallEvent::Progress {
-                    done,
-                    total,
-                    message: &message,
-                },
-            );
-        }
-    }
-}

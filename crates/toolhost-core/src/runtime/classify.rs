@@ -3,6 +3,7 @@
 
 use wasmtime::Trap;
 
+use super::lift::{LiftBudgetExceeded, TooManyItems};
 use super::limits::MemoryLimitExceeded;
 use super::outbound::Violation;
 use crate::error::{ErrorCode, ToolError};
@@ -53,6 +54,26 @@ pub fn failure(err: &wasmtime::Error, limits: &SandboxLimits, logs: &[LogRecord]
     }
     if let Some(m) = err.downcast_ref::<MemoryLimitExceeded>() {
         return out_of_memory(limits, Some(m.desired));
+    }
+    // Raised while the result was read, before more of it was copied.
+    if let Some(e) = err.downcast_ref::<LiftBudgetExceeded>() {
+        return ToolError::new(
+            ErrorCode::OutputTooLarge,
+            format!(
+                "the tool returned at least {} bytes of output; the limit is {} \
+                 (max_output_bytes), and toolhost stopped reading there",
+                e.at_least, e.limit
+            ),
+        );
+    }
+    if let Some(e) = err.downcast_ref::<TooManyItems>() {
+        return ToolError::new(
+            ErrorCode::OutputTooLarge,
+            format!(
+                "the tool returned {} output items; at most {} are accepted",
+                e.count, e.max
+            ),
+        );
     }
     let stderr_tail = stderr_tail(logs);
     if let Some(trap) = err.downcast_ref::<Trap>() {

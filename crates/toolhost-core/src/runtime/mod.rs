@@ -8,17 +8,21 @@ mod capture;
 mod classify;
 mod contract;
 mod engine;
+mod exports;
+mod host_imports;
+mod lift;
 mod limits;
 mod outbound;
 pub mod python;
+mod symlinks;
 mod ticker;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
-use wasmtime::component::{HasSelf, Linker};
+use wasmtime::component::{Instance, InstancePre, Linker};
 use wasmtime::{Engine, Store, UpdateDeadline};
 
-use bindings::{ToolPlugin, ToolPluginPre, tool_export};
+use bindings::ToolPluginPre;
 pub use cache::{CacheOutcome, CompileCache};
 pub use call_state::{CallEvent, CallEvents};
 pub use contract::CONTRACT_VERSION;
@@ -32,9 +36,20 @@ use classify::DeadlineExceeded;
 
 /// A component compiled, checked against the contract and ready to instantiate.
 pub struct PreparedComponent {
-    pre: ToolPluginPre<CallState>,
+    pre: InstancePre<CallState>,
+    exports: exports::ToolExports,
     pub cache: CacheOutcome,
 }
+
+/// The most one host call may carry from the guest (wasmtime's "hostcall fuel", 128 MiB
+/// by default), so no single WASI call makes the host copy a guest-sized buffer. WASI
+/// streams hand out write permits of 64 KiB and HTTP bodies of 1 MiB. The `host`
+/// interface and the exports' results are read under their own bounds (lift.rs).
+const MAX_HOSTCALL_BYTES: usize = 2 << 20;
+/// What a tool's `describe` may return in all; each schema may be at most
+/// [`MAX_SCHEMA_BYTES`].
+const MAX_DESCRIBE_BYTES: u64 = 4 << 20;
+const MAX_SCHEMA_BYTES: usize = 1 << 20;
 
 /// What a component says about itself (`describe`), JSON still as text.
 #[derive(Debug, Clone)]
@@ -79,7 +94,8 @@ impl Runtime {
         let (engine, allocator) = engine::build_engine()?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-        ToolPlugin::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
+        symlinks::add_to_linker(&mut linker)?;
+        host_imports::add_to_linker(&mut linker)?;
         let cache = CompileCache::new(&engine, cache_dir);
         let ticker = ticker::EpochTicker::start(engine.clone())?;
         Ok(Runtime {
@@ -139,9 +155,18 @@ impl Runtime {
                 format!("the component needs an import toolhost does not provide: {e:#}"),
             )
         })?;
+        // The generated bindings check the exports' types; calls use exports.rs's.
         let pre = ToolPluginPre::new(pre)
-            .map_err(|e| ToolError::new(ErrorCode::ContractMismatch, format!("{e:#}")))?;
-        Ok(PreparedComponent { pre, cache })
+            .map_err(|e| ToolError::new(ErrorCode::ContractMismatch, format!("{e:#}")))?
+            .instance_pre()
+            .clone();
+        let exports = exports::ToolExports::find(&component)
+            .map_err(|m| ToolError::new(ErrorCode::ContractMismatch, m))?;
+        Ok(PreparedComponent {
+            pre,
+            exports,
+            cache,
+        })
     }
 
     /// Ask the component to describe itself (in a sandbox with the tool's limits).
@@ -150,21 +175,50 @@ impl Runtime {
         component: &PreparedComponent,
         policy: CallPolicy<'_>,
     ) -> Result<RawToolInfo, ToolError> {
+        let exports = component.exports.clone();
         let raw = self
-            .run(component, policy, |plugin, store| {
-                Box::pin(async move { plugin.toolhost_tool_tool().call_describe(store).await })
+            .run(component, policy, MAX_DESCRIBE_BYTES, |instance, store| {
+                Box::pin(async move { exports.describe(instance, store).await })
             })
-            .await?;
+            .await
+            .map_err(|e| match e.code {
+                ErrorCode::OutputTooLarge => ToolError::new(
+                    ErrorCode::ContractMismatch,
+                    format!(
+                        "the tool describes itself in more than {MAX_DESCRIBE_BYTES} bytes (its \
+                         describe() result); toolhost accepts at most {MAX_SCHEMA_BYTES} bytes \
+                         per schema and {MAX_DESCRIBE_BYTES} in all"
+                    ),
+                ),
+                _ => e,
+            })?;
         let info = raw.result;
+        let schema = |what: &str, text: String| {
+            if text.len() > MAX_SCHEMA_BYTES {
+                return Err(ToolError::new(
+                    ErrorCode::ContractMismatch,
+                    format!(
+                        "the tool's {what} is {} bytes; toolhost accepts schemas of at most \
+                         {MAX_SCHEMA_BYTES} bytes",
+                        text.len()
+                    ),
+                ));
+            }
+            Ok(text)
+        };
         Ok(RawToolInfo {
-            version: info.version,
-            description: info.description,
-            input_schema: info.input_schema,
-            output_schema: info.output_schema,
+            version: info.version.0,
+            description: info.description.0,
+            input_schema: schema("input schema", info.input_schema.0)?,
+            output_schema: info
+                .output_schema
+                .map(|s| schema("output schema", s.0))
+                .transpose()?,
             examples: info
                 .examples
+                .0
                 .into_iter()
-                .map(|e| (e.description, e.input))
+                .map(|e| (e.description.0, e.input.0))
                 .collect(),
         })
     }
@@ -178,18 +232,25 @@ impl Runtime {
     ) -> Result<RawCallResult, ToolError> {
         let limits = *policy.limits;
         let input = input.to_owned();
+        let exports = component.exports.clone();
         let raw = self
-            .run(component, policy, move |plugin, store| {
-                Box::pin(async move { plugin.toolhost_tool_tool().call_call(store, &input).await })
-            })
+            .run(
+                component,
+                policy,
+                limits.max_output_bytes,
+                move |instance, store| {
+                    Box::pin(async move { exports.call(instance, store, &input).await })
+                },
+            )
             .await?;
         let result = match raw.result {
             Ok(items) => items
+                .0
                 .into_iter()
                 .map(convert_content)
                 .collect::<Result<Vec<_>, _>>()
                 .and_then(|content| check_output_size(content, limits.max_output_bytes)),
-            Err(e) => Err(convert_tool_error(e)),
+            Err(e) => Err(convert_tool_error(e, limits.max_output_bytes)),
         };
         Ok(RawCallResult {
             result,
@@ -197,14 +258,16 @@ impl Runtime {
         })
     }
 
-    /// Instantiate in a fresh Store under the policy's limits and run `f`. Errors here are
-    /// the sandbox's (timeout, memory, trap); the tool's own errors are in the result.
+    /// Instantiate in a fresh Store under the policy's limits and run `f`; what `f` lifts
+    /// out of the guest is charged to `lift_budget` bytes. Errors here are the sandbox's
+    /// (timeout, memory, trap, output size); the tool's own errors are in the result.
     async fn run<R: Send + 'static>(
         &self,
         component: &PreparedComponent,
         policy: CallPolicy<'_>,
+        lift_budget: u64,
         f: impl for<'s> FnOnce(
-            ToolPlugin,
+            Instance,
             &'s mut Store<CallState>,
         ) -> std::pin::Pin<
             Box<dyn Future<Output = wasmtime::Result<R>> + Send + 's>,
@@ -218,6 +281,7 @@ impl Runtime {
             .map_err(|e| ToolError::new(ErrorCode::Denied, format!("{e:#}")).for_tool(&tool))?;
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
+        store.set_hostcall_fuel(MAX_HOSTCALL_BYTES);
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(move |_| {
             if Instant::now() >= deadline {
@@ -228,10 +292,10 @@ impl Runtime {
             }
         });
         let _ticking = self.ticker.active_call();
-        let work = async {
-            let plugin = component.pre.instantiate_async(&mut store).await?;
-            f(plugin, &mut store).await
-        };
+        let work = lift::with_budget(lift_budget, async {
+            let instance = component.pre.instantiate_async(&mut store).await?;
+            f(instance, &mut store).await
+        });
         // The epoch stops code that computes; this stops a tool blocked in a host call
         // (a WASI sleep, say) where no epoch check runs.
         let outcome = tokio::time::timeout_at((deadline + ticker::TICK * 2).into(), work).await;
@@ -259,22 +323,22 @@ struct Ran<R> {
     logs: Vec<LogRecord>,
 }
 
-fn convert_content(c: tool_export::Content) -> Result<Content, ToolError> {
+fn convert_content(c: exports::Content) -> Result<Content, ToolError> {
     Ok(match c {
-        tool_export::Content::Text(text) => Content::Text { text },
-        tool_export::Content::Json(text) => Content::Json {
-            json: serde_json::from_str(&text).map_err(|e| {
+        exports::Content::Text(text) => Content::Text { text: text.0 },
+        exports::Content::Json(text) => Content::Json {
+            json: serde_json::from_str(&text.0).map_err(|e| {
                 ToolError::new(
                     ErrorCode::ToolError,
                     format!("the tool returned a JSON item that is not valid JSON: {e}"),
                 )
             })?,
         },
-        tool_export::Content::Image(image) => Content::Image {
-            mime_type: image.mime_type,
-            data: image.data,
+        exports::Content::Image(image) => Content::Image {
+            mime_type: image.mime_type.0,
+            data: image.data.0,
         },
-        tool_export::Content::Sixel(sixel) => Content::Sixel { sixel },
+        exports::Content::Sixel(sixel) => Content::Sixel { sixel: sixel.0 },
     })
 }
 
@@ -292,20 +356,42 @@ fn check_output_size(content: Vec<Content>, limit: u64) -> Result<Vec<Content>, 
     Ok(content)
 }
 
-fn convert_tool_error(e: tool_export::ToolError) -> ToolError {
-    let details = e
-        .details
-        .map(|d| serde_json::from_str(&d).unwrap_or(serde_json::Value::String(d)));
-    if e.code == ErrorCode::InvalidInput.as_str() {
-        let error = ToolError::new(ErrorCode::InvalidInput, e.message);
+/// The tool's own error, its message and details each bounded like the rest of its output
+/// (and by 64 KiB): a tool cannot make the host print 100 MiB through an error.
+fn convert_tool_error(e: exports::ToolError, max_output_bytes: u64) -> ToolError {
+    let bound = usize::try_from(max_output_bytes)
+        .unwrap_or(usize::MAX)
+        .min(exports::MAX_ERROR_TEXT_BYTES);
+    let message = bounded_text(e.message, bound);
+    let details = e.details.map(|d| {
+        if d.len > bound {
+            serde_json::json!({
+                "dropped": format!("the tool's details were {} bytes, over the {bound}-byte limit", d.len),
+            })
+        } else {
+            serde_json::from_str(&d.text).unwrap_or(serde_json::Value::String(d.text))
+        }
+    });
+    let code = e.code.text;
+    if code == ErrorCode::InvalidInput.as_str() {
+        let error = ToolError::new(ErrorCode::InvalidInput, message);
         return match details {
             Some(d) => error.with_details(d),
             None => error,
         };
     }
-    let mut merged = serde_json::json!({ "tool_code": e.code });
+    let mut merged = serde_json::json!({ "tool_code": code });
     if let Some(d) = details {
         merged["details"] = d;
     }
-    ToolError::new(ErrorCode::ToolError, e.message).with_details(merged)
+    ToolError::new(ErrorCode::ToolError, message).with_details(merged)
+}
+
+fn bounded_text<const N: usize>(text: lift::PrefixText<N>, bound: usize) -> String {
+    if text.len <= bound {
+        return text.text;
+    }
+    let mut kept = text.text;
+    kept.truncate(kept.floor_char_boundary(bound));
+    format!("{kept} [truncated: {} bytes in all]", text.len)
 }

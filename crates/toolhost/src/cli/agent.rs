@@ -1,6 +1,7 @@
 //! `toolhost agent "task"` and `toolhost agent --replay FILE`.
 
 use clap::{Args, ValueEnum};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -295,6 +296,10 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else if let Some(v) = &report.final_value {
         match v {
+            // The answer may quote a tool's text: shown, not obeyed, on a terminal.
+            serde_json::Value::String(s) if std::io::stdout().is_terminal() => {
+                println!("{}", super::terminal::printable(s))
+            }
             serde_json::Value::String(s) => println!("{s}"),
             other => println!("{other}"),
         }

@@ -11,7 +11,8 @@ pub enum ExitCode {
     InvalidInput = 3,
     /// The tool ran and failed, or was stopped.
     ToolFailed = 4,
-    // 5 is `busy` (the sandbox hardening's new error).
+    /// Every sandbox slot stayed busy: the call did not run; trying again may succeed.
+    Busy = 5,
     /// `agent --wall-time` ran out; work in flight was cancelled.
     WallTime = 6,
 }
@@ -32,6 +33,7 @@ impl ExitCode {
             | ErrorCode::PinMismatch
             | ErrorCode::ContractMismatch
             | ErrorCode::Internal => ExitCode::Host,
+            ErrorCode::Busy => ExitCode::Busy,
         }
     }
 }

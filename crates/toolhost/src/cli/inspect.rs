@@ -183,11 +183,13 @@ fn render(d: &ToolDescription) -> String {
         }
     }
     s.push_str(&format!(
-        "\nLimits: timeout_ms={} memory_mb={} max_output_bytes={} max_response_bytes={}\n",
+        "\nLimits: timeout_ms={} memory_mb={} max_output_bytes={} max_response_bytes={} \
+         max_component_mb={}\n",
         d.limits.timeout_ms,
         d.limits.memory_mb,
         d.limits.max_output_bytes,
-        d.limits.max_response_bytes
+        d.limits.max_response_bytes,
+        d.limits.max_component_mb
     ));
     let g = &d.grants;
     if g.dirs.is_empty() && g.env.is_empty() && g.network.is_empty() {
@@ -196,8 +198,11 @@ fn render(d: &ToolDescription) -> String {
         s.push_str("Grants:\n");
         for dir in &g.dirs {
             s.push_str(&format!(
-                "  dir {} -> {} ({:?})\n",
-                dir.host, dir.guest, dir.mode
+                "  dir {} -> {} ({:?}{})\n",
+                dir.host,
+                dir.guest,
+                dir.mode,
+                if dir.symlinks { ", symlinks" } else { "" }
             ));
         }
         if !g.env.is_empty() {

@@ -14,6 +14,7 @@ mod progress;
 mod repl;
 mod run;
 mod run_script;
+pub(crate) mod terminal;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -50,6 +51,7 @@ Examples:
 Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
             3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
             output_too_large, denied; a script failed; `build`: the crate did not compile),
+            5 busy (every sandbox slot stayed taken; the call did not run: try again),
             6 `agent --wall-time` ran out (work in flight was cancelled).";
 
 #[derive(Parser, Debug)]
@@ -278,14 +280,25 @@ pub(crate) fn report_error(cli: &Cli, e: &ToolError) -> ExitCode {
     if cli.json {
         println!("{}", serde_json::json!({ "ok": false, "error": e }));
     } else {
-        eprintln!("error[{}]: {}", e.code, e.message);
+        // A tool's error message and logs are its text: shown, not obeyed, on a terminal.
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let shown = |text: &str| -> String {
+            if terminal {
+                terminal::printable(text).into_owned()
+            } else {
+                text.to_owned()
+            }
+        };
+        eprintln!("error[{}]: {}", e.code, shown(&e.message));
         if let Some(tool) = &e.tool {
             eprintln!("  tool: {tool}");
         }
         for record in &e.logs {
             eprintln!(
                 "  {:?} {:?}: {}",
-                record.source, record.level, record.message
+                record.source,
+                record.level,
+                shown(&record.message)
             );
         }
     }

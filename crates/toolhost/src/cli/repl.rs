@@ -12,6 +12,7 @@ use rustyline::{Context, Editor, Helper, Highlighter, Hinter};
 use tokio::sync::Mutex;
 
 use super::ExitCode;
+use super::terminal::printable;
 use crate::dispatch::Dispatcher;
 use crate::repl::{Catalogue, EvalOutcome, ImageSink, PythonOptions, PythonSession};
 
@@ -87,10 +88,21 @@ impl Completer for PythonLines {
     }
 }
 
+/// `text` as shown on `stream`: on a terminal, without escape sequences (what Python
+/// prints may be a tool's text, which a terminal would otherwise obey).
+fn shown(text: &str, stream: &impl std::io::IsTerminal) -> String {
+    if stream.is_terminal() {
+        printable(text).into_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
 /// Print what an input did; false when it failed.
 fn report(outcome: &EvalOutcome, images: ImageSink) -> bool {
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     if !outcome.output.is_empty() {
-        print!("{}", outcome.output);
+        print!("{}", shown(&outcome.output, &stdout));
         if !outcome.output.ends_with('\n') {
             println!();
         }
@@ -100,20 +112,26 @@ fn report(outcome: &EvalOutcome, images: ImageSink) -> bool {
             println!("{note}");
         }
     }
+    if outcome.images_dropped > 0 {
+        eprintln!(
+            "note: {} more images were not kept (an input keeps 64 MiB of images)",
+            outcome.images_dropped
+        );
+    }
     if let Some(v) = &outcome.final_value {
-        println!("FINAL: {v}");
+        println!("FINAL: {}", shown(&v.to_string(), &stdout));
     }
     if outcome.session_restarted {
         eprintln!("note: the interpreter was restarted; earlier variables are gone");
     }
     match &outcome.error {
         Some(e) => {
-            eprintln!("{}: {}", e.kind, e.message);
+            eprintln!("{}: {}", e.kind, shown(&e.message, &stderr));
             false
         }
         None => {
             if let Some(value) = &outcome.value {
-                println!("{value}");
+                println!("{}", shown(value, &stdout));
             }
             true
         }

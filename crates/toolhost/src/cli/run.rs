@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::progress::ProgressDisplay;
+use super::terminal::{is_plain_sixel, printable};
 use super::{Cli, ExitCode, report_error};
 use crate::code_mode;
 use crate::dispatch::Dispatcher;
@@ -131,6 +132,14 @@ fn print_output(cli: &Cli, args: &RunArgs, output: &ToolOutput) -> std::io::Resu
     }
     let mut stdout = std::io::stdout().lock();
     let terminal = std::io::stdout().is_terminal();
+    // What the tool wrote is shown, not obeyed: no escape sequences reach a terminal.
+    let shown = |text: &'_ str| -> String {
+        if terminal {
+            printable(text).into_owned()
+        } else {
+            text.to_owned()
+        }
+    };
     // Text items are written for people and JSON items for programs: a person sees the
     // text when there is any, and `--json` gives programs everything.
     let has_text = output
@@ -139,7 +148,7 @@ fn print_output(cli: &Cli, args: &RunArgs, output: &ToolOutput) -> std::io::Resu
         .any(|c| matches!(c, Content::Text { .. }));
     for item in &output.content {
         match item {
-            Content::Text { text } => writeln!(stdout, "{text}")?,
+            Content::Text { text } => writeln!(stdout, "{}", shown(text))?,
             Content::Json { .. } if has_text => {}
             Content::Json { json } => writeln!(
                 stdout,
@@ -155,8 +164,13 @@ fn print_output(cli: &Cli, args: &RunArgs, output: &ToolOutput) -> std::io::Resu
                 }
             }
             Content::Sixel { sixel } => {
-                if terminal {
+                if terminal && is_plain_sixel(sixel) {
                     write!(stdout, "{sixel}")?;
+                } else if terminal {
+                    eprintln!(
+                        "[sixel graphics not shown: the item holds other terminal control \
+                         sequences]"
+                    );
                 } else {
                     eprintln!(
                         "[sixel graphics, {} bytes: shown only when stdout is a terminal]",
@@ -170,8 +184,14 @@ fn print_output(cli: &Cli, args: &RunArgs, output: &ToolOutput) -> std::io::Resu
         eprintln!("saved {path}");
     }
     if args.verbose {
+        let terminal = std::io::stderr().is_terminal();
         for r in &output.logs {
-            eprintln!("[{:?} {:?}] {}", r.source, r.level, r.message);
+            let message = if terminal {
+                printable(&r.message)
+            } else {
+                r.message.as_str().into()
+            };
+            eprintln!("[{:?} {:?}] {message}", r.source, r.level);
         }
         eprintln!("[{} µs]", output.duration.as_micros());
     }

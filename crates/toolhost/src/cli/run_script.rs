@@ -3,7 +3,9 @@
 
 use clap::Args;
 use serde_json::{Value, json};
+use std::io::IsTerminal;
 
+use super::terminal::printable;
 use super::{Cli, ExitCode, report_error};
 use crate::dispatch::Dispatcher;
 use crate::error::{ErrorCode, ToolError};
@@ -45,6 +47,10 @@ pub async fn run_script(cli: &Cli, dispatcher: Dispatcher, args: &RunScriptArgs)
         Ok(out) => {
             match &out.value {
                 Value::Null => {}
+                // A script's answer may be a tool's text: shown, not obeyed, on a terminal.
+                Value::String(s) if std::io::stdout().is_terminal() => {
+                    println!("{}", printable(s))
+                }
                 Value::String(s) => println!("{s}"),
                 other => println!(
                     "{}",

@@ -4,6 +4,7 @@
 mod annotations;
 mod convert;
 mod handler;
+mod headers;
 mod images;
 mod scripts;
 mod selection;
@@ -88,7 +89,9 @@ async fn serve_http(
             Default::default(),
             config,
         );
-    let router = axum::Router::new().nest_service("/mcp", service);
+    let router = axum::Router::new()
+        .nest_service("/mcp", service)
+        .layer(axum::middleware::from_fn(headers::refuse_duplicates));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
         "MCP over Streamable HTTP at http://{}/mcp",

@@ -27,7 +27,12 @@ pub async fn run_script_source(
     session.define("ARGS", args).await?;
     let outcome = session.eval(source).await;
     if echo && !outcome.output.is_empty() {
-        print!("{}", outcome.output);
+        // What a script prints may be a tool's text: shown, not obeyed, on a terminal.
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            print!("{}", crate::cli::terminal::printable(&outcome.output));
+        } else {
+            print!("{}", outcome.output);
+        }
     }
     if let Some(error) = &outcome.error {
         let message = format!("{file}: {}: {}", error.kind, error.message);
