@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod agent;
 mod builtins;
 mod mcp;
-mod agent;
 mod scripts;
 
 pub use agent::{AgentSettings, ModelRole, RolePrices, parse_agent_config};
