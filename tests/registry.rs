@@ -360,7 +360,8 @@ fn five_thousand_entries_of_a_few_components_check_in_under_a_gigabyte() {
     let variants: Vec<_> = (0..4)
         .map(|n| common::hostile_variant(dir.path(), 100 + n))
         .collect();
-    let mut yaml = String::from("tools:\n");
+    // Only the 5,000 entries: the built-in tools are left out.
+    let mut yaml = String::from("builtins: none\ntools:\n");
     for i in 0..5000 {
         let component = match i % 6 {
             4 => "builtin:echo".to_owned(),
