@@ -178,7 +178,10 @@ mod tests {
         })
         .unwrap();
         let s: Vec<f64> = serde_json::from_value(r.json["s"].clone()).unwrap();
-        assert!((s[0] - 5.0).abs() < 1e-14 && (s[1] - 3.0).abs() < 1e-14, "{s:?}");
+        assert!(
+            (s[0] - 5.0).abs() < 1e-14 && (s[1] - 3.0).abs() < 1e-14,
+            "{s:?}"
+        );
         let (u, vt) = (mat(&r.json["u"]), mat(&r.json["vt"]));
         assert_eq!((u.shape(), vt.shape()), ((2, 2), (2, 3)));
         for i in 0..2 {

@@ -50,10 +50,7 @@ pub fn run_eig(input: &EigInput) -> Result<Report, ToolError> {
     let (values, vectors): (Vec<c64>, Option<Mat<c64>>) = if input.vectors {
         let evd = a.eigen().map_err(|_| not_converged("eig"))?;
         let s = evd.S().column_vector();
-        (
-            (0..n).map(|i| s[i]).collect(),
-            Some(evd.U().to_owned()),
-        )
+        ((0..n).map(|i| s[i]).collect(), Some(evd.U().to_owned()))
     } else {
         (a.eigenvalues().map_err(|_| not_converged("eig"))?, None)
     };
@@ -77,11 +74,13 @@ pub fn run_eig(input: &EigInput) -> Result<Report, ToolError> {
             .iter()
             .map(|&k| {
                 let col = u.col(k);
-                let norm = col.iter().map(|z| z.re * z.re + z.im * z.im).sum::<f64>().sqrt();
+                let norm = col
+                    .iter()
+                    .map(|z| z.re * z.re + z.im * z.im)
+                    .sum::<f64>()
+                    .sqrt();
                 let scale = if norm > 0.0 { 1.0 / norm } else { 1.0 };
-                col.iter()
-                    .map(|z| [z.re * scale, z.im * scale])
-                    .collect()
+                col.iter().map(|z| [z.re * scale, z.im * scale]).collect()
             })
             .collect();
         out["eigenvectors"] = json!(eigenvectors);
@@ -140,14 +139,20 @@ mod tests {
     fn a_rotation_has_a_conjugate_pair() {
         let r = run_eig(&input(&[&[0.0, -1.0], &[1.0, 0.0]])).unwrap();
         let values: Vec<[f64; 2]> = serde_json::from_value(r.json["eigenvalues"].clone()).unwrap();
-        assert!((values[0][0]).abs() < 1e-15 && (values[0][1] - 1.0).abs() < 1e-15, "{values:?}");
+        assert!(
+            (values[0][0]).abs() < 1e-15 && (values[0][1] - 1.0).abs() < 1e-15,
+            "{values:?}"
+        );
         assert!((values[1][1] + 1.0).abs() < 1e-15, "{values:?}");
         assert_eq!(r.json["all_real"], false);
         // A v = λ v for the first pair.
         let v: Vec<Vec<[f64; 2]>> = serde_json::from_value(r.json["eigenvectors"].clone()).unwrap();
         let (x, y) = (v[0][0], v[0][1]);
         // A (x, y) = (-y, x); λ = i: i·x = (-x.im, x.re).
-        assert!((-y[0] - (-x[1])).abs() < 1e-14 && (-y[1] - x[0]).abs() < 1e-14, "{v:?}");
+        assert!(
+            (-y[0] - (-x[1])).abs() < 1e-14 && (-y[1] - x[0]).abs() < 1e-14,
+            "{v:?}"
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::report::{Report, show_matrix};
 /// roundoff (Higham 2005, Table 2.3).
 const THETA: [(usize, f64); 5] = [
     (3, 1.495585217958292e-2),
-    (5, 2.539398330063230e-1),
+    (5, 2.53939833006323e-1),
     (7, 9.504178996162932e-1),
     (9, 2.097847961257068e0),
     (13, 5.371920351148152e0),
@@ -27,7 +27,9 @@ fn coefficients(m: usize) -> &'static [f64] {
     match m {
         3 => &[120.0, 60.0, 12.0, 1.0],
         5 => &[30240.0, 15120.0, 3360.0, 420.0, 30.0, 1.0],
-        7 => &[17297280.0, 8648640.0, 1995840.0, 277200.0, 25200.0, 1512.0, 56.0, 1.0],
+        7 => &[
+            17297280.0, 8648640.0, 1995840.0, 277200.0, 25200.0, 1512.0, 56.0, 1.0,
+        ],
         9 => &[
             17643225600.0,
             8821612800.0,
@@ -104,10 +106,12 @@ pub fn expm(a: &Mat<f64>) -> Mat<f64> {
             let next = powers.last().expect("at least A²") * &a2;
             powers.push(next);
         }
-        let odd: Vec<(f64, &Mat<f64>)> =
-            (0..powers.len()).map(|k| (b[2 * k + 3], &powers[k])).collect();
-        let even: Vec<(f64, &Mat<f64>)> =
-            (0..powers.len()).map(|k| (b[2 * k + 2], &powers[k])).collect();
+        let odd: Vec<(f64, &Mat<f64>)> = (0..powers.len())
+            .map(|k| (b[2 * k + 3], &powers[k]))
+            .collect();
+        let even: Vec<(f64, &Mat<f64>)> = (0..powers.len())
+            .map(|k| (b[2 * k + 2], &powers[k]))
+            .collect();
         (
             &scaled * combination(n, &odd, b[1]),
             combination(n, &even, b[0]),
@@ -159,7 +163,9 @@ mod tests {
     #[test]
     fn a_nilpotent_matrix_has_a_polynomial_exponential() {
         // exp(N) = I + N + N²/2 for N strictly upper triangular 3×3.
-        let a = Mat::from_fn(3, 3, |i, j| [[0.0, 1.0, 2.0], [0.0, 0.0, 3.0], [0.0, 0.0, 0.0]][i][j]);
+        let a = Mat::from_fn(3, 3, |i, j| {
+            [[0.0, 1.0, 2.0], [0.0, 0.0, 3.0], [0.0, 0.0, 0.0]][i][j]
+        });
         let e = expm(&a);
         let want = [[1.0, 1.0, 3.5], [0.0, 1.0, 3.0], [0.0, 0.0, 1.0]];
         for i in 0..3 {

@@ -61,7 +61,7 @@ pub fn run_pinv(input: &PinvInput) -> Result<Report, ToolError> {
     let a = matrix("a", &input.a.0)?;
     let (m, n) = a.shape();
     let rcond = match input.rcond {
-        Some(r) if !(r >= 0.0) || !r.is_finite() => {
+        Some(r) if !r.is_finite() || r < 0.0 => {
             return Err(ToolError::invalid_input("rcond must be a finite number ≥ 0").at("/rcond"));
         }
         Some(r) => r,
@@ -114,7 +114,10 @@ mod tests {
         let r = run_pinv(&PinvInput { a, rcond: None }).unwrap();
         // pinv of x yᵀ-shaped [[1, 2], [2, 4]] = A / 25.
         let p: Vec<Vec<f64>> = serde_json::from_value(r.json["pinv"].clone()).unwrap();
-        assert!((p[0][0] - 0.04).abs() < 1e-15 && (p[1][1] - 0.16).abs() < 1e-15, "{p:?}");
+        assert!(
+            (p[0][0] - 0.04).abs() < 1e-15 && (p[1][1] - 0.16).abs() < 1e-15,
+            "{p:?}"
+        );
         assert_eq!(r.json["rank"], 1);
     }
 }

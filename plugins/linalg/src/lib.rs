@@ -109,10 +109,7 @@ impl Tool for Linalg {
             "Singular values only",
             json!({ "op": "svd", "a": [[3, 2, 2], [2, 3, -2]], "vectors": false }),
         )
-        .example(
-            "Determinant",
-            json!({ "op": "det", "a": [[1, 2], [3, 4]] }),
-        )
+        .example("Determinant", json!({ "op": "det", "a": [[1, 2], [3, 4]] }))
         .example(
             "Condition number of the 5×5 Hilbert matrix",
             json!({

@@ -80,7 +80,10 @@ pub fn matrix(field: &str, rows: &[Vec<f64>]) -> Result<Mat<f64>, ToolError> {
     };
     let ncols = first.len();
     if ncols == 0 {
-        return Err(invalid(&format!("{pointer}/0"), format!("row 0 of {field} is empty")));
+        return Err(invalid(
+            &format!("{pointer}/0"),
+            format!("row 0 of {field} is empty"),
+        ));
     }
     if rows.len() > MAX_DIM || ncols > MAX_DIM {
         return Err(invalid(
@@ -126,7 +129,10 @@ pub fn operand(field: &str, value: &VectorOrRows) -> Result<Operand, ToolError> 
             if v.len() > MAX_DIM {
                 return Err(invalid(
                     &pointer,
-                    format!("{field} has {} entries; at most {MAX_DIM} are accepted", v.len()),
+                    format!(
+                        "{field} has {} entries; at most {MAX_DIM} are accepted",
+                        v.len()
+                    ),
                 ));
             }
             if let Some(i) = v.iter().position(|x| !x.is_finite()) {
@@ -207,7 +213,7 @@ mod tests {
     use super::*;
 
     fn err(result: Result<Mat<f64>, ToolError>) -> ToolError {
-        result.err().expect("an error")
+        result.expect_err("an error")
     }
 
     #[test]
@@ -218,7 +224,10 @@ mod tests {
         ));
         assert_eq!(e.code, "invalid_input");
         assert_eq!(e.details, Some(json!({ "pointer": "/a/2" })));
-        assert!(e.message.contains("row 2 of a has 2 entries, expected 3"), "{e}");
+        assert!(
+            e.message.contains("row 2 of a has 2 entries, expected 3"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -115,7 +115,10 @@ pub struct RankInput {
 }
 
 fn not_converged() -> ToolError {
-    ToolError::new("not_converged", "the SVD iteration did not converge for this matrix")
+    ToolError::new(
+        "not_converged",
+        "the SVD iteration did not converge for this matrix",
+    )
 }
 
 pub fn singular_values(a: &Mat<f64>) -> Result<Vec<f64>, ToolError> {
@@ -191,7 +194,7 @@ pub fn run_rank(input: &RankInput) -> Result<Report, ToolError> {
     let s = singular_values(&a)?;
     let largest = s.first().copied().unwrap_or(0.0);
     let tol = match input.tol {
-        Some(t) if !(t >= 0.0) || !t.is_finite() => {
+        Some(t) if !t.is_finite() || t < 0.0 => {
             return Err(ToolError::invalid_input("tol must be a finite number ≥ 0").at("/tol"));
         }
         Some(t) => t,
@@ -266,10 +269,9 @@ pub fn run_norm(input: &NormInput) -> Result<Report, ToolError> {
             NormOrd::One => column.iter().map(|v| v.abs()).sum(),
             NormOrd::Inf => column.iter().map(|v| v.abs()).fold(0.0, f64::max),
             NormOrd::Nuc => {
-                return Err(ToolError::invalid_input(
-                    "\"nuc\" is a matrix norm; a is a vector",
-                )
-                .at("/ord"));
+                return Err(
+                    ToolError::invalid_input("\"nuc\" is a matrix norm; a is a vector").at("/ord"),
+                );
             }
         };
         (ord, value)
@@ -330,6 +332,9 @@ mod tests {
     #[test]
     fn an_unknown_norm_is_refused_with_the_choices() {
         let e = serde_json::from_value::<NormOrd>(json!("max")).unwrap_err();
-        assert!(e.to_string().contains("\"fro\", \"nuc\", 1, 2 or \"inf\""), "{e}");
+        assert!(
+            e.to_string().contains("\"fro\", \"nuc\", 1, 2 or \"inf\""),
+            "{e}"
+        );
     }
 }

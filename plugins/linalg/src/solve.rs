@@ -266,7 +266,10 @@ mod tests {
     fn a_square_system_is_solved_by_lu() {
         let r = solve(&[&[3.0, 2.0], &[1.0, 2.0]], vec![5.0, 5.0], Assume::General).unwrap();
         let got = x(&r);
-        assert!((got[0] - 0.0).abs() < 1e-15 && (got[1] - 2.5).abs() < 1e-15, "{got:?}");
+        assert!(
+            (got[0] - 0.0).abs() < 1e-15 && (got[1] - 2.5).abs() < 1e-15,
+            "{got:?}"
+        );
         assert_eq!(r.json["method"], "lu");
         assert_eq!(r.json["warnings"], json!([]));
     }
@@ -303,15 +306,22 @@ mod tests {
         let r = solve(&[&[1.0, 2.0], &[2.0, 4.0]], vec![1.0, 2.0], Assume::General).unwrap();
         let got = x(&r);
         // x = (1, 2)/5 is the shortest x with x₀ + 2x₁ = 1.
-        assert!((got[0] - 0.2).abs() < 1e-14 && (got[1] - 0.4).abs() < 1e-14, "{got:?}");
+        assert!(
+            (got[0] - 0.2).abs() < 1e-14 && (got[1] - 0.4).abs() < 1e-14,
+            "{got:?}"
+        );
         assert_eq!(r.json["warnings"][0]["kind"], "singular");
         assert_eq!(r.json["rank"], 1);
     }
 
     #[test]
     fn mismatched_rows_name_b() {
-        let e = solve(&[&[1.0, 0.0], &[0.0, 1.0]], vec![1.0, 2.0, 3.0], Assume::General)
-            .unwrap_err();
+        let e = solve(
+            &[&[1.0, 0.0], &[0.0, 1.0]],
+            vec![1.0, 2.0, 3.0],
+            Assume::General,
+        )
+        .unwrap_err();
         assert_eq!(e.details, Some(json!({ "pointer": "/b" })));
     }
 }

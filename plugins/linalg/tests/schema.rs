@@ -32,7 +32,10 @@ fn a_wrong_type_is_reported_at_its_field() {
     let v = validator();
     let found = errors(&v, &json!({ "op": "det", "a": [[1, 2], [3, "4"]] }));
     assert!(found.iter().any(|(at, _)| at == "/a/1/1"), "{found:?}");
-    let found = errors(&v, &json!({ "op": "solve", "a": [[1]], "b": [1], "assume": "spd" }));
+    let found = errors(
+        &v,
+        &json!({ "op": "solve", "a": [[1]], "b": [1], "assume": "spd" }),
+    );
     assert!(found.iter().any(|(at, _)| at == "/assume"), "{found:?}");
 }
 
@@ -47,7 +50,10 @@ fn an_unknown_operation_or_field_is_named() {
         "{found:?}"
     );
     let found = errors(&v, &json!({ "op": "det", "a": [[1]], "b": [1] }));
-    assert!(found.iter().any(|(_, m)| m.contains("'b' was unexpected")), "{found:?}");
+    assert!(
+        found.iter().any(|(_, m)| m.contains("'b' was unexpected")),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -58,5 +64,8 @@ fn a_ragged_matrix_passes_the_schema_so_the_tool_can_name_the_row() {
     let e = testing::call::<Linalg>(input).unwrap_err();
     assert_eq!(e.code, "invalid_input");
     assert_eq!(e.details, Some(json!({ "pointer": "/a/3" })));
-    assert!(e.message.contains("row 3 of a has 4 entries, expected 3"), "{e}");
+    assert!(
+        e.message.contains("row 3 of a has 4 entries, expected 3"),
+        "{e}"
+    );
 }
