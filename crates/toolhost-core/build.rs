@@ -15,6 +15,7 @@ const BUILTINS: &[(&str, &str)] = &[
     ("calc", "tool-calc"),
     ("data", "tool-data"),
     ("echo", "tool-echo"),
+    ("linalg", "tool-linalg"),
     ("mcmc", "tool-mcmc"),
     ("plot_sixel", "tool-plot"),
     ("render_math", "tool-render-math"),

@@ -4,13 +4,14 @@
 //!
 //! ```text
 //! cargo bench -p toolhost --bench tools                 # everything
-//! cargo bench -p toolhost --bench tools -- mcmc plot    # some suites (mcmc bayesopt render_math plot data)
+//! cargo bench -p toolhost --bench tools -- mcmc plot    # some suites (mcmc bayesopt render_math plot data linalg)
 //! ```
 //!
 //! Figures are medians; where a goal is a ratio to another figure, both come from one run.
 
 mod bayesopt;
 mod data;
+mod linalg;
 mod mcmc;
 mod plot;
 mod render_math;
@@ -48,6 +49,10 @@ const SUITES: &[Suite] = &[
     Suite {
         name: "data",
         run: data::run,
+    },
+    Suite {
+        name: "linalg",
+        run: linalg::run,
     },
 ];
 

@@ -1,0 +1,138 @@
+//! linalg: 500×500 `solve` and `eigh` inside the sandbox (through `Dispatcher::call`:
+//! schema validation, a fresh instance, JSON in and out; nothing subtracted) against numpy
+//! single-threaded (`OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1`) on the same matrices, in
+//! the same run. The goal: at most 2× numpy's time. numpy is timed on its arrays alone;
+//! the sandbox's figure includes shipping 250,000 numbers in as JSON, so a `norm` of the
+//! same matrix is timed too, to show that fixed cost.
+//!
+//! numpy comes from the venv the reference script uses (tests/fixtures/numerics):
+//! `python3 -m venv target/numerics-venv && target/numerics-venv/bin/pip install numpy`,
+//! or set TOOLHOST_BENCH_PYTHON to a python with numpy.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use super::Bench;
+use super::stats::{median, millis};
+
+const N: usize = 500;
+const CALLS: usize = 11;
+const GOAL_RATIO: f64 = 2.0;
+
+/// A deterministic 500×500 matrix with entries in [-0.5, 0.5), plus `diagonal` on the
+/// diagonal, symmetrised when asked.
+fn matrix(seed: u64, diagonal: f64, symmetric: bool) -> Vec<Vec<f64>> {
+    let mut state = seed;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    };
+    let mut a: Vec<Vec<f64>> = (0..N)
+        .map(|i| {
+            (0..N)
+                .map(|j| next() + if i == j { diagonal } else { 0.0 })
+                .collect()
+        })
+        .collect();
+    if symmetric {
+        for i in 0..N {
+            for j in 0..i {
+                a[i][j] = a[j][i];
+            }
+        }
+    }
+    a
+}
+
+fn python() -> PathBuf {
+    std::env::var_os("TOOLHOST_BENCH_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/numerics-venv/bin/python")
+        })
+}
+
+/// numpy's median seconds for solve and eigh on the same matrices, single-threaded.
+fn numpy_medians(inputs: &Path) -> Option<(f64, f64, String)> {
+    const SCRIPT: &str = r#"
+import json, statistics, sys, time
+import numpy as np
+d = json.load(open(sys.argv[1]))
+a, b, s = np.array(d["a"]), np.array(d["b"]), np.array(d["s"])
+def med(f, calls):
+    times = []
+    for _ in range(calls):
+        t = time.perf_counter(); f(); times.append(time.perf_counter() - t)
+    return statistics.median(times)
+calls = int(sys.argv[2])
+print(json.dumps({"solve": med(lambda: np.linalg.solve(a, b), calls),
+                  "eigh": med(lambda: np.linalg.eigh(s), calls),
+                  "numpy": np.__version__}))
+"#;
+    let out = Command::new(python())
+        .args(["-c", SCRIPT])
+        .arg(inputs)
+        .arg(CALLS.to_string())
+        .env("OMP_NUM_THREADS", "1")
+        .env("OPENBLAS_NUM_THREADS", "1")
+        .env("MKL_NUM_THREADS", "1")
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!("numpy failed: {}", String::from_utf8_lossy(&out.stderr));
+        return None;
+    }
+    let v: Value = serde_json::from_slice(&out.stdout).ok()?;
+    Some((
+        v["solve"].as_f64()?,
+        v["eigh"].as_f64()?,
+        v["numpy"].as_str()?.to_owned(),
+    ))
+}
+
+fn sandbox_median_ms(bench: &Bench, input: &Value) -> f64 {
+    bench.call("linalg", input); // compile and warm the cache outside the figure
+    median(
+        (0..CALLS)
+            .map(|_| millis(bench.call("linalg", input).1))
+            .collect(),
+    )
+}
+
+pub fn run(bench: &Bench) {
+    let a = matrix(0x9E37_79B9_7F4A_7C15, 0.0, false);
+    let s = matrix(0xD1B5_4A32_D192_ED03, 0.0, true);
+    let b: Vec<f64> = (0..N).map(|i| (i as f64).sin()).collect();
+    let inputs = Path::new(env!("CARGO_TARGET_TMPDIR")).join("linalg-bench.json");
+    std::fs::write(&inputs, json!({ "a": a, "b": b, "s": s }).to_string())
+        .expect("write the bench matrices");
+
+    let solve = sandbox_median_ms(bench, &json!({ "op": "solve", "a": a, "b": b }));
+    let eigh = sandbox_median_ms(bench, &json!({ "op": "eigh", "a": s }));
+    let norm = sandbox_median_ms(bench, &json!({ "op": "norm", "a": a }));
+    println!("sandbox, {N}×{N}, median of {CALLS} calls:");
+    println!("  solve  {solve:8.1} ms");
+    println!("  eigh   {eigh:8.1} ms  (eigenvalues and eigenvectors)");
+    println!("  norm   {norm:8.1} ms  (the cost of the call and its 250,000-number input alone)");
+    match numpy_medians(&inputs) {
+        Some((np_solve, np_eigh, version)) => {
+            let (np_solve, np_eigh) = (np_solve * 1e3, np_eigh * 1e3);
+            println!("numpy {version}, one thread, same matrices, median of {CALLS}:");
+            for (op, ours, theirs) in [("solve", solve, np_solve), ("eigh", eigh, np_eigh)] {
+                let ratio = ours / theirs;
+                println!(
+                    "  {op:6} {theirs:8.1} ms   sandbox/numpy {ratio:5.2}×  goal ≤ {GOAL_RATIO}×: {}",
+                    if ratio <= GOAL_RATIO { "met" } else { "missed" }
+                );
+            }
+        }
+        None => println!(
+            "numpy not found at {} (set TOOLHOST_BENCH_PYTHON): no comparison",
+            python().display()
+        ),
+    }
+}
