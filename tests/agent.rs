@@ -453,7 +453,6 @@ fn dispatcher() -> Dispatcher {
         ToolRegistry::builtin(),
         DispatcherOptions {
             cache_dir: Some(shared_cache_dir()),
-            scripts: None,
         },
     )
     .unwrap()

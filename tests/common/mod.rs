@@ -35,7 +35,6 @@ impl TestRegistry {
             self.load(),
             DispatcherOptions {
                 cache_dir: Some(shared_cache_dir()),
-                scripts: None,
             },
         )
         .expect("dispatcher")

@@ -26,7 +26,6 @@ fn dispatcher(cache: &Path) -> Dispatcher {
         ToolRegistry::builtin(),
         DispatcherOptions {
             cache_dir: Some(cache.to_owned()),
-            scripts: None,
         },
     )
     .expect("dispatcher")

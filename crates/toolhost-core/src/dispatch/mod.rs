@@ -21,8 +21,7 @@ use tokio::sync::OnceCell;
 pub use describe::{Example, GrantsView, LimitsView, ToolDescription};
 pub use observer::CallObserver;
 pub use scripts::{
-    ListedScript, Runner, ScriptOutput, ScriptRunner, resolve as resolve_script,
-    tool_name as script_tool_name,
+    ListedScript, ScriptOutput, resolve as resolve_script, tool_name as script_tool_name,
 };
 
 use crate::error::{ErrorCode, ToolError};
@@ -37,8 +36,6 @@ use components::{ComponentKey, ComponentTable, SharedComponent};
 pub struct DispatcherOptions {
     /// Where compiled components are cached; `None` disables the cache.
     pub cache_dir: Option<PathBuf>,
-    /// Runs the registry's scripts; supplied by the front end that owns the interpreter.
-    pub scripts: Option<Runner>,
 }
 
 impl Default for DispatcherOptions {
@@ -52,7 +49,6 @@ impl DispatcherOptions {
     /// directory is `$TOOLHOST_CACHE_DIR`, else the user cache directory.
     pub fn from_flags(cache_dir: Option<PathBuf>, no_cache: bool) -> Self {
         DispatcherOptions {
-            scripts: None,
             cache_dir: if no_cache {
                 None
             } else {
@@ -103,7 +99,6 @@ struct Inner {
     tools: Mutex<HashMap<String, Arc<OnceCell<Arc<LoadedTool>>>>>,
     components: ComponentTable,
     slots: slots::Slots,
-    scripts: Option<Runner>,
     /// `script_NAME` for each of the registry's scripts, in order.
     script_tool_names: Vec<String>,
     /// The Python interpreter component, loaded by the first Python session.
@@ -134,7 +129,6 @@ impl Dispatcher {
             .collect();
         Ok(Dispatcher {
             inner: Arc::new(Inner {
-                scripts: options.scripts,
                 script_tool_names,
                 registry,
                 runtime,

@@ -1,9 +1,8 @@
 //! The registry's scripts, for every front end: which are offered (a tool of the same name
-//! wins), whether arguments fit a script, and running one through the [`ScriptRunner`] the
-//! dispatcher was given. The CLI, the MCP server, the REPL and the agent all come here.
+//! wins), whether arguments fit a script, and running one (in a Python session of its own,
+//! `crate::python::scripts`). The CLI, the MCP server, the REPL and the agent all come here.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -24,34 +23,6 @@ pub struct ScriptOutput {
     pub value: Value,
     pub tool_calls: usize,
     pub duration: Duration,
-}
-
-/// Runs script code; supplied by the front end that owns the interpreter.
-#[async_trait::async_trait]
-pub trait ScriptRunner: Send + Sync {
-    /// Run `entry` with `args` (already checked against its parameters). `echo` prints
-    /// output as it happens as well as collecting it. A failure is a `script_error`.
-    async fn run(
-        &self,
-        dispatcher: Dispatcher,
-        entry: ScriptEntry,
-        args: Value,
-        echo: bool,
-    ) -> Result<ScriptOutput, ToolError>;
-
-    /// Whether the script's file can be read and parses; `Err` says where (file:line:col).
-    async fn check_syntax(&self, dispatcher: Dispatcher, entry: &ScriptEntry)
-    -> Result<(), String>;
-}
-
-/// The holder of a runner in [`super::DispatcherOptions`].
-#[derive(Clone)]
-pub struct Runner(pub Arc<dyn ScriptRunner>);
-
-impl std::fmt::Debug for Runner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ScriptRunner")
-    }
 }
 
 /// A script as a tool: the name it goes by, and its entry.
@@ -155,36 +126,19 @@ impl Dispatcher {
         resolve(self.registry(), name, args)
     }
 
-    /// Run script `name` with `args` through the dispatcher's script runner. An unknown
-    /// name is `not_found`, an argument it does not take `invalid_input`; what the script
-    /// does is its own (`script_error`).
-    pub async fn run_script(
-        &self,
-        name: &str,
-        args: Value,
-        echo: bool,
-    ) -> Result<ScriptOutput, ToolError> {
+    /// Run script `name` with `args`. An unknown name is `not_found`, an argument it does
+    /// not take `invalid_input`; what the script does is its own (`script_error`, with what
+    /// it printed under `details.output`).
+    pub async fn run_script(&self, name: &str, args: Value) -> Result<ScriptOutput, ToolError> {
         let entry = self.resolve_script(name, &args)?.clone();
-        let Some(runner) = self.inner.scripts.clone() else {
-            return Err(ToolError::new(
-                ErrorCode::Internal,
-                "this front end cannot run scripts (no script runner)",
-            ));
-        };
-        let started = Instant::now();
-        let mut output = runner.0.run(self.clone(), entry, args, echo).await?;
-        output.duration = started.elapsed();
-        Ok(output)
+        crate::python::scripts::run_entry(self, &entry, &args).await
     }
 
     /// Every script's syntax, for `toolhost check`.
     pub async fn check_scripts(&self) -> Vec<(String, Result<(), String>)> {
         let mut checks = Vec::new();
         for s in &self.registry().scripts {
-            let result = match &self.inner.scripts {
-                Some(runner) => runner.0.check_syntax(self.clone(), s).await,
-                None => Err("no script runner to check it with".to_owned()),
-            };
+            let result = crate::python::scripts::check_syntax(self, s).await;
             checks.push((s.name.clone(), result));
         }
         checks

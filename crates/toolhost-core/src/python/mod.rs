@@ -19,7 +19,7 @@ mod bridge;
 mod catalogue;
 mod options;
 mod outcome;
-mod scripts;
+pub(crate) mod scripts;
 mod signature;
 
 use serde_json::Value;

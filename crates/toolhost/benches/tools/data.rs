@@ -40,7 +40,6 @@ fn dispatcher(dir: &Path) -> Dispatcher {
         registry,
         DispatcherOptions {
             cache_dir: Some(cache),
-            scripts: None,
         },
     )
     .expect("dispatcher")

@@ -69,7 +69,6 @@ impl Bench {
             ToolRegistry::builtin(),
             DispatcherOptions {
                 cache_dir: Some(cache),
-                scripts: None,
             },
         )
         .expect("dispatcher");

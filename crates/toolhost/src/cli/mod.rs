@@ -19,12 +19,9 @@ pub(crate) mod terminal;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-use std::sync::Arc;
-
-use crate::dispatch::{Dispatcher, DispatcherOptions, Runner};
+use crate::dispatch::{Dispatcher, DispatcherOptions};
 use crate::error::ToolError;
 use crate::registry::{self, RegistryError, ToolRegistry};
-use crate::repl::PythonScriptRunner;
 pub use exit::ExitCode;
 
 const EXAMPLES: &str = "\
@@ -236,10 +233,7 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
 }
 
 fn dispatcher_options(cli: &Cli) -> DispatcherOptions {
-    DispatcherOptions {
-        scripts: Some(Runner(Arc::new(PythonScriptRunner))),
-        ..DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
-    }
+    DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
 }
 
 /// `--registry`, else `./tool_registry.yaml` if present; `None` means the built-in registry.

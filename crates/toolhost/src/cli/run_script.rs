@@ -1,5 +1,5 @@
 //! `toolhost run-script NAME ['<json>']`: run a registry script through the dispatcher,
-//! as the REPL's `SCRIPT(name, #{...})` and the MCP server's `script_NAME` do.
+//! as Python's `SCRIPT(name, {...})` and the MCP server's `script_NAME` do.
 
 use clap::Args;
 use serde_json::{Value, json};
@@ -31,7 +31,7 @@ pub async fn run_script(cli: &Cli, dispatcher: Dispatcher, args: &RunScriptArgs)
     };
     // Unknown names and arguments the script does not take are the caller's mistakes (exit
     // 2 and 3); anything the script does is its own (exit 4).
-    match dispatcher.run_script(&args.name, input, !cli.json).await {
+    match dispatcher.run_script(&args.name, input).await {
         Ok(out) if cli.json => {
             let out = json!({
                 "ok": true,
@@ -45,6 +45,7 @@ pub async fn run_script(cli: &Cli, dispatcher: Dispatcher, args: &RunScriptArgs)
             ExitCode::Ok
         }
         Ok(out) => {
+            show_printed(&out.printed);
             match &out.value {
                 Value::Null => {}
                 // A script's answer may be a tool's text: shown, not obeyed, on a terminal.
@@ -75,9 +76,25 @@ pub async fn run_script(cli: &Cli, dispatcher: Dispatcher, args: &RunScriptArgs)
             ExitCode::ToolFailed
         }
         Err(e) if e.code == ErrorCode::ScriptError => {
+            if let Some(printed) = e.details.as_ref().and_then(|d| d["output"].as_str()) {
+                show_printed(printed);
+            }
             eprintln!("error[script]: {}", e.message);
             ExitCode::ToolFailed
         }
         Err(e) => report_error(cli, &e),
+    }
+}
+
+/// What the script printed, before its answer or its error. It may be a tool's text:
+/// shown, not obeyed, on a terminal.
+fn show_printed(printed: &str) {
+    if printed.is_empty() {
+        return;
+    }
+    if std::io::stdout().is_terminal() {
+        print!("{}", printable(printed));
+    } else {
+        print!("{printed}");
     }
 }

@@ -53,7 +53,7 @@ pub async fn call(
 ) -> Result<CallToolResult, ErrorData> {
     let printed_and =
         |printed: &str| (!printed.trim_end().is_empty()).then(|| printed.trim_end().to_owned());
-    match dispatcher.run_script(&entry.name, args, false).await {
+    match dispatcher.run_script(&entry.name, args).await {
         Ok(out) => {
             // Shown as a tool's output is: what it printed, then the value as JSON.
             let mut content = Vec::new();

@@ -6,11 +6,9 @@
 
 mod completion;
 mod images;
-mod script_runner;
 
 pub use completion::Catalogue;
 pub use images::{ImageSink, SavedImage};
-pub use script_runner::{PythonScriptRunner, run_script_source};
 pub use toolhost_core::python::{
     EvalOutcome, ImageItem, ModelBridge, PythonError, PythonLimits, PythonOptions, PythonSession,
     ToolCallRecord, help_text, signature,
