@@ -1,7 +1,7 @@
 //! Autocovariances averaged over chains, summed directly for the first
 //! lags and by FFT for all of them once a chain remembers further back.
 
-use crate::fft::autocovariance;
+use crate::fft::mean_autocovariance;
 
 use super::draws::mean;
 
@@ -79,15 +79,7 @@ impl<'a> MeanAutocovariance<'a> {
     }
 
     pub(super) fn compute_all(&mut self) {
-        let n = self.chains.first().map_or(0, |c| c.len());
-        let mut acov = vec![0.0; n];
-        let m = self.chains.len() as f64;
-        for c in self.chains {
-            for (a, v) in acov.iter_mut().zip(autocovariance(c)) {
-                *a += v / m;
-            }
-        }
-        self.acov = acov;
+        self.acov = mean_autocovariance(self.chains);
         self.complete = true;
     }
 }
