@@ -4,13 +4,14 @@
 //!
 //! ```text
 //! cargo bench -p toolhost --bench tools                 # everything
-//! cargo bench -p toolhost --bench tools -- mcmc plot    # some suites (mcmc bayesopt render_math plot data)
+//! cargo bench -p toolhost --bench tools -- mcmc plot    # some suites (mcmc gradient_free bayesopt render_math plot data)
 //! ```
 //!
 //! Figures are medians; where a goal is a ratio to another figure, both come from one run.
 
 mod bayesopt;
 mod data;
+mod gradient_free;
 mod mcmc;
 mod plot;
 mod render_math;
@@ -32,6 +33,10 @@ const SUITES: &[Suite] = &[
     Suite {
         name: "mcmc",
         run: mcmc::run,
+    },
+    Suite {
+        name: "gradient_free",
+        run: gradient_free::run,
     },
     Suite {
         name: "bayesopt",
