@@ -104,7 +104,8 @@ pub struct Input {
     #[schemars(range(min = 1, max = 15))]
     pub max_tree_depth: u32,
     /// Also return the draws, thinned evenly to at most this many per chain
-    /// and to at most 100000 numbers in all. Default 0: no draws.
+    /// (per walker for the ensemble sampler) and to at most 100000 numbers
+    /// in all. Default 0: no draws.
     #[serde(default)]
     pub output_draws: u32,
 }

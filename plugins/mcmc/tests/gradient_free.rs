@@ -6,6 +6,7 @@
 mod common;
 
 #[path = "common/targets.rs"]
+#[allow(dead_code)] // the banana is for the benches
 mod targets;
 
 use common::{sample, stat, within_mcse};
