@@ -51,13 +51,22 @@ impl<'a> MeanAutocovariance<'a> {
 
     pub(super) fn at(&mut self, lag: usize) -> f64 {
         while lag >= self.acov.len() && !self.complete {
-            if self.acov.len() < DIRECT_LAGS {
+            if self.acov.len() < DIRECT_LAGS && !self.remembers_far() {
                 self.push_direct();
             } else {
                 self.compute_all();
             }
         }
         self.acov.get(lag).copied().unwrap_or(0.0)
+    }
+
+    /// After a few lags, a correlation still above a half means Geyer's sum
+    /// will run well past the direct lags (its length is several times the
+    /// lag at which the correlation halves): go to the FFT at once rather
+    /// than sum dozens of lags directly first.
+    fn remembers_far(&self) -> bool {
+        const PROBE: usize = 8;
+        self.acov.len() >= PROBE && self.acov[PROBE - 1] > 0.5 * self.acov[0]
     }
 
     /// The biased estimate sum_i x_i x_(i+t) / n, as the FFT computes it.
