@@ -355,3 +355,38 @@ fn run_on_a_terminal(args: &[&str]) -> (Option<i32>, String) {
     let shown = reader.join().unwrap();
     (status.code(), String::from_utf8_lossy(&shown).into_owned())
 }
+
+#[test]
+fn run_mcmc_samples_a_kinked_density_with_the_ensemble_in_the_sandbox() {
+    // A Laplace density: NUTS would step over its kink, so the gradient-free
+    // ensemble runs, and the answer says so and why.
+    let o = toolhost(&[
+        "--json",
+        "run",
+        "mcmc",
+        r#"{"log_density": "-abs(x - 1)", "parameters": ["x"], "draws": 2000, "seed": 7}"#,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let text = v["content"][0]["text"].as_str().unwrap();
+    assert!(text.starts_with("Ensemble (stretch move)"), "{text}");
+    let out = &v["content"][1]["json"];
+    assert_eq!(out["sampler"]["name"], "ensemble");
+    assert_eq!(out["sampler"]["walkers"], 32);
+    assert!(
+        out["sampler"]["chosen_because"]
+            .as_str()
+            .unwrap()
+            .contains("kink")
+    );
+    // Mean 1, sd sqrt(2), within four Monte Carlo standard errors.
+    let x = &out["parameters"]["x"];
+    let (mean, mcse) = (
+        x["mean"].as_f64().unwrap(),
+        x["mcse_mean"].as_f64().unwrap(),
+    );
+    assert!((mean - 1.0).abs() < 4.0 * mcse, "{x}");
+    let (sd, mcse_sd) = (x["sd"].as_f64().unwrap(), x["mcse_sd"].as_f64().unwrap());
+    assert!((sd - 2f64.sqrt()).abs() < 4.0 * mcse_sd, "{x}");
+    assert!(x["rhat"].as_f64().unwrap() < 1.05, "{x}");
+}

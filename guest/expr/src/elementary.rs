@@ -167,6 +167,12 @@ impl Un {
             Un::Not | Un::Sign | Un::Floor | Un::Ceil | Un::Round | Un::Trunc
         )
     }
+
+    /// True for continuous operations with a corner: the gradient exists
+    /// almost everywhere but jumps there.
+    pub fn is_kinked(self) -> bool {
+        matches!(self, Un::Abs)
+    }
 }
 
 /// Two-operand operations.
@@ -349,6 +355,11 @@ impl Bin {
                 | Bin::And
                 | Bin::Or
         )
+    }
+
+    /// See [`Un::is_kinked`].
+    pub fn is_kinked(self) -> bool {
+        matches!(self, Bin::Min | Bin::Max)
     }
 }
 

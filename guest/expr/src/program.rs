@@ -29,6 +29,8 @@ pub struct Program {
     pub(crate) names: Vec<String>,
     pub(crate) result: u32,
     pub(crate) non_smooth: Option<ExprError>,
+    /// Some `abs`, `min`, `max` or `clamp` acts on the variables.
+    pub(crate) kinked: bool,
     pub(crate) reductions: Vec<Reduction>,
 }
 
@@ -475,6 +477,15 @@ impl Program {
             Some(e) => Err(e.clone()),
             None => Ok(()),
         }
+    }
+
+    /// True if the program is smooth and has no kink either: no `abs`,
+    /// `min`, `max` or `clamp` whose operand depends on the variables. A
+    /// gradient-based sampler can run on kinks, but its step size adapts
+    /// to the smooth parts and it loses efficiency at the corners; tools
+    /// that choose an algorithm use this to prefer a gradient-free one.
+    pub fn is_differentiable(&self) -> bool {
+        self.is_smooth() && !self.kinked
     }
 
     pub(crate) fn num_slots(&self) -> usize {

@@ -1,7 +1,8 @@
 //! Sampling efficiency, natively: minimum bulk ESS over the dimensions per
 //! second of sampling, on the three reference targets, with 100,000 draws in
-//! all (4 chains x (5,000 warm-up + 20,000 kept)). The sandbox's figure is
-//! `cargo bench -p toolhost --bench tools -- mcmc`.
+//! all: NUTS and Metropolis as 4 chains x (5,000 warm-up + 20,000 kept), the
+//! ensemble as 32 walkers x (625 + 2,500). The sandbox's figures, with
+//! emcee's beside them, are `cargo bench -p toolhost --bench tools -- mcmc`.
 //!
 //! `cargo bench -p tool-mcmc --bench sampling`
 
@@ -31,9 +32,27 @@ mod targets;
 use targets::{BANANA, ar1_gaussian, iid_gaussian};
 
 fn measure(label: &str, src: &str, names: &[String], goal: f64) {
-    let program = toolhost_expr::compile(src, names).unwrap();
-    let mut model = ExprModel::new(program, vec![Transform::Identity; names.len()]);
-    let settings = Settings {
+    measure_with(label, src, names, goal, nuts());
+    let (label, rest) = label.split_at(3);
+    let rest = rest.trim_start();
+    measure_with(
+        &format!("{label} {rest}, Metropolis"),
+        src,
+        names,
+        0.0,
+        metropolis(),
+    );
+    measure_with(
+        &format!("{label} {rest}, ensemble"),
+        src,
+        names,
+        0.0,
+        ensemble(),
+    );
+}
+
+fn nuts() -> Settings {
+    Settings {
         chains: 4,
         warmup: 5_000,
         draws: 20_000,
@@ -43,7 +62,29 @@ fn measure(label: &str, src: &str, names: &[String], goal: f64) {
             target_accept: 0.8,
             raise_on_divergence: true,
         },
-    };
+    }
+}
+
+fn metropolis() -> Settings {
+    Settings {
+        algorithm: Algorithm::Metropolis,
+        ..nuts()
+    }
+}
+
+fn ensemble() -> Settings {
+    Settings {
+        chains: 1,
+        warmup: 625,
+        draws: 2_500,
+        seed: 1,
+        algorithm: Algorithm::Ensemble { walkers: 32 },
+    }
+}
+
+fn measure_with(label: &str, src: &str, names: &[String], goal: f64, settings: Settings) {
+    let program = toolhost_expr::compile(src, names).unwrap();
+    let mut model = ExprModel::new(program, vec![Transform::Identity; names.len()]);
     let start = Instant::now();
     let run = sampler::run(&mut model, &settings, &Random, &mut |_, _| {}).unwrap();
     let sampling = start.elapsed().as_secs_f64();
@@ -55,6 +96,14 @@ fn measure(label: &str, src: &str, names: &[String], goal: f64) {
         .iter()
         .map(|(_, s)| s.ess_bulk)
         .fold(f64::INFINITY, f64::min);
+    if !matches!(settings.algorithm, Algorithm::Nuts { .. }) {
+        let acceptance = summary.sampler.acceptance;
+        println!(
+            "{label}: min bulk ESS {ess:.0} in {seconds:.3} s ({sampling:.3} s sampling) = {:.0} ESS/s; acceptance {acceptance:.3}",
+            ess / seconds
+        );
+        return;
+    }
     let leapfrogs: u64 = run
         .chains
         .iter()

@@ -65,6 +65,67 @@ impl DualAveraging {
     }
 }
 
+/// Robbins–Monro on the log of a proposal scale: moves it up when the
+/// acceptance probability is above the target and down when below, with a
+/// gain that decays as `n^-0.6`, and reports the average of the log scale
+/// over the second half of the iterates (Polyak averaging), which is far
+/// steadier than the last iterate. Used for random-walk Metropolis, whose
+/// acceptance falls smoothly with the scale.
+#[derive(Clone, Debug)]
+pub struct ScaleAdaptation {
+    target: f64,
+    log_scale: f64,
+    n: f64,
+    /// Log scales of the iterates kept for the average.
+    history: Vec<f64>,
+}
+
+const RM_DECAY: f64 = 0.6;
+
+impl ScaleAdaptation {
+    pub fn new(target: f64, scale: f64) -> Self {
+        let mut a = ScaleAdaptation {
+            target,
+            log_scale: 0.0,
+            n: 0.0,
+            history: Vec::new(),
+        };
+        a.restart(scale);
+        a
+    }
+
+    pub fn restart(&mut self, scale: f64) {
+        self.log_scale = libm::log(scale);
+        self.n = 0.0;
+        self.history.clear();
+    }
+
+    /// Feeds one acceptance probability and returns the next scale.
+    pub fn update(&mut self, accept_prob: f64) -> f64 {
+        self.n += 1.0;
+        let p = if accept_prob.is_nan() {
+            0.0
+        } else {
+            accept_prob.clamp(0.0, 1.0)
+        };
+        // The first steps may move the scale by a factor of e or so: a
+        // bad starting scale is fixed within a few dozen iterations.
+        self.log_scale += 3.0 * libm::pow(self.n, -RM_DECAY) * (p - self.target);
+        self.history.push(self.log_scale);
+        libm::exp(self.log_scale)
+    }
+
+    /// The average scale over the second half of the iterates since the
+    /// last restart.
+    pub fn final_scale(&self) -> f64 {
+        let tail = &self.history[self.history.len() / 2..];
+        if tail.is_empty() {
+            return libm::exp(self.log_scale);
+        }
+        libm::exp(tail.iter().sum::<f64>() / tail.len() as f64)
+    }
+}
+
 /// Stan's warm-up schedule: a fast initial phase (75 iterations), metric
 /// windows of 25, 50, 100, ... iterations, and a final fast phase (50)
 /// in which only the step size adapts. Short warm-ups shrink every phase
@@ -91,7 +152,15 @@ pub struct WindowStep {
 
 impl Windows {
     pub fn new(warmup: usize) -> Self {
-        let (mut init, mut term, mut base) = (75, 50, 25);
+        Self::with_final_phase(warmup, 50)
+    }
+
+    /// The same schedule with a final phase of `term` iterations (at most
+    /// a fifth of the warm-up) in place of Stan's 50: random-walk
+    /// Metropolis learns its scale from single accept/reject outcomes and
+    /// needs a longer one.
+    pub fn with_final_phase(warmup: usize, term: usize) -> Self {
+        let (mut init, mut term, mut base) = (75, term.min(warmup / 5).max(50), 25);
         if init + base + term > warmup {
             init = (0.15 * warmup as f64) as usize;
             term = (0.1 * warmup as f64) as usize;
@@ -288,6 +357,34 @@ mod tests {
             da.final_step()
         );
         assert!(step > 0.0);
+    }
+
+    #[test]
+    fn robbins_monro_settles_where_acceptance_meets_the_target() {
+        // Acceptance exp(-scale): the target 0.234 is met at -ln(0.234).
+        let mut rm = ScaleAdaptation::new(0.234, 10.0);
+        let mut rng = toolhost_rng::Rng::stream(1, 0);
+        let mut scale = 10.0;
+        for _ in 0..1000 {
+            // Noisy as Metropolis': an accept/reject outcome, not its mean.
+            let accepted = rng.uniform() < libm::exp(-scale);
+            scale = rm.update(if accepted { 1.0 } else { 0.0 });
+        }
+        let want = -libm::log(0.234);
+        let got = rm.final_scale();
+        assert!((got - want).abs() < 0.15 * want, "{got} vs {want}");
+    }
+
+    #[test]
+    fn metropolis_gets_a_longer_final_phase() {
+        let mut w = Windows::with_final_phase(5000, 1000);
+        let mut last_close = 0;
+        for i in 0..5000 {
+            if w.step().close {
+                last_close = i;
+            }
+        }
+        assert_eq!(last_close, 3999);
     }
 
     #[test]

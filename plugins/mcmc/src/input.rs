@@ -11,6 +11,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toolhost_expr::{Data, ErrorKind, Expr, ExprError, Program};
 use toolhost_sdk::{ToolError, json};
 
+use crate::ensemble;
 use crate::sampler::{Algorithm, Settings};
 use crate::transform::Transform;
 
@@ -56,11 +57,14 @@ pub struct Input {
     /// scale (for a positive parameter: between e^-2 and e^2).
     #[serde(default)]
     pub init: BTreeMap<String, f64>,
-    /// Number of chains, run one after another. Default 4.
-    #[serde(default = "default_chains")]
+    /// Number of chains, run one after another. Default 4. For the ensemble
+    /// sampler: the number of independent ensembles, default 1 (each
+    /// walker is reported as a chain).
+    #[serde(default)]
     #[schemars(range(min = 1, max = 64))]
-    pub chains: u32,
-    /// Draws kept per chain, after warm-up. Default 1000.
+    pub chains: Option<u32>,
+    /// Draws kept per chain (per walker for the ensemble sampler), after
+    /// warm-up. Default 1000.
     #[serde(default = "default_draws")]
     #[schemars(range(min = 1))]
     pub draws: u32,
@@ -72,12 +76,24 @@ pub struct Input {
     /// result on every platform. Default 1.
     #[serde(default = "default_seed")]
     pub seed: u64,
-    /// "nuts" (default): the No-U-Turn sampler, which follows the exact
-    /// gradient of the density and needs it to be smooth. "metropolis":
-    /// adaptive random-walk Metropolis, for densities with steps (floor,
-    /// comparisons, if on a parameter, counts that depend on parameters).
+    /// "auto" (default): NUTS when the density is differentiable, else the
+    /// ensemble sampler; the result's `sampler.name` says which ran and
+    /// `sampler.chosen_because` why. "nuts": the No-U-Turn sampler, which
+    /// follows the exact gradient and needs a smooth density (it runs on
+    /// kinks such as abs, but not on steps). "ensemble" (or
+    /// "gradient_free"): emcee's affine-invariant ensemble sampler
+    /// (stretch move), which needs no gradient, for densities with kinks or
+    /// steps (abs, min, max, floor, comparisons, if on a parameter, counts
+    /// that depend on parameters); its walkers are reported as chains.
+    /// "metropolis": adaptive random-walk Metropolis.
     #[serde(default)]
     pub sampler: SamplerKind,
+    /// Ensemble sampler: walkers per ensemble, at least twice the number of
+    /// parameters. Default max(2 x parameters, 32). Giving it selects the
+    /// ensemble sampler when `sampler` is "auto".
+    #[serde(default)]
+    #[schemars(range(min = 4, max = 4096))]
+    pub walkers: Option<u32>,
     /// NUTS: the mean acceptance statistic that step-size adaptation aims
     /// for, between 0 and 1. Higher means smaller steps and fewer
     /// divergences. When left out, adaptation starts at 0.8 and, after each
@@ -91,14 +107,15 @@ pub struct Input {
     #[schemars(range(min = 1, max = 15))]
     pub max_tree_depth: u32,
     /// Also return the draws, thinned evenly to at most this many per chain
-    /// and to at most 100000 numbers in all. Default 0: no draws.
+    /// (per walker for the ensemble sampler) and to at most 100000 numbers
+    /// in all. Default 0: no draws.
     #[serde(default)]
     pub output_draws: u32,
 }
 
-fn default_chains() -> u32 {
-    4
-}
+/// Chains when the user names none; an ensemble is one run of many walkers.
+const DEFAULT_CHAINS: u32 = 4;
+const DEFAULT_ENSEMBLES: u32 = 1;
 fn default_draws() -> u32 {
     1000
 }
@@ -118,8 +135,13 @@ fn default_max_tree_depth() -> u32 {
 #[serde(rename_all = "lowercase")]
 pub enum SamplerKind {
     #[default]
+    Auto,
     Nuts,
     Metropolis,
+    Ensemble,
+    /// The best sampler that needs no gradient: today the ensemble.
+    #[serde(rename = "gradient_free")]
+    GradientFree,
 }
 
 #[derive(Deserialize, JsonSchema, Debug, Clone, PartialEq)]
@@ -240,6 +262,8 @@ pub struct Problem {
     pub init: Vec<Option<f64>>,
     pub program: Program,
     pub settings: Settings,
+    /// Why the sampler was chosen, when the user left it to "auto".
+    pub chosen_because: Option<String>,
     pub output_draws: usize,
 }
 
@@ -253,15 +277,24 @@ pub fn validate(input: &Input) -> Result<Problem, ToolError> {
     let expr = Expr::parse(src).map_err(|e| expr_error(&e, src, &[], &data))?;
     let (names, transforms) = parameters(&input.parameters, &expr.variables())?;
     let init = starting_values(input, &names, &transforms)?;
-    let settings = settings(input)?;
     let dim = names.len();
-    let per_parameter = (input.chains as usize).saturating_mul(input.draws as usize);
+    let program = compile(input, &expr, &names, &data)?;
+    let (algorithm, chosen_because) = algorithm(input, &program, dim)?;
+    let settings = settings(input, algorithm)?;
+    let chains = match algorithm {
+        Algorithm::Ensemble { walkers } => {
+            format!("{} ensembles x {walkers} walkers", settings.chains)
+        }
+        _ => format!("{} chains", settings.chains),
+    };
+    let per_parameter =
+        (settings.chains * algorithm.chains_per_run()).saturating_mul(settings.draws);
     if per_parameter > MAX_DRAWS_PER_PARAMETER {
         return Err(invalid(
             "/draws",
             format!(
-                "{} chains x {} draws is {per_parameter} draws per parameter, more than the {MAX_DRAWS_PER_PARAMETER} a call can summarise: use fewer draws",
-                input.chains, input.draws
+                "{chains} x {} draws is {per_parameter} draws per parameter, more than the {MAX_DRAWS_PER_PARAMETER} a call can summarise: use fewer draws",
+                input.draws
             ),
         ));
     }
@@ -270,12 +303,11 @@ pub fn validate(input: &Input) -> Result<Problem, ToolError> {
         return Err(invalid(
             "/draws",
             format!(
-                "{} chains x {} draws x {dim} parameters is {stored} values, more than the {MAX_STORED_VALUES} a call can keep: use fewer draws",
-                input.chains, input.draws
+                "{chains} x {} draws x {dim} parameters is {stored} values, more than the {MAX_STORED_VALUES} a call can keep: use fewer draws",
+                input.draws
             ),
         ));
     }
-    let program = compile(input, &expr, &names, &data)?;
     // After compiling, so that a misspelt use is reported as that.
     let used: std::collections::HashSet<&str> = expr.variables().into_iter().collect();
     if let Some(name) = names.iter().find(|n| !used.contains(n.as_str())) {
@@ -292,6 +324,7 @@ pub fn validate(input: &Input) -> Result<Problem, ToolError> {
         init,
         program,
         settings,
+        chosen_because,
         output_draws: input.output_draws as usize,
     })
 }
@@ -393,17 +426,43 @@ fn starting_values(
     Ok(init)
 }
 
-fn settings(input: &Input) -> Result<Settings, ToolError> {
-    if !(1..=MAX_CHAINS).contains(&input.chains) {
+/// The sampler to run, and why when the user left the choice to us.
+fn algorithm(
+    input: &Input,
+    program: &Program,
+    dim: usize,
+) -> Result<(Algorithm, Option<String>), ToolError> {
+    let (kind, why) = match input.sampler {
+        SamplerKind::Auto if input.walkers.is_some() => {
+            (SamplerKind::Ensemble, Some("walkers was given".to_owned()))
+        }
+        SamplerKind::Auto => match program.check_smooth() {
+            Err(e) => (
+                SamplerKind::Ensemble,
+                Some(format!(
+                    "log_density is not differentiable ({}), and NUTS needs its gradient",
+                    e.message()
+                )),
+            ),
+            Ok(()) if !program.is_differentiable() => (
+                SamplerKind::Ensemble,
+                Some(
+                    "log_density has a kink (abs, min, max or clamp of a parameter), where its gradient jumps"
+                        .to_owned(),
+                ),
+            ),
+            Ok(()) => (SamplerKind::Nuts, None),
+        },
+        SamplerKind::GradientFree => (SamplerKind::Ensemble, None),
+        kind => (kind, None),
+    };
+    if input.walkers.is_some() && kind != SamplerKind::Ensemble {
         return Err(invalid(
-            "/chains",
-            format!("chains must be between 1 and {MAX_CHAINS}"),
+            "/walkers",
+            "walkers applies to the ensemble sampler only: leave it out, or use \"sampler\": \"ensemble\"",
         ));
     }
-    if input.draws == 0 {
-        return Err(invalid("/draws", "draws must be at least 1"));
-    }
-    let algorithm = match input.sampler {
+    let algorithm = match kind {
         SamplerKind::Nuts => {
             let target = input.target_accept.unwrap_or(DEFAULT_TARGET_ACCEPT);
             if !(target > 0.0 && target < 1.0) {
@@ -427,9 +486,57 @@ fn settings(input: &Input) -> Result<Settings, ToolError> {
             }
         }
         SamplerKind::Metropolis => Algorithm::Metropolis,
+        _ => Algorithm::Ensemble {
+            walkers: walkers(input, dim)?,
+        },
     };
+    Ok((algorithm, why))
+}
+
+fn walkers(input: &Input, dim: usize) -> Result<usize, ToolError> {
+    let least = ensemble::min_walkers(dim);
+    if least > ensemble::MAX_WALKERS {
+        return Err(invalid(
+            "/parameters",
+            format!(
+                "the ensemble sampler needs at least 2 walkers per parameter, and {dim} parameters would take more than its {} walkers: use \"sampler\": \"nuts\" with a smooth density",
+                ensemble::MAX_WALKERS
+            ),
+        ));
+    }
+    let Some(w) = input.walkers else {
+        return Ok(ensemble::default_walkers(dim).min(ensemble::MAX_WALKERS));
+    };
+    let w = w as usize;
+    if !(least..=ensemble::MAX_WALKERS).contains(&w) {
+        return Err(invalid(
+            "/walkers",
+            format!(
+                "walkers is {w}, but must be between {least} (twice the {dim} parameters, at least 4) and {}: walkers only move within the span of the others",
+                ensemble::MAX_WALKERS
+            ),
+        ));
+    }
+    Ok(w)
+}
+
+fn settings(input: &Input, algorithm: Algorithm) -> Result<Settings, ToolError> {
+    let default_chains = match algorithm {
+        Algorithm::Ensemble { .. } => DEFAULT_ENSEMBLES,
+        _ => DEFAULT_CHAINS,
+    };
+    let chains = input.chains.unwrap_or(default_chains);
+    if !(1..=MAX_CHAINS).contains(&chains) {
+        return Err(invalid(
+            "/chains",
+            format!("chains must be between 1 and {MAX_CHAINS}"),
+        ));
+    }
+    if input.draws == 0 {
+        return Err(invalid("/draws", "draws must be at least 1"));
+    }
     Ok(Settings {
-        chains: input.chains as usize,
+        chains: chains as usize,
         warmup: input.warmup as usize,
         draws: input.draws as usize,
         seed: input.seed,
@@ -452,7 +559,7 @@ fn compile(
     {
         let mut err = expr_error(&e, src, names, data);
         err.message.push_str(
-            ". NUTS follows the gradient and needs a smooth density: rewrite it, or use \"sampler\": \"metropolis\"",
+            ". NUTS follows the gradient and needs a smooth density: rewrite it, or leave \"sampler\" out (or use \"ensemble\") for a sampler that needs no gradient",
         );
         return Err(err);
     }

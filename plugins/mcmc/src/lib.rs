@@ -1,6 +1,7 @@
 //! `mcmc`: sample from a log density written in the toolhost expression
 //! language, with NUTS (exact gradients by reverse-mode differentiation of
-//! the compiled expression) or adaptive random-walk Metropolis, and report
+//! the compiled expression), emcee's affine-invariant ensemble sampler or
+//! adaptive random-walk Metropolis, and report
 //! posterior summaries with the convergence diagnostics of Vehtari et al.
 //! (2021).
 //!
@@ -9,6 +10,7 @@
 
 pub mod adapt;
 pub mod diagnostics;
+pub mod ensemble;
 mod fft;
 pub mod input;
 pub mod metropolis;
@@ -47,8 +49,11 @@ impl Tool for Mcmc {
              lognormal_lpdf(x, mu, sigma), uniform_lpdf(x, lo, hi), binomial_lpmf(k, n, p), \
              poisson_lpmf(k, lambda), bernoulli_lpmf(k, p). Constrain parameters with \
              \"positive\" or {\"lower\", \"upper\"} rather than writing the constraint into \
-             the density. The default sampler, NUTS, needs a smooth density; use \"sampler\": \
-             \"metropolis\" for one with steps.",
+             the density. By default (\"sampler\": \"auto\") a differentiable density gets \
+             NUTS, and one with kinks or steps (abs, min, max, floor, comparisons, if on a \
+             parameter) gets the gradient-free ensemble sampler (emcee's stretch move; \
+             \"sampler\": \"ensemble\" or \"gradient_free\" asks for it), whose walkers are \
+             reported as chains; `sampler.name` in the result says which ran.",
         )
         .example(
             "Mean and scale of observations",
@@ -75,11 +80,20 @@ impl Tool for Mcmc {
             }),
         )
         .example(
-            "A density with steps, with random-walk Metropolis",
+            "A density with steps: the ensemble sampler is chosen by itself",
             json!({
                 "log_density": "-abs(floor(x)) - x^2 / 8",
                 "parameters": ["x"],
-                "sampler": "metropolis",
+            }),
+        )
+        .example(
+            "Gradient-free sampling of a Laplace regression slope, 64 walkers",
+            json!({
+                "log_density": "normal_lpdf(b, 0, 5) - sum(abs(y - b * x))",
+                "parameters": ["b"],
+                "data": { "x": [1, 2, 3, 4, 5], "y": [1.9, 4.2, 5.8, 8.3, 9.9] },
+                "sampler": "gradient_free",
+                "walkers": 64,
             }),
         )
     }
@@ -92,12 +106,17 @@ impl Tool for Mcmc {
             init,
             program,
             settings,
+            chosen_because,
             output_draws,
         } = problem;
         let mut model = ExprModel::new(program, transforms);
         let start = Start { fixed: init };
         let per_chain = (settings.warmup + settings.draws) as u64;
         let (warmup, chains) = (settings.warmup as u64, settings.chains);
+        let unit = match settings.algorithm {
+            sampler::Algorithm::Ensemble { .. } => "ensemble",
+            _ => "chain",
+        };
         let mut report = |done: u64, total: u64| {
             let at = done.saturating_sub(1);
             let phase = if at % per_chain < warmup {
@@ -105,16 +124,18 @@ impl Tool for Mcmc {
             } else {
                 "sampling"
             };
-            let message = format!("chain {} of {chains}: {phase}", at / per_chain + 1);
+            let message = format!("{unit} {} of {chains}: {phase}", at / per_chain + 1);
             toolhost_sdk::progress(done, total, &message);
         };
         let run = sampler::run(&mut model, &settings, &start, &mut report)
             .map_err(|f| init_error(&f, &mut model, &names, &start))?;
         let summary = summary::summarize(&names, &run, &settings);
+        let why = chosen_because.as_deref();
         Ok(
-            Output::text(report::text(&summary, &settings)).and_json(&report::json(
+            Output::text(report::text(&summary, &settings, why)).and_json(&report::json(
                 &summary,
                 &settings,
+                why,
                 &run,
                 &names,
                 output_draws,

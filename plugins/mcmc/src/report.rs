@@ -30,21 +30,37 @@ fn sampler_name(settings: &Settings) -> &'static str {
     match settings.algorithm {
         Algorithm::Nuts { .. } => "nuts",
         Algorithm::Metropolis => "metropolis",
+        Algorithm::Ensemble { .. } => "ensemble",
     }
 }
 
-pub fn text(summary: &RunSummary, settings: &Settings) -> String {
-    let mut out = format!(
-        "{}: {} chains x {} draws after {} warm-up, seed {}\n\n",
-        match settings.algorithm {
-            Algorithm::Nuts { .. } => "NUTS",
-            Algorithm::Metropolis => "Metropolis",
-        },
-        settings.chains,
-        settings.draws,
-        settings.warmup,
-        settings.seed
-    );
+/// `chosen_because` says why the sampler was picked when the user did not
+/// name one.
+pub fn text(summary: &RunSummary, settings: &Settings, chosen_because: Option<&str>) -> String {
+    let (d, w, seed) = (settings.draws, settings.warmup, settings.seed);
+    let mut out = match settings.algorithm {
+        Algorithm::Nuts { .. } | Algorithm::Metropolis => format!(
+            "{}: {} chains x {d} draws after {w} warm-up, seed {seed}\n",
+            if matches!(settings.algorithm, Algorithm::Metropolis) {
+                "Metropolis"
+            } else {
+                "NUTS"
+            },
+            settings.chains,
+        ),
+        Algorithm::Ensemble { walkers } => format!(
+            "Ensemble (stretch move): {} x {walkers} walkers x {d} draws after {w} warm-up, seed {seed}\n",
+            if settings.chains == 1 {
+                "1 ensemble".to_owned()
+            } else {
+                format!("{} ensembles", settings.chains)
+            },
+        ),
+    };
+    if let Some(why) = chosen_because {
+        out.push_str(&format!("(chosen because {why})\n"));
+    }
+    out.push('\n');
     let width = summary
         .parameters
         .iter()
@@ -108,6 +124,11 @@ pub fn text(summary: &RunSummary, settings: &Settings) -> String {
             st.acceptance,
             steps.join(" ")
         )),
+        Algorithm::Ensemble { .. } => out.push_str(&format!(
+            "acceptance {:.2}, stretch scale {}; each walker is reported as a chain\n",
+            st.acceptance,
+            crate::ensemble::STRETCH_SCALE
+        )),
     }
     if !summary.warnings.is_empty() {
         out.push_str("\nwarnings:\n");
@@ -121,6 +142,7 @@ pub fn text(summary: &RunSummary, settings: &Settings) -> String {
 pub fn json(
     summary: &RunSummary,
     settings: &Settings,
+    chosen_because: Option<&str>,
     run: &Run,
     names: &[String],
     output_draws: usize,
@@ -156,6 +178,14 @@ pub fn json(
         "acceptance": st.acceptance,
         "step_size": st.step_size,
     });
+    if let Some(why) = chosen_because {
+        sampler["chosen_because"] = json!(why);
+    }
+    if let Algorithm::Ensemble { walkers } = settings.algorithm {
+        // One stretch scale for all: per-walker copies say nothing.
+        sampler["walkers"] = json!(walkers);
+        sampler["step_size"] = json!(crate::ensemble::STRETCH_SCALE);
+    }
     if let Algorithm::Nuts { max_depth, .. } = settings.algorithm {
         let extra = json!({
             "target_accept": st.target_accept,

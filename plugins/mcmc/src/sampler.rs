@@ -3,9 +3,15 @@
 //!
 //! Chains run one after the other (a component has one thread); chain `c`
 //! draws every random number from its own stream, so its result does not
-//! depend on how many chains run or in which order.
+//! depend on how many chains run or in which order. For the ensemble
+//! sampler a "chain" of the settings is one ensemble, run on its own
+//! stream, and each of its walkers is reported as a chain of the run: the
+//! diagnostics treat walkers as chains, as ArviZ does for emcee.
 
-use crate::adapt::{CovarianceEstimator, DualAveraging, VarianceEstimator, Windows};
+use crate::adapt::{
+    CovarianceEstimator, DualAveraging, ScaleAdaptation, VarianceEstimator, Windows,
+};
+use crate::ensemble::{self, Ensemble};
 use crate::metropolis::{self, Metropolis};
 use crate::model::LogDensity;
 use crate::nuts::Nuts;
@@ -22,6 +28,22 @@ pub enum Algorithm {
         raise_on_divergence: bool,
     },
     Metropolis,
+    /// The affine-invariant stretch move over `walkers` walkers per
+    /// ensemble.
+    Ensemble {
+        walkers: usize,
+    },
+}
+
+impl Algorithm {
+    /// How many reported chains (walkers, for an ensemble) one chain of the
+    /// settings makes.
+    pub fn chains_per_run(&self) -> usize {
+        match *self {
+            Algorithm::Ensemble { walkers } => walkers,
+            _ => 1,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,7 +76,8 @@ pub struct Chain {
     pub n_leapfrog: Vec<u32>,
     /// NUTS only: the Hamiltonian after each transition.
     pub energy: Vec<f64>,
-    /// NUTS step size or Metropolis proposal scale after warm-up.
+    /// NUTS step size, Metropolis proposal scale after warm-up, or the
+    /// ensemble's stretch scale.
     pub step_size: f64,
     /// The acceptance target step-size adaptation ended with.
     pub target_accept: f64,
@@ -122,9 +145,24 @@ pub fn run<M: LogDensity>(
         next: 1,
         report,
     };
-    let mut chains = Vec::with_capacity(settings.chains);
+    let mut chains = Vec::with_capacity(settings.chains * settings.algorithm.chains_per_run());
     for c in 0..settings.chains {
         let mut rng = Rng::stream(settings.seed, c);
+        if let Algorithm::Ensemble { walkers } = settings.algorithm {
+            let mut start = Vec::with_capacity(walkers * dim);
+            for _ in 0..walkers {
+                start.extend(find_start(model, &mut rng, init, false, c)?);
+            }
+            spread_fixed_coordinates(model, &mut rng, &mut start);
+            chains.extend(run_ensemble(
+                model,
+                &mut rng,
+                start,
+                settings,
+                &mut progress,
+            ));
+            continue;
+        }
         let needs_gradient = matches!(settings.algorithm, Algorithm::Nuts { .. });
         let q0 = find_start(model, &mut rng, init, needs_gradient, c)?;
         let mut chain = Chain {
@@ -152,6 +190,7 @@ pub fn run<M: LogDensity>(
             Algorithm::Metropolis => {
                 run_metropolis(model, &mut rng, &q0, settings, &mut chain, &mut progress)
             }
+            Algorithm::Ensemble { .. } => unreachable!("ensembles run above"),
         }
         chains.push(chain);
     }
@@ -300,8 +339,9 @@ fn run_metropolis<M: LogDensity>(
     let dim = q0.len();
     let mut rwm = Metropolis::new(dim);
     rwm.set_position(model, q0);
-    let mut scale = DualAveraging::new(metropolis::target_acceptance(dim), rwm.scale);
-    let mut windows = Windows::new(settings.warmup);
+    let target = metropolis::target_acceptance(dim);
+    let mut scale = ScaleAdaptation::new(target, rwm.scale);
+    let mut windows = Windows::with_final_phase(settings.warmup, settings.warmup / 5);
     let mut covariance = CovarianceEstimator::new(dim);
     let mut cov = vec![0.0; dim * dim];
     for _ in 0..settings.warmup {
@@ -320,10 +360,10 @@ fn run_metropolis<M: LogDensity>(
         progress.tick();
     }
     if settings.warmup > 0 {
-        rwm.scale = scale.final_step();
+        rwm.scale = scale.final_scale();
     }
     chain.step_size = rwm.scale;
-    chain.target_accept = metropolis::target_acceptance(dim);
+    chain.target_accept = target;
     chain.accept_stat.reserve(settings.draws);
     for row in chain
         .draws
@@ -336,4 +376,80 @@ fn run_metropolis<M: LogDensity>(
         chain.divergent.push(false);
         progress.tick();
     }
+}
+
+/// Walkers never leave the span of where they started, so a coordinate
+/// every walker starts at (a value the user fixed with `init`) is spread
+/// into a small ball around it, as emcee's guide advises.
+fn spread_fixed_coordinates<M: LogDensity>(model: &mut M, rng: &mut Rng, start: &mut [f64]) {
+    let dim = model.dim();
+    if dim == 0 {
+        return;
+    }
+    let walkers = start.len() / dim;
+    let fixed: Vec<usize> = (0..dim)
+        .filter(|&i| (1..walkers).all(|k| start[k * dim + i] == start[i]))
+        .collect();
+    if fixed.is_empty() || walkers < 2 {
+        return;
+    }
+    let mut trial = vec![0.0; dim];
+    for k in 1..walkers {
+        let walker = &mut start[k * dim..(k + 1) * dim];
+        let mut radius = 1e-3;
+        // A smaller ball where the density ends close by (a bound).
+        for _ in 0..20 {
+            trial.copy_from_slice(walker);
+            for &i in &fixed {
+                trial[i] += radius * (1.0 + trial[i].abs()) * rng.normal();
+            }
+            if model.log_density(&trial).is_finite() {
+                walker.copy_from_slice(&trial);
+                break;
+            }
+            radius /= 4.0;
+        }
+    }
+}
+
+/// Runs one ensemble from `start` (`walkers x dim`, finite densities) and
+/// returns one chain per walker.
+fn run_ensemble<M: LogDensity>(
+    model: &mut M,
+    rng: &mut Rng,
+    start: Vec<f64>,
+    settings: &Settings,
+    progress: &mut Progress,
+) -> Vec<Chain> {
+    let dim = model.dim();
+    let mut ensemble = Ensemble::new(model, start);
+    let walkers = ensemble.walkers();
+    let mut accept = vec![0.0; walkers];
+    // Warm-up is burn-in: the stretch move has nothing to adapt.
+    for _ in 0..settings.warmup {
+        ensemble.sweep(model, rng, &mut accept);
+        progress.tick();
+    }
+    let mut chains: Vec<Chain> = (0..walkers)
+        .map(|_| Chain {
+            draws: vec![0.0; settings.draws * dim],
+            accept_stat: Vec::with_capacity(settings.draws),
+            divergent: vec![false; settings.draws],
+            step_size: ensemble::STRETCH_SCALE,
+            target_accept: f64::NAN,
+            ..Chain::default()
+        })
+        .collect();
+    for t in 0..settings.draws {
+        ensemble.sweep(model, rng, &mut accept);
+        for (k, chain) in chains.iter_mut().enumerate() {
+            model.constrain(
+                ensemble.position(k),
+                &mut chain.draws[t * dim..(t + 1) * dim],
+            );
+            chain.accept_stat.push(accept[k]);
+        }
+        progress.tick();
+    }
+    chains
 }

@@ -10,6 +10,8 @@ pub const RHAT_LIMIT: f64 = 1.01;
 pub const ESS_PER_CHAIN: f64 = 100.0;
 /// E-BFMI below this means poor exploration of the energy (Betancourt).
 pub const EBFMI_LIMIT: f64 = 0.3;
+/// Stretch moves accepted less often than this leave the walkers stuck.
+pub const ENSEMBLE_LOW_ACCEPTANCE: f64 = 0.05;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SamplerStats {
@@ -54,7 +56,7 @@ pub fn summarize(names: &[String], run: &Run, settings: &Settings) -> RunSummary
     let chains = &run.chains;
     let max_depth = match settings.algorithm {
         Algorithm::Nuts { max_depth, .. } => Some(max_depth),
-        Algorithm::Metropolis => None,
+        Algorithm::Metropolis | Algorithm::Ensemble { .. } => None,
     };
     let sampler = SamplerStats {
         acceptance: mean(chains.iter().flat_map(|c| c.accept_stat.iter().copied())),
@@ -107,7 +109,7 @@ fn warnings(
     settings: &Settings,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    let kept = settings.chains * settings.draws;
+    let kept = settings.chains * settings.algorithm.chains_per_run() * settings.draws;
 
     let no_diagnostics: Vec<String> = parameters
         .iter()
@@ -175,7 +177,18 @@ fn warnings(
         ));
     }
 
-    let min_ess = ESS_PER_CHAIN * settings.chains as f64;
+    // An ensemble's walkers are many short, linked chains: ask what four
+    // chains would need, per ensemble beyond four.
+    let (min_ess, per) = match settings.algorithm {
+        Algorithm::Ensemble { .. } => (
+            ESS_PER_CHAIN * settings.chains.max(4) as f64,
+            "as for 4 chains".to_owned(),
+        ),
+        _ => (
+            ESS_PER_CHAIN * settings.chains as f64,
+            format!("{ESS_PER_CHAIN:.0} per chain"),
+        ),
+    };
     let low_ess: Vec<String> = parameters
         .iter()
         .filter(|(_, s)| s.ess_bulk < min_ess || s.ess_tail < min_ess)
@@ -183,8 +196,17 @@ fn warnings(
         .collect();
     if !low_ess.is_empty() {
         out.push(format!(
-            "Effective sample size is below {min_ess:.0} ({ESS_PER_CHAIN:.0} per chain) for {}: the means, quantiles and R-hat are imprecise. Draw more.",
+            "Effective sample size is below {min_ess:.0} ({per}) for {}: the means, quantiles and R-hat are imprecise. Draw more.",
             list(&low_ess)
+        ));
+    }
+
+    if matches!(settings.algorithm, Algorithm::Ensemble { .. })
+        && sampler.acceptance < ENSEMBLE_LOW_ACCEPTANCE
+    {
+        out.push(format!(
+            "The walkers accepted {:.1}% of their moves: the ensemble hardly moves, as happens with many parameters, separated modes or narrow curved ridges. Draw more, add walkers, or use NUTS if the density is smooth.",
+            100.0 * sampler.acceptance
         ));
     }
 

@@ -62,6 +62,7 @@ fn a_gradient_that_is_not_finite_at_init_names_the_parameter() {
         "log_density": "sqrt(abs(x)) + normal_lpdf(y, 0, 1)",
         "parameters": ["y", "x"],
         "init": { "x": 0, "y": 0 },
+        "sampler": "nuts",
     }));
     expect(&e, "/init", &["gradient", "'x'"]);
 }
@@ -105,19 +106,21 @@ fn an_unknown_variable_is_named_with_a_suggestion_and_its_position() {
 }
 
 #[test]
-fn nuts_refuses_a_step_function_and_points_to_metropolis() {
+fn nuts_refuses_a_step_function_and_points_to_the_gradient_free_sampler() {
     let e = error(json!({
         "log_density": "-x^2 / 2 + floor(x)",
         "parameters": ["x"],
+        "sampler": "nuts",
     }));
     expect(
         &e,
         "/log_density",
-        &["'floor' is not smooth", "\"sampler\": \"metropolis\""],
+        &["'floor' is not smooth", "\"ensemble\""],
     );
     let e = error(json!({
         "log_density": "poisson_lpmf(k, 3)",
         "parameters": { "k": "positive" },
+        "sampler": "nuts",
     }));
     expect(
         &e,
@@ -135,6 +138,23 @@ fn nuts_refuses_a_step_function_and_points_to_metropolis() {
         }))
         .is_ok()
     );
+}
+
+#[test]
+fn walkers_are_for_the_ensemble_and_must_span_the_parameters() {
+    let e = error(json!({
+        "log_density": "-x^2 - y^2 - z^2",
+        "parameters": ["x", "y", "z"],
+        "walkers": 5,
+    }));
+    expect(&e, "/walkers", &["walkers is 5", "between 6"]);
+    let e = error(json!({
+        "log_density": "-x^2",
+        "parameters": ["x"],
+        "sampler": "nuts",
+        "walkers": 8,
+    }));
+    expect(&e, "/walkers", &["ensemble sampler only"]);
 }
 
 #[test]

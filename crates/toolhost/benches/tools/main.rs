@@ -4,13 +4,14 @@
 //!
 //! ```text
 //! cargo bench -p toolhost --bench tools                 # everything
-//! cargo bench -p toolhost --bench tools -- mcmc plot    # some suites (mcmc bayesopt render_math plot data linalg)
+//! cargo bench -p toolhost --bench tools -- mcmc plot    # some suites (mcmc gradient_free bayesopt render_math plot data linalg)
 //! ```
 //!
 //! Figures are medians; where a goal is a ratio to another figure, both come from one run.
 
 mod bayesopt;
 mod data;
+mod gradient_free;
 mod linalg;
 mod mcmc;
 mod plot;
@@ -33,6 +34,10 @@ const SUITES: &[Suite] = &[
     Suite {
         name: "mcmc",
         run: mcmc::run,
+    },
+    Suite {
+        name: "gradient_free",
+        run: gradient_free::run,
     },
     Suite {
         name: "bayesopt",

@@ -105,6 +105,17 @@ impl Builder {
         }
     }
 
+    /// Continuous operations with a corner (`abs`, `min`, `max`, so also
+    /// `clamp`) where an operand depends on the variables: the gradient
+    /// exists almost everywhere but jumps.
+    pub(super) fn is_kinked(&self, op: IrOp) -> bool {
+        match op {
+            IrOp::Un(f, a) => f.is_kinked() && self.varies(a),
+            IrOp::Bin(f, a, b) => f.is_kinked() && (self.varies(a) || self.varies(b)),
+            _ => false,
+        }
+    }
+
     // Folding runs the very same eval code as the tape, so it cannot change
     // a result.
     pub(super) fn un(&mut self, f: Un, a: Val, node: NodeId) -> Val {
@@ -248,6 +259,7 @@ pub(super) struct Body {
     pub(super) inputs: Vec<Val>,
     pub(super) reduction: Reduction,
     pub(super) rough: Option<Rough>,
+    pub(super) kinked: bool,
 }
 
 /// The first operation that is not smooth, for [`Program::check_smooth`].

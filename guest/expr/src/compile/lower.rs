@@ -11,14 +11,15 @@ use crate::program::{Op, Reduction};
 
 /// Drops dead ops, turns constant operands into immediates, assigns final
 /// slots, and places the bodies of live reductions. Returns the tape, the
-/// result slot and the first non-smooth operation.
+/// result slot, the first non-smooth operation and whether any operation
+/// has a kink (`abs`, `min`, `max` on the variables).
 pub(super) fn lower(
     b: &Builder,
     root: Val,
     leaf_slot: &[u32],
     bodies: &mut [Option<Body>],
     reductions: &mut Vec<Reduction>,
-) -> Result<(Vec<Op>, u32, Option<Rough>), ExprError> {
+) -> Result<(Vec<Op>, u32, Option<Rough>, bool), ExprError> {
     let ops = &b.ops;
     let mut live = vec![false; ops.len()];
     if let Val::Temp(t) = root {
@@ -49,10 +50,12 @@ pub(super) fn lower(
         const_slot: HashMap::new(),
     };
     let mut rough = None;
+    let mut kinked = false;
     for (i, &op) in ops.iter().enumerate() {
         if !live[i] {
             continue;
         }
+        kinked |= b.is_kinked(op);
         if !b.is_smooth(op) {
             rough = Rough::earliest(
                 rough,
@@ -80,11 +83,13 @@ pub(super) fn lower(
                     inputs,
                     mut reduction,
                     rough: inner,
+                    kinked: inner_kinked,
                 }) = bodies.get_mut(r as usize).and_then(Option::take)
                 else {
                     return Err(too_large());
                 };
                 rough = Rough::earliest(rough, inner);
+                kinked |= inner_kinked;
                 reduction.inputs = inputs.iter().map(|&v| tape.slot(v)).collect();
                 reduction.partials = reductions.last().map_or(0, |p| p.partials + p.inputs.len());
                 let index = u32::try_from(reductions.len()).map_err(|_| too_large())?;
@@ -98,7 +103,7 @@ pub(super) fn lower(
     if u32::try_from(tape.n_leaves + tape.ops.len()).is_err() {
         return Err(too_large());
     }
-    Ok((tape.ops, result, rough))
+    Ok((tape.ops, result, rough, kinked))
 }
 
 struct Tape<'a> {

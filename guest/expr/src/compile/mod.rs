@@ -152,12 +152,14 @@ pub(crate) fn compile<S: AsRef<str>>(
     // `bind` has checked that the variable count fits u32.
     let leaf_slot: Vec<u32> = (0..vars.len() as u32).collect();
     let mut reductions = Vec::new();
-    let (ops, result, rough) = lower(&outer, root, &leaf_slot, &mut bodies, &mut reductions)?;
+    let (ops, result, rough, kinked) =
+        lower(&outer, root, &leaf_slot, &mut bodies, &mut reductions)?;
     Ok(Program {
         ops,
         names: vars.iter().map(|v| v.as_ref().to_owned()).collect(),
         result,
         non_smooth: rough.map(|r| not_smooth(expr, r)),
+        kinked,
         reductions,
     })
 }
@@ -252,7 +254,8 @@ fn finish_body(body: BodyBuilder, element: Val, arrays: &[&[f64]]) -> Result<Bod
             columns.push(arrays[*a as usize]);
         }
     }
-    let (ops, result, rough) = lower(&body.b, element, &leaf_slot, &mut [], &mut Vec::new())?;
+    let (ops, result, rough, kinked) =
+        lower(&body.b, element, &leaf_slot, &mut [], &mut Vec::new())?;
     let mut rows = Vec::with_capacity(body.len * columns.len());
     for i in 0..body.len {
         rows.extend(columns.iter().map(|c| c[i]));
@@ -269,6 +272,7 @@ fn finish_body(body: BodyBuilder, element: Val, arrays: &[&[f64]]) -> Result<Bod
             partials: 0,
         },
         rough,
+        kinked,
     })
 }
 
@@ -319,6 +323,21 @@ mod tests {
         assert_eq!(folded.ops.len(), 0);
         assert!(folded.is_smooth());
         assert_eq!(folded.eval(&[4.5]), 4.5);
+    }
+
+    #[test]
+    fn kinks_on_the_variables_make_a_program_not_differentiable() {
+        let mut data = Data::new();
+        data.array("y", vec![-1.0, 2.0]);
+        for src in ["-abs(x)", "max(x, 0)", "clamp(x, 0, 1)", "sum(abs(y - x))"] {
+            let p = with_data(src, &["x"], &data);
+            assert!(p.is_smooth(), "{src}");
+            assert!(!p.is_differentiable(), "{src}");
+        }
+        for src in ["x^2 + abs(-3)", "sum(abs(y)) * x", "-x^2"] {
+            assert!(with_data(src, &["x"], &data).is_differentiable(), "{src}");
+        }
+        assert!(!with_data("floor(x)", &["x"], &data).is_differentiable());
     }
 
     #[test]

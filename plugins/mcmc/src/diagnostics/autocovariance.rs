@@ -1,7 +1,7 @@
 //! Autocovariances averaged over chains, summed directly for the first
 //! lags and by FFT for all of them once a chain remembers further back.
 
-use crate::fft::autocovariance;
+use crate::fft::mean_autocovariance;
 
 use super::draws::mean;
 
@@ -51,13 +51,22 @@ impl<'a> MeanAutocovariance<'a> {
 
     pub(super) fn at(&mut self, lag: usize) -> f64 {
         while lag >= self.acov.len() && !self.complete {
-            if self.acov.len() < DIRECT_LAGS {
+            if self.acov.len() < DIRECT_LAGS && !self.remembers_far() {
                 self.push_direct();
             } else {
                 self.compute_all();
             }
         }
         self.acov.get(lag).copied().unwrap_or(0.0)
+    }
+
+    /// After a few lags, a correlation still above a half means Geyer's sum
+    /// will run well past the direct lags (its length is several times the
+    /// lag at which the correlation halves): go to the FFT at once rather
+    /// than sum dozens of lags directly first.
+    fn remembers_far(&self) -> bool {
+        const PROBE: usize = 8;
+        self.acov.len() >= PROBE && self.acov[PROBE - 1] > 0.5 * self.acov[0]
     }
 
     /// The biased estimate sum_i x_i x_(i+t) / n, as the FFT computes it.
@@ -79,15 +88,7 @@ impl<'a> MeanAutocovariance<'a> {
     }
 
     pub(super) fn compute_all(&mut self) {
-        let n = self.chains.first().map_or(0, |c| c.len());
-        let mut acov = vec![0.0; n];
-        let m = self.chains.len() as f64;
-        for c in self.chains {
-            for (a, v) in acov.iter_mut().zip(autocovariance(c)) {
-                *a += v / m;
-            }
-        }
-        self.acov = acov;
+        self.acov = mean_autocovariance(self.chains);
         self.complete = true;
     }
 }
