@@ -454,6 +454,7 @@ fn dispatcher() -> Dispatcher {
         DispatcherOptions {
             cache_dir: Some(shared_cache_dir()),
             scripts: None,
+            compile_watcher: None,
         },
     )
     .unwrap()

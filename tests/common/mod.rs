@@ -36,6 +36,7 @@ impl TestRegistry {
             DispatcherOptions {
                 cache_dir: Some(shared_cache_dir()),
                 scripts: None,
+                compile_watcher: None,
             },
         )
         .expect("dispatcher")

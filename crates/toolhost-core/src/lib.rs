@@ -19,6 +19,7 @@ mod runtime;
 pub mod suggest;
 
 pub use dispatch::{CallObserver, Dispatcher, DispatcherOptions, ToolDescription};
+pub use runtime::{CompileObserver, CompileWatcher};
 pub use error::{ErrorCode, ToolError};
 pub use output::{Content, LogLevel, LogRecord, LogSource, ToolOutput};
 pub use registry::ToolRegistry;

@@ -27,6 +27,7 @@ fn dispatcher(cache: &Path) -> Dispatcher {
         DispatcherOptions {
             cache_dir: Some(cache.to_owned()),
             scripts: None,
+            compile_watcher: None,
         },
     )
     .expect("dispatcher")

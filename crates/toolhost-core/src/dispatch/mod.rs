@@ -29,7 +29,7 @@ use crate::error::{ErrorCode, ToolError};
 use crate::output::ToolOutput;
 use crate::registry::{ToolEntry, ToolRegistry};
 use crate::runtime::python::PreparedPython;
-use crate::runtime::{CacheOutcome, CallPolicy, Runtime};
+use crate::runtime::{CacheOutcome, CallPolicy, CompileWatcher, Runtime};
 use components::{ComponentKey, ComponentTable, SharedComponent};
 
 /// How a dispatcher is set up.
@@ -39,6 +39,9 @@ pub struct DispatcherOptions {
     pub cache_dir: Option<PathBuf>,
     /// Runs the registry's scripts; supplied by the front end that owns the interpreter.
     pub scripts: Option<Runner>,
+    /// Hears when a component must be compiled (a front end may show it: it can take
+    /// seconds).
+    pub compile_watcher: Option<CompileWatcher>,
 }
 
 impl Default for DispatcherOptions {
@@ -53,6 +56,7 @@ impl DispatcherOptions {
     pub fn from_flags(cache_dir: Option<PathBuf>, no_cache: bool) -> Self {
         DispatcherOptions {
             scripts: None,
+            compile_watcher: None,
             cache_dir: if no_cache {
                 None
             } else {
@@ -126,7 +130,7 @@ pub struct ToolCheck {
 
 impl Dispatcher {
     pub fn new(registry: ToolRegistry, options: DispatcherOptions) -> Result<Self, ToolError> {
-        let runtime = Runtime::new(options.cache_dir).map_err(|e| ToolError::internal(&e))?;
+        let runtime = Runtime::new(options.cache_dir, options.compile_watcher).map_err(|e| ToolError::internal(&e))?;
         let script_tool_names = registry
             .scripts
             .iter()

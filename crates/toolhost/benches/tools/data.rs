@@ -41,6 +41,7 @@ fn dispatcher(dir: &Path) -> Dispatcher {
         DispatcherOptions {
             cache_dir: Some(cache),
             scripts: None,
+            compile_watcher: None,
         },
     )
     .expect("dispatcher")

@@ -65,6 +65,7 @@ impl Bench {
             DispatcherOptions {
                 cache_dir: Some(cache),
                 scripts: None,
+                compile_watcher: None,
             },
         )
         .expect("dispatcher");

@@ -46,7 +46,7 @@ pub struct PythonInstance {
 impl Runtime {
     /// Compile (or load from the cache) and link the interpreter component.
     pub fn prepare_python(&self, wasm: &[u8], sha256: &str) -> Result<PreparedPython, ToolError> {
-        let (component, _) = self.cache.load(&self.engine, wasm, sha256).map_err(|e| {
+        let (component, _) = self.cache.load(&self.engine, wasm, sha256, "python").map_err(|e| {
             ToolError::new(
                 ErrorCode::ContractMismatch,
                 format!("the Python component is not a valid WebAssembly component: {e:#}"),
