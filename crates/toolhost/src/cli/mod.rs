@@ -5,15 +5,20 @@ mod agent;
 mod bench;
 mod build;
 mod check;
+mod compile_progress;
 mod exit;
+#[cfg(test)]
+mod help_text_tests;
 mod inspect;
 mod mcp;
 mod new;
+mod out_file;
 mod pin;
 mod progress;
 mod repl;
 mod run;
 mod run_script;
+mod summary;
 pub(crate) mod terminal;
 
 use clap::{Parser, Subcommand};
@@ -238,6 +243,7 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
 fn dispatcher_options(cli: &Cli) -> DispatcherOptions {
     DispatcherOptions {
         scripts: Some(Runner(Arc::new(PythonScriptRunner))),
+        compile_watcher: compile_progress::watcher(),
         ..DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
     }
 }

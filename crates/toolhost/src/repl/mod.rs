@@ -9,7 +9,7 @@ mod images;
 mod script_runner;
 
 pub use completion::Catalogue;
-pub use images::{ImageSink, SavedImage};
+pub use images::{ImageSink, SavedImage, save_private};
 pub use script_runner::{PythonScriptRunner, run_script_source};
 pub use toolhost_core::python::{
     EvalOutcome, ImageItem, ModelBridge, PythonError, PythonLimits, PythonOptions, PythonSession,
