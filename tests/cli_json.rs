@@ -40,7 +40,11 @@ fn every_command_answers_in_json() {
     let d = dir.path();
 
     let (code, v) = json_of(d, &["--registry", r, "list"]);
-    assert_eq!((code, &v["tools"][0]["name"]), (Some(0), &Value::from("calc")), "{v}");
+    assert_eq!(
+        (code, &v["tools"][0]["name"]),
+        (Some(0), &Value::from("calc")),
+        "{v}"
+    );
     let (code, v) = json_of(d, &["--registry", r, "describe", "calc"]);
     assert_eq!((code, &v["name"]), (Some(0), &Value::from("calc")), "{v}");
     let (code, v) = json_of(d, &["--registry", r, "run", "calc", r#"{"expr":"2+3"}"#]);
@@ -54,7 +58,17 @@ fn every_command_answers_in_json() {
     assert_eq!(code, Some(0), "{v}");
     let (code, v) = json_of(
         d,
-        &["--registry", r, "bench", "--calls", "20", "--warmup", "2", "--processes", "0"],
+        &[
+            "--registry",
+            r,
+            "bench",
+            "--calls",
+            "20",
+            "--warmup",
+            "2",
+            "--processes",
+            "0",
+        ],
     );
     assert_eq!(code, Some(0), "{v}");
     assert!(v.get("per_call").is_some(), "{v}");
@@ -67,7 +81,11 @@ fn every_command_answers_in_json() {
     let (code, v) = json_of(d, &["agent", "--replay", "no_such_trajectory.jsonl"]);
     assert_eq!((code, v["ok"].as_bool()), (Some(2), Some(false)), "{v}");
     let (code, v) = json_of(d, &["agent", "--wall-time", "-1", "add 2 and 2"]);
-    assert_eq!((code, &v["error"]["code"]), (Some(2), &Value::from("usage")), "{v}");
+    assert_eq!(
+        (code, &v["error"]["code"]),
+        (Some(2), &Value::from("usage")),
+        "{v}"
+    );
 }
 
 #[test]

@@ -33,7 +33,11 @@ const LINE: &str = r#"{"kind":"line","series":[{"y":[1,3,2,5]}],"width":200,"hei
 #[test]
 fn out_png_asks_plot_for_a_png_and_writes_it() {
     let dir = tempfile::tempdir().unwrap();
-    let o = toolhost_in(dir.path(), &["run", "plot_sixel", LINE, "--out", "x.png"], &[]);
+    let o = toolhost_in(
+        dir.path(),
+        &["run", "plot_sixel", LINE, "--out", "x.png"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let png = std::fs::read(dir.path().join("x.png")).expect("x.png written");
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
@@ -74,7 +78,10 @@ fn out_for_a_tool_without_images_is_a_usage_error_naming_it() {
     assert_eq!(o.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&o.stdout).expect("JSON error");
     assert_eq!(v["error"]["code"], "usage");
-    assert!(v["error"]["message"].as_str().unwrap().contains(".gif"), "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains(".gif"),
+        "{v}"
+    );
 }
 
 /// The path in `[image/png image saved to PATH]`.
@@ -86,7 +93,11 @@ fn saved_path(stderr: &str) -> Option<std::path::PathBuf> {
 #[test]
 fn a_terminal_without_graphics_gets_a_saved_png_and_its_path() {
     let dir = tempfile::tempdir().unwrap();
-    let o = toolhost_in(dir.path(), &["run", "plot_sixel", LINE], &[("TERM", "dumb")]);
+    let o = toolhost_in(
+        dir.path(),
+        &["run", "plot_sixel", LINE],
+        &[("TERM", "dumb")],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(!contains(&o.stdout, b"\x1bP"), "sixel written to stdout");
     let err = text(&o.stderr);
@@ -94,12 +105,20 @@ fn a_terminal_without_graphics_gets_a_saved_png_and_its_path() {
     assert_eq!(path.extension().unwrap(), "png");
     let png = std::fs::read(&path).expect("the printed path exists");
     assert!(png.starts_with(b"\x89PNG"));
-    let dir_name = path.parent().unwrap().file_name().unwrap().to_string_lossy();
+    let dir_name = path
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy();
     assert!(dir_name.starts_with("toolhost-images-"), "{dir_name}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode();
+        let mode = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o700, "{mode:o}");
     }
 }
@@ -122,7 +141,11 @@ fn an_image_protocol_override_draws_with_that_protocol() {
         &[],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert!(contains(&o.stdout, b"\x1b_Gf=100,a=T,"), "{}", text(&o.stderr));
+    assert!(
+        contains(&o.stdout, b"\x1b_Gf=100,a=T,"),
+        "{}",
+        text(&o.stderr)
+    );
     assert!(!contains(&o.stdout, b"\x1bP"));
 
     // The environment variable does the same for every command.
@@ -132,7 +155,11 @@ fn an_image_protocol_override_draws_with_that_protocol() {
         &[("TOOLHOST_IMAGE_PROTOCOL", "iterm")],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert!(contains(&o.stdout, b"\x1b]1337;File=inline=1;"), "{}", text(&o.stderr));
+    assert!(
+        contains(&o.stdout, b"\x1b]1337;File=inline=1;"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]

@@ -91,7 +91,11 @@ fn skip_reason(command: &str) -> Option<&'static str> {
 
 fn run_shell(dir: &Path, command: &str) -> std::process::Output {
     let bin = Path::new(env!("CARGO_BIN_EXE_toolhost")).parent().unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     Command::new("sh")
         .arg("-c")
         .arg(command)
@@ -132,17 +136,32 @@ fn readme_and_docs_command_lines_run_as_shown() {
             }
         }
     }
-    assert!(ran >= 8, "only {ran} examples ran: the extraction is broken");
+    assert!(
+        ran >= 8,
+        "only {ran} examples ran: the extraction is broken"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn the_template_and_skip_rules_are_what_they_say() {
-    assert_eq!(skip_reason("toolhost run TOOL '{...}' --out image.png"), Some("a template"));
-    assert_eq!(skip_reason("toolhost check [tool_registry.yaml]"), Some("a template"));
-    assert_eq!(skip_reason("toolhost agent \"integrate x^2\""), Some("needs a model server"));
+    assert_eq!(
+        skip_reason("toolhost run TOOL '{...}' --out image.png"),
+        Some("a template")
+    );
+    assert_eq!(
+        skip_reason("toolhost check [tool_registry.yaml]"),
+        Some("a template")
+    );
+    assert_eq!(
+        skip_reason("toolhost agent \"integrate x^2\""),
+        Some("needs a model server")
+    );
     assert_eq!(skip_reason("toolhost run calc '{\"expr\": \"PI\"}'"), None);
-    assert_eq!(skip_reason("toolhost run calc '{}'   # not run"), Some("marked"));
+    assert_eq!(
+        skip_reason("toolhost run calc '{}'   # not run"),
+        Some("marked")
+    );
 }
 
 #[test]
@@ -157,7 +176,10 @@ fn every_builtin_tools_describe_examples_run() {
         let described = run_shell(dir.path(), &format!("toolhost --json describe {name}"));
         let d: Value = serde_json::from_slice(&described.stdout).expect("describe --json");
         // Examples of a tool that reaches the network need the network.
-        if d["grants"]["network"].as_array().is_some_and(|n| !n.is_empty()) {
+        if d["grants"]["network"]
+            .as_array()
+            .is_some_and(|n| !n.is_empty())
+        {
             continue;
         }
         for example in d["examples"].as_array().unwrap() {

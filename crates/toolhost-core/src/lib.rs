@@ -19,11 +19,11 @@ mod runtime;
 pub mod suggest;
 
 pub use dispatch::{CallObserver, Dispatcher, DispatcherOptions, ToolDescription};
-pub use runtime::{CompileObserver, CompileWatcher};
 pub use error::{ErrorCode, ToolError};
 pub use output::{Content, LogLevel, LogRecord, LogSource, ToolOutput};
 pub use registry::ToolRegistry;
 pub use runtime::{Allocator, CONTRACT_VERSION};
+pub use runtime::{CompileObserver, CompileWatcher};
 
 /// Where the build put the test-only components (hostile fixtures); for the workspace's
 /// end-to-end tests.

@@ -130,7 +130,8 @@ pub struct ToolCheck {
 
 impl Dispatcher {
     pub fn new(registry: ToolRegistry, options: DispatcherOptions) -> Result<Self, ToolError> {
-        let runtime = Runtime::new(options.cache_dir, options.compile_watcher).map_err(|e| ToolError::internal(&e))?;
+        let runtime = Runtime::new(options.cache_dir, options.compile_watcher)
+            .map_err(|e| ToolError::internal(&e))?;
         let script_tool_names = registry
             .scripts
             .iter()

@@ -25,8 +25,8 @@ use wasmtime::{Engine, Store, UpdateDeadline};
 
 use bindings::ToolPluginPre;
 pub use cache::{CacheOutcome, CompileCache};
-pub use compile_notice::{CompileObserver, CompileWatcher};
 pub use call_state::{CallEvent, CallEvents};
+pub use compile_notice::{CompileObserver, CompileWatcher};
 pub use contract::CONTRACT_VERSION;
 pub use engine::{Allocator, MAX_CONCURRENT_INSTANCES};
 

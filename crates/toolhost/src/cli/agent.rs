@@ -141,7 +141,11 @@ enum ProgressArg {
 /// An agent that could not run: a JSON error on stdout with `--json`, else a line on stderr.
 fn fail(cli: &Cli, code: ExitCode, message: &str) -> ExitCode {
     if cli.json {
-        let kind = if code == ExitCode::Usage { "usage" } else { "agent" };
+        let kind = if code == ExitCode::Usage {
+            "usage"
+        } else {
+            "agent"
+        };
         println!(
             "{}",
             serde_json::json!({ "ok": false, "error": { "code": kind, "message": message } })

@@ -82,7 +82,12 @@ fn collect_values(root: &Value, schema: &Value, values: &mut Vec<String>, depth:
         collect_values(root, target, values, depth + 1);
     }
     for key in ["oneOf", "anyOf", "allOf"] {
-        for variant in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for variant in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             collect_values(root, variant, values, depth + 1);
         }
     }
@@ -138,9 +143,16 @@ mod tests {
 
     #[test]
     fn the_extension_names_the_format() {
-        assert_eq!(OutFormat::from_path(Path::new("a/x.PNG")), Ok(OutFormat::Png));
+        assert_eq!(
+            OutFormat::from_path(Path::new("a/x.PNG")),
+            Ok(OutFormat::Png)
+        );
         assert_eq!(OutFormat::from_path(Path::new("x.svg")), Ok(OutFormat::Svg));
-        assert!(OutFormat::from_path(Path::new("x.jpg")).unwrap_err().contains(".jpg"));
+        assert!(
+            OutFormat::from_path(Path::new("x.jpg"))
+                .unwrap_err()
+                .contains(".jpg")
+        );
         assert!(OutFormat::from_path(Path::new("x")).is_err());
     }
 

@@ -14,8 +14,8 @@ use crate::code_mode;
 use crate::dispatch::Dispatcher;
 use crate::error::{ErrorCode, ToolError};
 use crate::graphics::{self, ImageProtocol, ProtocolChoice, iterm_png, kitty_png};
-use crate::repl::save_private;
 use crate::output::{Content, ToolOutput};
+use crate::repl::save_private;
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -182,7 +182,8 @@ fn prefer_png_unless_sixel(schema: &Value, input: &mut Value, choice: ProtocolCh
         && graphics::resolve(choice) != ImageProtocol::Sixel
     {
         let map = input.as_object_mut().expect("tool inputs are objects");
-        map.entry("format").or_insert_with(|| Value::String("png".into()));
+        map.entry("format")
+            .or_insert_with(|| Value::String("png".into()));
     }
 }
 
@@ -254,7 +255,9 @@ fn print_output(
                 (ImageProtocol::Sixel, _) if has_shown_sixel => {}
                 _ => match save_private(mime_type, data) {
                     Ok(path) => eprintln!("[{mime_type} image saved to {}]", path.display()),
-                    Err(e) => eprintln!("[{mime_type} image, {} bytes, not saved: {e}]", data.len()),
+                    Err(e) => {
+                        eprintln!("[{mime_type} image, {} bytes, not saved: {e}]", data.len())
+                    }
                 },
             },
             Content::Sixel { sixel } => {
@@ -320,8 +323,7 @@ fn save_images(
         )));
     }
     let mut saved = Vec::new();
-    for (i, data) in images.into_iter().enumerate()
-    {
+    for (i, data) in images.into_iter().enumerate() {
         let path = if i == 0 {
             out.clone()
         } else {

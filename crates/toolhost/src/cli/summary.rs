@@ -50,7 +50,10 @@ fn first_sentence_end(text: &str) -> Option<usize> {
         }
         let word_start = text[..i].rfind(' ').map_or(0, |s| s + 1);
         let word = text[word_start..i].to_ascii_lowercase();
-        if matches!(word.as_str(), "e.g" | "i.e" | "etc" | "vs" | "cf" | "approx") {
+        if matches!(
+            word.as_str(),
+            "e.g" | "i.e" | "etc" | "vs" | "cf" | "approx"
+        ) {
             continue;
         }
         return Some(i + 1);
@@ -78,7 +81,10 @@ mod tests {
         assert!(s.ends_with('…'), "{s}");
         assert!(s.chars().count() <= 40, "{s}");
         let body = s.trim_end_matches('…');
-        assert!(d.starts_with(body) && d[body.len()..].starts_with(' '), "{s}");
+        assert!(
+            d.starts_with(body) && d[body.len()..].starts_with(' '),
+            "{s}"
+        );
     }
 
     #[test]

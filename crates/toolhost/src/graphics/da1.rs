@@ -98,7 +98,10 @@ mod tests {
         assert_eq!(parse_da1_reply(b"\x1b[?63;1;2;4;6;9;15;22c"), Some(true));
         assert_eq!(parse_da1_reply(b"\x1b[?62;4c"), Some(true));
         // xterm's default, VTE (GNOME Terminal), tmux.
-        assert_eq!(parse_da1_reply(b"\x1b[?64;1;2;6;9;15;18;21;22c"), Some(false));
+        assert_eq!(
+            parse_da1_reply(b"\x1b[?64;1;2;6;9;15;18;21;22c"),
+            Some(false)
+        );
         assert_eq!(parse_da1_reply(b"\x1b[?65;1;9c"), Some(false));
         // The class itself being 4 is not the attribute; 14 is not 4.
         assert_eq!(parse_da1_reply(b"\x1b[?4;14c"), Some(false));

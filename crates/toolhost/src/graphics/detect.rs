@@ -30,7 +30,10 @@ pub enum ProtocolChoice {
 /// What the environment alone says about the terminal: `Some` when it settles the question,
 /// `None` when only asking the terminal (DA1) can tell. `stdout_tty` is whether stdout is a
 /// terminal.
-pub fn detect_from_env(env: &dyn Fn(&str) -> Option<String>, stdout_tty: bool) -> Option<ImageProtocol> {
+pub fn detect_from_env(
+    env: &dyn Fn(&str) -> Option<String>,
+    stdout_tty: bool,
+) -> Option<ImageProtocol> {
     if !stdout_tty {
         return Some(ImageProtocol::None);
     }
@@ -105,13 +108,43 @@ mod tests {
             (&[("TERM", "dumb")], true, Some(None)),
             (&[], true, Some(None)),
             (&[("TERM", "xterm-kitty")], true, Some(Kitty)),
-            (&[("TERM", "xterm-256color"), ("KITTY_WINDOW_ID", "1")], true, Some(Kitty)),
-            (&[("TERM", "xterm-256color"), ("TERM_PROGRAM", "iTerm.app")], true, Some(Iterm)),
-            (&[("TERM", "xterm-256color"), ("TERM_PROGRAM", "WezTerm")], true, Some(Iterm)),
-            (&[("TERM", "xterm-256color"), ("TERM_PROGRAM", "Apple_Terminal")], true, Some(None)),
-            (&[("TERM", "screen-256color"), ("TMUX", "/tmp/tmux-1/default,1,0")], true, Some(None)),
+            (
+                &[("TERM", "xterm-256color"), ("KITTY_WINDOW_ID", "1")],
+                true,
+                Some(Kitty),
+            ),
+            (
+                &[("TERM", "xterm-256color"), ("TERM_PROGRAM", "iTerm.app")],
+                true,
+                Some(Iterm),
+            ),
+            (
+                &[("TERM", "xterm-256color"), ("TERM_PROGRAM", "WezTerm")],
+                true,
+                Some(Iterm),
+            ),
+            (
+                &[
+                    ("TERM", "xterm-256color"),
+                    ("TERM_PROGRAM", "Apple_Terminal"),
+                ],
+                true,
+                Some(None),
+            ),
+            (
+                &[
+                    ("TERM", "screen-256color"),
+                    ("TMUX", "/tmp/tmux-1/default,1,0"),
+                ],
+                true,
+                Some(None),
+            ),
             // Inside tmux the outer kitty's variables are inherited: still nothing drawn.
-            (&[("TERM", "tmux-256color"), ("KITTY_WINDOW_ID", "1")], true, Some(None)),
+            (
+                &[("TERM", "tmux-256color"), ("KITTY_WINDOW_ID", "1")],
+                true,
+                Some(None),
+            ),
             (&[("TERM", "screen")], true, Some(None)),
             // An xterm of unknown abilities: only DA1 can tell.
             (&[("TERM", "xterm-256color")], true, Option::None),

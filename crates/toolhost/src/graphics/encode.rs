@@ -52,7 +52,13 @@ mod tests {
         let payload: String = out
             .split("\x1b_G")
             .skip(1)
-            .map(|c| c.split_once(';').unwrap().1.trim_end_matches("\x1b\\\n").trim_end_matches("\x1b\\"))
+            .map(|c| {
+                c.split_once(';')
+                    .unwrap()
+                    .1
+                    .trim_end_matches("\x1b\\\n")
+                    .trim_end_matches("\x1b\\")
+            })
             .collect();
         assert_eq!(STANDARD.decode(payload).unwrap(), png);
     }
