@@ -103,7 +103,8 @@ mod tests {
     #[test]
     fn known_terminals_are_recognised_by_their_environment() {
         use ImageProtocol::*;
-        let table: &[(&[(&str, &str)], bool, Option<ImageProtocol>)] = &[
+        type Row<'a> = (&'a [(&'a str, &'a str)], bool, Option<ImageProtocol>);
+        let table: &[Row<'_>] = &[
             (&[("TERM", "xterm-256color")], false, Some(None)),
             (&[("TERM", "dumb")], true, Some(None)),
             (&[], true, Some(None)),
