@@ -1,6 +1,7 @@
 //! Images from tool calls made by REPL code: drawn inline with the protocol the terminal
-//! speaks (see [`crate::graphics`]), otherwise saved. Saved files go to a directory private to this process (mode 0700,
-//! an unpredictable name) under names the host makes up: never a tool-supplied string.
+//! speaks (see [`crate::graphics`]), otherwise saved. Saved files go to a directory private
+//! to this process (mode 0700, an unpredictable name) under names the host makes up: never
+//! a tool-supplied string.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
