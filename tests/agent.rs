@@ -453,6 +453,7 @@ fn dispatcher() -> Dispatcher {
         ToolRegistry::builtin(),
         DispatcherOptions {
             cache_dir: Some(shared_cache_dir()),
+            compile_watcher: None,
         },
     )
     .unwrap()

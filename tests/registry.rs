@@ -174,6 +174,7 @@ async fn compile_cache_is_reused_and_a_corrupt_entry_is_recompiled() {
         TestRegistry::new("builtins: none\ntools:\n  - name: hostile\n    component: {hostile}\n");
     let options = DispatcherOptions {
         cache_dir: Some(cache.path().to_owned()),
+        compile_watcher: None,
     };
     let cache_of = |options: &DispatcherOptions| {
         let d = Dispatcher::new(reg.load(), options.clone()).unwrap();

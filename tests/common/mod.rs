@@ -35,6 +35,7 @@ impl TestRegistry {
             self.load(),
             DispatcherOptions {
                 cache_dir: Some(shared_cache_dir()),
+                compile_watcher: None,
             },
         )
         .expect("dispatcher")

@@ -23,6 +23,7 @@ pub use error::{ErrorCode, ToolError};
 pub use output::{Content, LogLevel, LogRecord, LogSource, ToolOutput};
 pub use registry::ToolRegistry;
 pub use runtime::{Allocator, CONTRACT_VERSION};
+pub use runtime::{CompileObserver, CompileWatcher};
 
 /// Where the build put the test-only components (hostile fixtures); for the workspace's
 /// end-to-end tests.

@@ -26,6 +26,7 @@ fn dispatcher(cache: &Path) -> Dispatcher {
         ToolRegistry::builtin(),
         DispatcherOptions {
             cache_dir: Some(cache.to_owned()),
+            compile_watcher: None,
         },
     )
     .expect("dispatcher")

@@ -13,6 +13,7 @@ pub mod agent;
 pub mod authoring;
 pub mod cli;
 pub mod code_mode;
+pub mod graphics;
 pub mod mcp;
 pub mod repl;
 

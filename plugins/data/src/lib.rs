@@ -72,10 +72,12 @@ impl Tool for DataTool {
                 ]
             }),
         )
+        // Runs as shown with the built-in registry, which grants no directory: a file
+        // (`"path": "/data/sales.csv"`) needs a `dirs` grant in the user's registry.
         .example(
-            "Group a granted file",
+            "Group rows and aggregate",
             json!({
-                "path": "/data/sales.csv",
+                "text": "city,price,qty\nParis,12.5,3\nLyon,8,1\nParis,20,2\n",
                 "ops": [{ "op": "group_by", "by": ["city"], "aggs": ["count", "mean(price)", "sum(qty)"] }]
             }),
         )

@@ -28,7 +28,7 @@ use crate::error::{ErrorCode, ToolError};
 use crate::output::ToolOutput;
 use crate::registry::{ToolEntry, ToolRegistry};
 use crate::runtime::python::PreparedPython;
-use crate::runtime::{CacheOutcome, CallPolicy, Runtime};
+use crate::runtime::{CacheOutcome, CallPolicy, CompileWatcher, Runtime};
 use components::{ComponentKey, ComponentTable, SharedComponent};
 
 /// How a dispatcher is set up.
@@ -36,6 +36,9 @@ use components::{ComponentKey, ComponentTable, SharedComponent};
 pub struct DispatcherOptions {
     /// Where compiled components are cached; `None` disables the cache.
     pub cache_dir: Option<PathBuf>,
+    /// Hears when a component must be compiled (a front end may show it: it can take
+    /// seconds).
+    pub compile_watcher: Option<CompileWatcher>,
 }
 
 impl Default for DispatcherOptions {
@@ -49,6 +52,7 @@ impl DispatcherOptions {
     /// directory is `$TOOLHOST_CACHE_DIR`, else the user cache directory.
     pub fn from_flags(cache_dir: Option<PathBuf>, no_cache: bool) -> Self {
         DispatcherOptions {
+            compile_watcher: None,
             cache_dir: if no_cache {
                 None
             } else {
@@ -121,7 +125,8 @@ pub struct ToolCheck {
 
 impl Dispatcher {
     pub fn new(registry: ToolRegistry, options: DispatcherOptions) -> Result<Self, ToolError> {
-        let runtime = Runtime::new(options.cache_dir).map_err(|e| ToolError::internal(&e))?;
+        let runtime = Runtime::new(options.cache_dir, options.compile_watcher)
+            .map_err(|e| ToolError::internal(&e))?;
         let script_tool_names = registry
             .scripts
             .iter()

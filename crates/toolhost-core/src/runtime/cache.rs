@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
+use super::compile_notice::{Announced, CompileWatcher};
+
 const SUM_MAGIC: &[u8; 8] = b"THCSUM2\0";
 /// Bytes read at a time while checking an entry: the file is streamed, never held.
 const CHECK_BUFFER: usize = 1 << 20;
@@ -40,6 +42,7 @@ pub enum CacheOutcome {
 pub struct CompileCache {
     dir: Option<PathBuf>,
     engine_key: String,
+    watcher: Option<CompileWatcher>,
 }
 
 /// Feeds `Hash` output into sha256 so the engine's compatibility hash is stable on disk.
@@ -56,12 +59,16 @@ impl Hasher for ShaHasher {
 
 impl CompileCache {
     /// `dir: None` disables the cache.
-    pub fn new(engine: &Engine, dir: Option<PathBuf>) -> Self {
+    pub fn new(engine: &Engine, dir: Option<PathBuf>, watcher: Option<CompileWatcher>) -> Self {
         let mut hasher = ShaHasher(Sha256::new());
         engine.precompile_compatibility_hash().hash(&mut hasher);
         hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
         let engine_key = hex::encode(&hasher.0.finalize()[..8]);
-        CompileCache { dir, engine_key }
+        CompileCache {
+            dir,
+            engine_key,
+            watcher,
+        }
     }
 
     /// The default location: `$TOOLHOST_CACHE_DIR`, else the user's cache directory.
@@ -83,14 +90,17 @@ impl CompileCache {
         )
     }
 
-    /// Load the compiled form of `wasm` (whose sha256 is `wasm_sha256`).
+    /// Load the compiled form of `wasm` (whose sha256 is `wasm_sha256`); `name` says what
+    /// it is to whoever watches compiles.
     pub fn load(
         &self,
         engine: &Engine,
         wasm: &[u8],
         wasm_sha256: &str,
+        name: &str,
     ) -> anyhow::Result<(Component, CacheOutcome)> {
         let Some(dir) = &self.dir else {
+            let _announced = Announced::start(self.watcher.as_ref(), name, wasm.len(), false);
             return Ok((Component::new(engine, wasm)?, CacheOutcome::Disabled));
         };
         let (path, sum_path) = self.entry_paths(dir, wasm_sha256);
@@ -108,6 +118,7 @@ impl CompileCache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => outcome = CacheOutcome::Replaced(format!("unreadable entry: {e}")),
         }
+        let _announced = Announced::start(self.watcher.as_ref(), name, wasm.len(), true);
         let component = Component::new(engine, wasm)?;
         // A cache that cannot be written only costs time on the next start.
         let _ = store(dir, &path, &sum_path, &component.serialize()?);

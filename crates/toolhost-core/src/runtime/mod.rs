@@ -6,6 +6,7 @@ mod cache;
 mod call_state;
 mod capture;
 mod classify;
+mod compile_notice;
 mod contract;
 mod engine;
 mod exports;
@@ -25,6 +26,7 @@ use wasmtime::{Engine, Store, UpdateDeadline};
 use bindings::ToolPluginPre;
 pub use cache::{CacheOutcome, CompileCache};
 pub use call_state::{CallEvent, CallEvents};
+pub use compile_notice::{CompileObserver, CompileWatcher};
 pub use contract::CONTRACT_VERSION;
 pub use engine::{Allocator, MAX_CONCURRENT_INSTANCES};
 
@@ -89,14 +91,17 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// `cache_dir: None` compiles in memory only.
-    pub fn new(cache_dir: Option<std::path::PathBuf>) -> anyhow::Result<Self> {
+    /// `cache_dir: None` compiles in memory only; `watcher` hears every compile.
+    pub fn new(
+        cache_dir: Option<std::path::PathBuf>,
+        watcher: Option<CompileWatcher>,
+    ) -> anyhow::Result<Self> {
         let (engine, allocator) = engine::build_engine()?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         symlinks::add_to_linker(&mut linker)?;
         host_imports::add_to_linker(&mut linker)?;
-        let cache = CompileCache::new(&engine, cache_dir);
+        let cache = CompileCache::new(&engine, cache_dir, watcher);
         let ticker = ticker::EpochTicker::start(engine.clone())?;
         Ok(Runtime {
             engine,
@@ -133,7 +138,7 @@ impl Runtime {
     ) -> Result<PreparedComponent, ToolError> {
         let (component, cache) = self
             .cache
-            .load(&self.engine, wasm, wasm_sha256)
+            .load(&self.engine, wasm, wasm_sha256, tool)
             .map_err(|e| {
                 ToolError::new(
                     ErrorCode::ContractMismatch,

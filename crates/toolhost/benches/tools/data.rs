@@ -40,6 +40,7 @@ fn dispatcher(dir: &Path) -> Dispatcher {
         registry,
         DispatcherOptions {
             cache_dir: Some(cache),
+            compile_watcher: None,
         },
     )
     .expect("dispatcher")

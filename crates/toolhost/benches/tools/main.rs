@@ -74,6 +74,7 @@ impl Bench {
             ToolRegistry::builtin(),
             DispatcherOptions {
                 cache_dir: Some(cache),
+                compile_watcher: None,
             },
         )
         .expect("dispatcher");

@@ -12,7 +12,17 @@ use crate::agent::{
 };
 use crate::dispatch::Dispatcher;
 
+/// Named in `toolhost agent --help`: a key is never a flag, so it stays out of shell history.
+const AGENT_ENVIRONMENT: &str = "\
+Environment:
+  TOOLHOST_LLM_API_KEY   the model server's API key (sent as a bearer token)
+  OPENAI_API_KEY         used when TOOLHOST_LLM_API_KEY is not set
+  TOOLHOST_LLM_BASE_URL  as --base-url
+  TOOLHOST_LLM_MODEL     as --model
+  --escalate-api-key-env names the variable holding the escalation model's key.";
+
 #[derive(Args, Debug)]
+#[command(after_help = AGENT_ENVIRONMENT)]
 pub struct AgentArgs {
     /// What to do, in plain words.
     #[arg(required_unless_present = "replay")]
@@ -31,6 +41,7 @@ pub struct AgentArgs {
     /// registry's `agent:` section; flags override the root.
     #[arg(long, value_name = "FILE")]
     agent_config: Option<PathBuf>,
+    /// Sampling temperature sent to the model [default: the root role's, else the server's].
     #[arg(long)]
     temperature: Option<f64>,
     /// Completion tokens per model call.
@@ -49,6 +60,7 @@ pub struct AgentArgs {
     /// Retries for timeouts, connection errors, 429 and 5xx.
     #[arg(long, default_value_t = 4)]
     max_retries: u32,
+    /// Stop after this many model replies (steps) without a FINAL.
     #[arg(long, default_value_t = 20)]
     max_steps: u32,
     /// Stop when the run (sub-calls included) has used this many tokens.
@@ -126,6 +138,26 @@ enum ProgressArg {
     Never,
 }
 
+/// An agent that could not run: a JSON error on stdout with `--json`, else a line on stderr.
+fn fail(cli: &Cli, code: ExitCode, message: &str) -> ExitCode {
+    if cli.json {
+        let kind = if code == ExitCode::Usage {
+            "usage"
+        } else {
+            "agent"
+        };
+        println!(
+            "{}",
+            serde_json::json!({ "ok": false, "error": { "code": kind, "message": message } })
+        );
+    } else {
+        for line in message.lines() {
+            eprintln!("toolhost agent: {line}");
+        }
+    }
+    code
+}
+
 fn api_key() -> Option<String> {
     std::env::var("TOOLHOST_LLM_API_KEY")
         .or_else(|_| std::env::var("OPENAI_API_KEY"))
@@ -140,28 +172,29 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
     if let Some(w) = args.wall_time
         && !(w.is_finite() && w > 0.0)
     {
-        eprintln!("toolhost agent: --wall-time must be a positive number of seconds, not {w}");
-        return ExitCode::Usage;
+        return fail(
+            cli,
+            ExitCode::Usage,
+            &format!("--wall-time must be a positive number of seconds, not {w}"),
+        );
     }
     let file_roles = match &args.agent_config {
         Some(path) => {
             let text = match std::fs::read_to_string(path) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!(
-                        "toolhost agent: cannot read --agent-config {}: {e}",
-                        path.display()
+                    return fail(
+                        cli,
+                        ExitCode::Usage,
+                        &format!("cannot read --agent-config {}: {e}", path.display()),
                     );
-                    return ExitCode::Usage;
                 }
             };
             match crate::registry::parse_agent_config(&text, path) {
                 Ok(s) => s,
                 Err(e) => {
-                    for p in &e.problems {
-                        eprintln!("toolhost agent: {p}");
-                    }
-                    return ExitCode::Usage;
+                    let problems: Vec<String> = e.problems.iter().map(|p| p.to_string()).collect();
+                    return fail(cli, ExitCode::Usage, &problems.join("\n"));
                 }
             }
         }
@@ -198,16 +231,14 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
         std::env::var(v).ok()
     }) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("toolhost agent: {e}");
-            return ExitCode::Usage;
-        }
+        Err(e) => return fail(cli, ExitCode::Usage, &e.to_string()),
     };
     if args.max_cost.is_some() && roles.root_prices.is_none() {
-        eprintln!(
-            "toolhost agent: --max-cost needs the prices: give --price-prompt and --price-completion (dollars per million tokens), or `prices` for the root role in the agent config"
+        return fail(
+            cli,
+            ExitCode::Usage,
+            "--max-cost needs the prices: give --price-prompt and --price-completion (dollars per million tokens), or `prices` for the root role in the agent config",
         );
-        return ExitCode::Usage;
     }
     // The run id is in the default name, so two runs in the same second never share a file.
     let run_id = agent::new_run_id();
@@ -281,10 +312,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
     }
     let report = match report {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("toolhost agent: {e}");
-            return ExitCode::Host;
-        }
+        Err(e) => return fail(cli, ExitCode::Host, &e.to_string()),
     };
     if let Some(e) = &report.trajectory_error {
         eprintln!(
@@ -337,13 +365,9 @@ async fn replay(cli: &Cli, file: &std::path::Path, dispatcher: Dispatcher) -> Ex
     let report = match agent::replay(file, dispatcher).await {
         Ok(r) => r,
         Err(e @ agent::ReplayError::Read(_)) => {
-            eprintln!("toolhost agent: cannot replay: {e}");
-            return ExitCode::Usage;
+            return fail(cli, ExitCode::Usage, &format!("cannot replay: {e}"));
         }
-        Err(e) => {
-            eprintln!("toolhost agent: replay failed: {e}");
-            return ExitCode::Host;
-        }
+        Err(e) => return fail(cli, ExitCode::Host, &format!("replay failed: {e}")),
     };
     if cli.json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());

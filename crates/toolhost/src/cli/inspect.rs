@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use super::summary::{SUMMARY_WIDTH, summary};
 use super::{Cli, ExitCode, report_error};
 use crate::dispatch::{Dispatcher, ToolDescription};
 use crate::registry::{ScriptEntry, ToolOrigin, ToolRegistry};
@@ -23,7 +24,7 @@ pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
             .iter()
             .map(|(name, r)| match r {
                 Ok(d) => json!({
-                    "name": d.name, "version": d.version, "summary": d.summary(),
+                    "name": d.name, "version": d.version, "summary": summary(&d.description, SUMMARY_WIDTH),
                     "source": source(dispatcher.registry(), name).0,
                 }),
                 Err(e) => {
@@ -60,7 +61,11 @@ pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
         for (name, r) in &all {
             let (_, from) = source(registry, name);
             match r {
-                Ok(d) => println!("{name:width$}  {:8}  {from:8}  {}", d.version, d.summary()),
+                Ok(d) => println!(
+                    "{name:width$}  {:8}  {from:8}  {}",
+                    d.version,
+                    summary(&d.description, SUMMARY_WIDTH)
+                ),
                 Err(e) => {
                     failed = true;
                     println!(
@@ -71,10 +76,12 @@ pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
             }
         }
         for script in scripts {
-            let summary = script.description.lines().next().unwrap_or("");
             println!(
-                "{:width$}  {:8}  {:8}  {summary}",
-                script.name, "script", "file"
+                "{:width$}  {:8}  {:8}  {}",
+                script.name,
+                "script",
+                "file",
+                summary(&script.description, SUMMARY_WIDTH)
             );
         }
         if let Some(file) = &registry.file

@@ -5,15 +5,20 @@ mod agent;
 mod bench;
 mod build;
 mod check;
+mod compile_progress;
 mod exit;
+#[cfg(test)]
+mod help_text_tests;
 mod inspect;
 mod mcp;
 mod new;
+mod out_file;
 mod pin;
 mod progress;
 mod repl;
 mod run;
 mod run_script;
+mod summary;
 pub(crate) mod terminal;
 
 use clap::{Parser, Subcommand};
@@ -233,7 +238,10 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
 }
 
 fn dispatcher_options(cli: &Cli) -> DispatcherOptions {
-    DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
+    DispatcherOptions {
+        compile_watcher: compile_progress::watcher(),
+        ..DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
+    }
 }
 
 /// `--registry`, else `./tool_registry.yaml` if present; `None` means the built-in registry.

@@ -14,6 +14,7 @@ use tokio::sync::Mutex;
 use super::ExitCode;
 use super::terminal::printable;
 use crate::dispatch::Dispatcher;
+use crate::graphics::ProtocolChoice;
 use crate::repl::{Catalogue, EvalOutcome, ImageSink, PythonOptions, PythonSession};
 
 #[derive(Args, Debug)]
@@ -28,6 +29,16 @@ pub struct ReplArgs {
         conflicts_with = "file"
     )]
     code: Option<String>,
+    /// How to draw images on this terminal: sixel, kitty, iterm, none (save them and print
+    /// their paths), or auto (known terminals, else ask the terminal).
+    #[arg(
+        long,
+        value_enum,
+        env = "TOOLHOST_IMAGE_PROTOCOL",
+        default_value = "auto",
+        value_name = "PROTOCOL"
+    )]
+    image_protocol: ProtocolChoice,
 }
 
 /// The line editor's helper: a block goes on until it is complete (an open bracket, or a
@@ -165,9 +176,10 @@ pub async fn repl(args: &ReplArgs, dispatcher: Dispatcher) -> ExitCode {
             return ExitCode::for_error(e.code);
         }
     };
+    let sink = ImageSink::Terminal(args.image_protocol);
     if let Some(code) = code {
         let outcome = session.eval(&code).await;
-        return if report(&outcome, ImageSink::Terminal) {
+        return if report(&outcome, sink) {
             ExitCode::Ok
         } else {
             ExitCode::ToolFailed
@@ -187,7 +199,7 @@ pub async fn repl(args: &ReplArgs, dispatcher: Dispatcher) -> ExitCode {
     let runtime = tokio::runtime::Handle::current();
     // The line editor blocks; it runs on a thread of its own and drives the session
     // through the runtime.
-    tokio::task::spawn_blocking(move || interactive(session, catalogue, runtime))
+    tokio::task::spawn_blocking(move || interactive(session, catalogue, runtime, sink))
         .await
         .unwrap_or(ExitCode::Host)
 }
@@ -201,6 +213,7 @@ fn interactive(
     session: Arc<Mutex<PythonSession>>,
     catalogue: Catalogue,
     runtime: tokio::runtime::Handle,
+    sink: ImageSink,
 ) -> ExitCode {
     let config = rustyline::Config::builder()
         .completion_type(rustyline::CompletionType::List)
@@ -234,7 +247,7 @@ fn interactive(
                 let session = session.clone();
                 let outcome =
                     runtime.block_on(async move { session.lock().await.eval(&line).await });
-                report(&outcome, ImageSink::Terminal);
+                report(&outcome, sink);
             }
             // Ctrl-C abandons the input being typed, as in CPython.
             Err(ReadlineError::Interrupted) => {

@@ -6,13 +6,16 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::out_file::{OutFormat, offered_formats, request_format};
 use super::progress::ProgressDisplay;
 use super::terminal::{is_plain_sixel, printable};
 use super::{Cli, ExitCode, report_error};
 use crate::code_mode;
 use crate::dispatch::Dispatcher;
 use crate::error::{ErrorCode, ToolError};
+use crate::graphics::{self, ImageProtocol, ProtocolChoice, iterm_png, kitty_png};
 use crate::output::{Content, ToolOutput};
+use crate::repl::save_private;
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -24,16 +27,27 @@ pub struct RunArgs {
     /// Set one input field; VALUE is parsed as JSON when it parses, else taken as a string.
     #[arg(long = "arg", short = 'a', value_name = "KEY=VALUE")]
     args: Vec<String>,
-    /// Save image content here (a second image goes to FILE-2, and so on).
+    /// Save the tool's image here, in the format the extension names (.png or .svg): the
+    /// tool is asked for that format. A second image goes to FILE-2, and so on.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// How to draw images on this terminal: sixel, kitty, iterm, none (save a PNG and print
+    /// its path), or auto (known terminals by their environment, else ask the terminal).
+    #[arg(
+        long,
+        value_enum,
+        env = "TOOLHOST_IMAGE_PROTOCOL",
+        default_value = "auto",
+        value_name = "PROTOCOL"
+    )]
+    image_protocol: ProtocolChoice,
     /// Also print the tool's log records and captured stdout/stderr (to stderr).
     #[arg(long, short = 'v')]
     verbose: bool,
 }
 
 pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode {
-    let input = match build_input(args) {
+    let mut input = match build_input(args) {
         Ok(v) => v,
         Err(message) => {
             return report_error(
@@ -42,13 +56,36 @@ pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode
             );
         }
     };
+    let code_mode =
+        args.tool == code_mode::RUN_NAME && dispatcher.registry().get(&args.tool).is_none();
+    let out_format = match &args.out {
+        None => None,
+        Some(path) => match OutFormat::from_path(path) {
+            Ok(format) => Some(format),
+            Err(message) => return usage_error(cli, &args.tool, &message),
+        },
+    };
+    // Pictures go where they can be seen: `--out`'s format, else the terminal's protocol.
+    let on_terminal = !cli.json && args.out.is_none();
+    if !code_mode && (out_format.is_some() || on_terminal) {
+        let schema = match dispatcher.describe(&args.tool).await {
+            Ok(d) => d.input_schema,
+            Err(e) => return report_error(cli, &e),
+        };
+        if let Some(format) = out_format
+            && let Err(message) = request_format(&args.tool, &schema, &mut input, format)
+        {
+            return usage_error(cli, &args.tool, &message);
+        }
+        if on_terminal {
+            prefer_png_unless_sixel(&schema, &mut input, args.image_protocol);
+        }
+    }
     let progress =
         (!cli.json && std::io::stderr().is_terminal()).then(|| Arc::new(ProgressDisplay::new()));
     let observer = progress
         .clone()
         .map(|p| p as Arc<dyn crate::dispatch::CallObserver>);
-    let code_mode =
-        args.tool == code_mode::RUN_NAME && dispatcher.registry().get(&args.tool).is_none();
     let result = if code_mode {
         run_code(dispatcher, &input).await
     } else {
@@ -58,7 +95,7 @@ pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode
         p.finish();
     }
     match result {
-        Ok(output) => match print_output(cli, args, &output) {
+        Ok(output) => match print_output(cli, args, out_format, &output) {
             Ok(()) => ExitCode::Ok,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -119,8 +156,44 @@ fn parse_object(text: &str, from: &str) -> Result<Value, String> {
     }
 }
 
-fn print_output(cli: &Cli, args: &RunArgs, output: &ToolOutput) -> std::io::Result<()> {
-    let saved = save_images(args, output)?;
+/// A command-line mistake found before the call: exit 2, in JSON with `--json`.
+fn usage_error(cli: &Cli, tool: &str, message: &str) -> ExitCode {
+    if cli.json {
+        println!(
+            "{}",
+            serde_json::json!({ "ok": false, "error": { "code": "usage", "tool": tool, "message": message } })
+        );
+    } else {
+        eprintln!("error[usage]: {message}");
+        eprintln!("  tool: {tool}");
+    }
+    ExitCode::Usage
+}
+
+/// A tool drawing terminal graphics by default (sixel, with PNG on offer) is asked for a
+/// PNG when the terminal does not speak sixel: kitty and iTerm2 draw PNGs, and with no
+/// protocol the PNG is saved. An input naming its own format is left alone.
+fn prefer_png_unless_sixel(schema: &Value, input: &mut Value, choice: ProtocolChoice) {
+    let offered = offered_formats(schema);
+    let terminal_graphics =
+        offered.iter().any(|f| f == "sixel") && offered.iter().any(|f| f == "png");
+    if terminal_graphics
+        && input.get("format").is_none()
+        && graphics::resolve(choice) != ImageProtocol::Sixel
+    {
+        let map = input.as_object_mut().expect("tool inputs are objects");
+        map.entry("format")
+            .or_insert_with(|| Value::String("png".into()));
+    }
+}
+
+fn print_output(
+    cli: &Cli,
+    args: &RunArgs,
+    out_format: Option<OutFormat>,
+    output: &ToolOutput,
+) -> std::io::Result<()> {
+    let saved = save_images(args, out_format, output)?;
     if cli.json {
         let mut value = serde_json::to_value(output).map_err(std::io::Error::other)?;
         value["ok"] = Value::Bool(true);
@@ -146,6 +219,25 @@ fn print_output(cli: &Cli, args: &RunArgs, output: &ToolOutput) -> std::io::Resu
         .content
         .iter()
         .any(|c| matches!(c, Content::Text { .. }));
+    let has_image = output
+        .content
+        .iter()
+        .any(|c| matches!(c, Content::Image { .. }));
+    // Asked only when there is a picture to show.
+    let has_graphics = output
+        .content
+        .iter()
+        .any(|c| matches!(c, Content::Image { .. } | Content::Sixel { .. }));
+    let protocol = if has_graphics && args.out.is_none() {
+        graphics::resolve(args.image_protocol)
+    } else {
+        ImageProtocol::None
+    };
+    let has_shown_sixel = protocol == ImageProtocol::Sixel
+        && output
+            .content
+            .iter()
+            .any(|c| matches!(c, Content::Sixel { sixel } if is_plain_sixel(sixel)));
     for item in &output.content {
         match item {
             Content::Text { text } => writeln!(stdout, "{}", shown(text))?,
@@ -155,25 +247,31 @@ fn print_output(cli: &Cli, args: &RunArgs, output: &ToolOutput) -> std::io::Resu
                 "{}",
                 serde_json::to_string_pretty(json).map_err(std::io::Error::other)?
             )?,
-            Content::Image { mime_type, data } => {
-                if args.out.is_none() {
-                    eprintln!(
-                        "[{mime_type} image, {} bytes: use --out FILE to save it]",
-                        data.len()
-                    );
-                }
-            }
+            Content::Image { .. } if args.out.is_some() => {}
+            Content::Image { mime_type, data } => match (protocol, mime_type.as_str()) {
+                (ImageProtocol::Kitty, "image/png") => stdout.write_all(&kitty_png(data))?,
+                (ImageProtocol::Iterm, "image/png") => stdout.write_all(&iterm_png(data))?,
+                // Drawn as sixel already: the PNG of `format: both` need not be saved too.
+                (ImageProtocol::Sixel, _) if has_shown_sixel => {}
+                _ => match save_private(mime_type, data) {
+                    Ok(path) => eprintln!("[{mime_type} image saved to {}]", path.display()),
+                    Err(e) => {
+                        eprintln!("[{mime_type} image, {} bytes, not saved: {e}]", data.len())
+                    }
+                },
+            },
             Content::Sixel { sixel } => {
-                if terminal && is_plain_sixel(sixel) {
+                if protocol == ImageProtocol::Sixel && is_plain_sixel(sixel) {
                     write!(stdout, "{sixel}")?;
-                } else if terminal {
+                } else if protocol == ImageProtocol::Sixel {
                     eprintln!(
                         "[sixel graphics not shown: the item holds other terminal control \
                          sequences]"
                     );
-                } else {
+                } else if !has_image {
                     eprintln!(
-                        "[sixel graphics, {} bytes: shown only when stdout is a terminal]",
+                        "[sixel graphics, {} bytes, not shown: this terminal does not draw \
+                         sixel (see --image-protocol); --out FILE.png saves a PNG]",
                         sixel.len()
                     );
                 }
@@ -198,20 +296,34 @@ fn print_output(cli: &Cli, args: &RunArgs, output: &ToolOutput) -> std::io::Resu
     Ok(())
 }
 
-fn save_images(args: &RunArgs, output: &ToolOutput) -> std::io::Result<Vec<String>> {
-    let Some(out) = &args.out else {
+/// Write the output's images of `--out`'s format; an output without one is an error, so
+/// `--out` never exits 0 having written nothing.
+fn save_images(
+    args: &RunArgs,
+    out_format: Option<OutFormat>,
+    output: &ToolOutput,
+) -> std::io::Result<Vec<String>> {
+    let (Some(out), Some(format)) = (&args.out, out_format) else {
         return Ok(Vec::new());
     };
-    let mut saved = Vec::new();
-    for (i, data) in output
+    let images: Vec<&Vec<u8>> = output
         .content
         .iter()
         .filter_map(|c| match c {
-            Content::Image { data, .. } => Some(data),
+            Content::Image { mime_type, data } if mime_type == format.mime_type() => Some(data),
             _ => None,
         })
-        .enumerate()
-    {
+        .collect();
+    if images.is_empty() {
+        return Err(std::io::Error::other(format!(
+            "--out {}: `{}` returned no {} image, so nothing was written",
+            out.display(),
+            args.tool,
+            format.name()
+        )));
+    }
+    let mut saved = Vec::new();
+    for (i, data) in images.into_iter().enumerate() {
         let path = if i == 0 {
             out.clone()
         } else {

@@ -1,12 +1,14 @@
-//! Images from tool calls made by REPL code: drawn inline on a terminal that shows sixel,
-//! otherwise saved. Saved files go to a directory private to this process (mode 0700,
-//! an unpredictable name) under names the host makes up: never a tool-supplied string.
+//! Images from tool calls made by REPL code: drawn inline with the protocol the terminal
+//! speaks (see [`crate::graphics`]), otherwise saved. Saved files go to a directory private
+//! to this process (mode 0700, an unpredictable name) under names the host makes up: never
+//! a tool-supplied string.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use super::ImageItem;
+use crate::graphics::{ImageProtocol, ProtocolChoice, iterm_png, kitty_png, resolve};
 
 /// Where an image went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,8 +21,9 @@ pub enum SavedImage {
 /// How images are handled in this front end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageSink {
-    /// Sixel on stdout when it is a terminal that can show it; everything else saved.
-    Terminal,
+    /// Drawn on stdout with this protocol when the image's form suits it (sixel as sixel,
+    /// PNG with kitty or iTerm2); everything else saved.
+    Terminal(ProtocolChoice),
     /// Always saved (the agent, the MCP server, scripts: stdout may be a protocol).
     Save,
 }
@@ -63,9 +66,14 @@ fn private_dir() -> Result<&'static Path, String> {
     .map_err(Clone::clone)
 }
 
-fn terminal_shows_sixel() -> bool {
-    std::io::stdout().is_terminal()
-        && std::env::var("TERM").is_ok_and(|t| !t.is_empty() && t != "dumb")
+/// The escape sequence drawing `image` with `protocol`, when that protocol draws its form.
+fn drawn(protocol: ImageProtocol, mime_type: &str, data: &[u8]) -> Option<Vec<u8>> {
+    match (protocol, mime_type) {
+        (ImageProtocol::Sixel, SIXEL_MIME) => Some(data.to_vec()),
+        (ImageProtocol::Kitty, "image/png") => Some(kitty_png(data)),
+        (ImageProtocol::Iterm, "image/png") => Some(iterm_png(data)),
+        _ => None,
+    }
 }
 
 impl ImageSink {
@@ -74,14 +82,16 @@ impl ImageSink {
         let has_raster = images.iter().any(|i| i.mime_type != SIXEL_MIME);
         let mut notes = Vec::new();
         for image in images {
+            if let ImageSink::Terminal(choice) = self
+                && let Some(bytes) = drawn(resolve(choice), &image.mime_type, &image.data)
+            {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(&bytes);
+                let _ = out.flush();
+                notes.push((SavedImage::Shown, String::new()));
+                continue;
+            }
             if image.mime_type == SIXEL_MIME {
-                if self == ImageSink::Terminal && terminal_shows_sixel() {
-                    let mut out = std::io::stdout().lock();
-                    let _ = out.write_all(&image.data);
-                    let _ = out.flush();
-                    notes.push((SavedImage::Shown, String::new()));
-                    continue;
-                }
                 // The same picture came as PNG or SVG too: keep that one.
                 if has_raster {
                     continue;
@@ -110,26 +120,30 @@ impl ImageSink {
 }
 
 fn save(image: &ImageItem) -> SavedImage {
-    let dir = match private_dir() {
-        Ok(d) => d,
-        Err(e) => return SavedImage::Failed(e),
-    };
+    match save_private(&image.mime_type, &image.data) {
+        Ok(path) => SavedImage::Saved(path),
+        Err(e) => SavedImage::Failed(e),
+    }
+}
+
+/// Save image data in the process's private directory under a name the host makes up
+/// (random, with the extension of a known MIME type): its path.
+pub fn save_private(mime_type: &str, data: &[u8]) -> Result<PathBuf, String> {
+    let dir = private_dir()?;
     let name = format!(
         "image-{:016x}.{}",
         rand::random::<u64>(),
-        extension(&image.mime_type)
+        extension(mime_type)
     );
     let path = dir.join(name);
     // create_new: never write through a file (or link) someone put there.
-    let written = std::fs::OpenOptions::new()
+    std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&path)
-        .and_then(|mut f| f.write_all(&image.data));
-    match written {
-        Ok(()) => SavedImage::Saved(path),
-        Err(e) => SavedImage::Failed(e.to_string()),
-    }
+        .and_then(|mut f| f.write_all(data))
+        .map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod completion;
 mod images;
 
 pub use completion::Catalogue;
-pub use images::{ImageSink, SavedImage};
+pub use images::{ImageSink, SavedImage, save_private};
 pub use toolhost_core::python::{
     EvalOutcome, ImageItem, ModelBridge, PythonError, PythonLimits, PythonOptions, PythonSession,
     ToolCallRecord, help_text, signature,

@@ -46,12 +46,15 @@ pub struct PythonInstance {
 impl Runtime {
     /// Compile (or load from the cache) and link the interpreter component.
     pub fn prepare_python(&self, wasm: &[u8], sha256: &str) -> Result<PreparedPython, ToolError> {
-        let (component, _) = self.cache.load(&self.engine, wasm, sha256).map_err(|e| {
-            ToolError::new(
-                ErrorCode::ContractMismatch,
-                format!("the Python component is not a valid WebAssembly component: {e:#}"),
-            )
-        })?;
+        let (component, _) = self
+            .cache
+            .load(&self.engine, wasm, sha256, "python")
+            .map_err(|e| {
+                ToolError::new(
+                    ErrorCode::ContractMismatch,
+                    format!("the Python component is not a valid WebAssembly component: {e:#}"),
+                )
+            })?;
         let mut linker: Linker<PythonState> = Linker::new(&self.engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .and_then(|()| PythonRepl::add_to_linker::<_, HasSelf<_>>(&mut linker, |s| s))
