@@ -136,8 +136,10 @@ fn readme_and_docs_command_lines_run_as_shown() {
             }
         }
     }
+    // A guard on the extraction, not a target: the README shows at least list, describe,
+    // run and the JSON form as runnable lines.
     assert!(
-        ran >= 8,
+        ran >= 5,
         "only {ran} examples ran: the extraction is broken"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -24,9 +24,8 @@ use super::stats::median;
 
 const SEEDS: u64 = 3;
 
-#[path = "../../../../plugins/mcmc/tests/common/targets.rs"]
-mod targets;
-use targets::{BANANA, ar1_gaussian, iid_gaussian};
+// The same target densities as the mcmc suite (and the plugin's own tests).
+use super::mcmc::targets::{BANANA, ar1_gaussian, iid_gaussian};
 
 /// Median min-ESS per second and median acceptance over the seeds.
 fn ours(bench: &Bench, density: &str, names: &[String], settings: &Value) -> (f64, f64) {

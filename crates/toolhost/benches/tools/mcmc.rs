@@ -9,7 +9,7 @@ use super::stats::median;
 const SEEDS: u64 = 5;
 
 #[path = "../../../../plugins/mcmc/tests/common/targets.rs"]
-mod targets;
+pub(crate) mod targets;
 use targets::{BANANA, ar1_gaussian, iid_gaussian};
 
 fn measure(bench: &Bench, label: &str, density: &str, names: &[String], goal: f64) {
