@@ -14,7 +14,6 @@ use tokio::sync::Mutex;
 use super::ExitCode;
 use super::terminal::printable;
 use crate::dispatch::Dispatcher;
-use crate::graphics::ProtocolChoice;
 use crate::repl::{Catalogue, EvalOutcome, ImageSink, PythonOptions, PythonSession};
 
 #[derive(Args, Debug)]
@@ -29,16 +28,8 @@ pub struct ReplArgs {
         conflicts_with = "file"
     )]
     code: Option<String>,
-    /// How to draw images on this terminal: sixel, kitty, iterm, none (save them and print
-    /// their paths), or auto (known terminals, else ask the terminal).
-    #[arg(
-        long,
-        value_enum,
-        env = "TOOLHOST_IMAGE_PROTOCOL",
-        default_value = "auto",
-        value_name = "PROTOCOL"
-    )]
-    image_protocol: ProtocolChoice,
+    #[command(flatten)]
+    images: super::run::ImageProtocolArg,
 }
 
 /// The line editor's helper: a block goes on until it is complete (an open bracket, or a
@@ -176,7 +167,7 @@ pub async fn repl(args: &ReplArgs, dispatcher: Dispatcher) -> ExitCode {
             return ExitCode::for_error(e.code);
         }
     };
-    let sink = ImageSink::Terminal(args.image_protocol);
+    let sink = ImageSink::Terminal(args.images.protocol);
     if let Some(code) = code {
         let outcome = session.eval(&code).await;
         return if report(&outcome, sink) {

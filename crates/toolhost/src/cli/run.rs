@@ -31,19 +31,26 @@ pub struct RunArgs {
     /// tool is asked for that format. A second image goes to FILE-2, and so on.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    images: ImageProtocolArg,
+    /// Also print the tool's log records and captured stdout/stderr (to stderr).
+    #[arg(long, short = 'v')]
+    verbose: bool,
+}
+
+/// `--image-protocol`, shared by `run` and `repl`.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct ImageProtocolArg {
     /// How to draw images on this terminal: sixel, kitty, iterm, none (save a PNG and print
     /// its path), or auto (known terminals by their environment, else ask the terminal).
     #[arg(
-        long,
+        long = "image-protocol",
         value_enum,
         env = "TOOLHOST_IMAGE_PROTOCOL",
         default_value = "auto",
         value_name = "PROTOCOL"
     )]
-    image_protocol: ProtocolChoice,
-    /// Also print the tool's log records and captured stdout/stderr (to stderr).
-    #[arg(long, short = 'v')]
-    verbose: bool,
+    pub protocol: ProtocolChoice,
 }
 
 pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode {
@@ -78,7 +85,7 @@ pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode
             return usage_error(cli, &args.tool, &message);
         }
         if on_terminal {
-            prefer_png_unless_sixel(&schema, &mut input, args.image_protocol);
+            prefer_png_unless_sixel(&schema, &mut input, args.images.protocol);
         }
     }
     let progress =
@@ -229,7 +236,7 @@ fn print_output(
         .iter()
         .any(|c| matches!(c, Content::Image { .. } | Content::Sixel { .. }));
     let protocol = if has_graphics && args.out.is_none() {
-        graphics::resolve(args.image_protocol)
+        graphics::resolve(args.images.protocol)
     } else {
         ImageProtocol::None
     };
