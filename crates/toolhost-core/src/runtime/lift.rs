@@ -224,6 +224,16 @@ impl<const N: usize> PrefixText<N> {
 /// A guest string copied whole after its length is charged to the call's lift budget.
 pub struct ChargedText(pub String);
 
+impl ChargedText {
+    /// Charge a UTF-8 string's bytes in guest memory, then copy them out.
+    fn copy(span: GuestSpan<'_>) -> Result<Self> {
+        charge(span.len)?;
+        Ok(ChargedText(
+            std::str::from_utf8(&span.memory[span.start..][..span.len])?.to_owned(),
+        ))
+    }
+}
+
 unsafe impl ComponentType for ChargedText {
     type Lower = [ValRaw; 2];
     const ABI: CanonicalAbiInfo = CanonicalAbiInfo::POINTER_PAIR;
@@ -246,11 +256,7 @@ unsafe impl Lift for ChargedText {
                 cx, ty, src,
             )?));
         }
-        let span = span_from_flat(cx, src)?;
-        charge(span.len)?;
-        Ok(ChargedText(
-            std::str::from_utf8(&span.memory[span.start..][..span.len])?.to_owned(),
-        ))
+        ChargedText::copy(span_from_flat(cx, src)?)
     }
 
     fn linear_lift_from_memory(
@@ -264,11 +270,7 @@ unsafe impl Lift for ChargedText {
                 cx, ty, bytes,
             )?));
         }
-        let span = span_from_memory(cx, bytes)?;
-        charge(span.len)?;
-        Ok(ChargedText(
-            std::str::from_utf8(&span.memory[span.start..][..span.len])?.to_owned(),
-        ))
+        ChargedText::copy(span_from_memory(cx, bytes)?)
     }
 }
 
