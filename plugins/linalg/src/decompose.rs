@@ -145,9 +145,7 @@ pub fn run_lu(input: &MatrixInput) -> Result<Report, ToolError> {
 mod tests {
     use super::*;
 
-    fn rows(v: &[&[f64]]) -> Rows {
-        Rows(v.iter().map(|r| r.to_vec()).collect())
-    }
+    use crate::matrix::rows;
 
     fn mat(v: &toolhost_sdk::Value) -> Mat<f64> {
         let r: Vec<Vec<f64>> = serde_json::from_value(v.clone()).unwrap();

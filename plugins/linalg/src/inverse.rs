@@ -87,9 +87,7 @@ pub fn run_pinv(input: &PinvInput) -> Result<Report, ToolError> {
 mod tests {
     use super::*;
 
-    fn rows(v: &[&[f64]]) -> Rows {
-        Rows(v.iter().map(|r| r.to_vec()).collect())
-    }
+    use crate::matrix::rows;
 
     #[test]
     fn the_inverse_of_a_two_by_two() {

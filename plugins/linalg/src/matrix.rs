@@ -18,6 +18,12 @@ pub const MAX_DIM: usize = 4_000;
 #[serde(transparent)]
 pub struct Rows(pub Vec<Vec<f64>>);
 
+/// Rows written as slices, for the operations' unit tests.
+#[cfg(test)]
+pub fn rows(v: &[&[f64]]) -> Rows {
+    Rows(v.iter().map(|r| r.to_vec()).collect())
+}
+
 impl JsonSchema for Rows {
     fn schema_name() -> Cow<'static, str> {
         "Matrix".into()

@@ -290,9 +290,7 @@ pub fn run_norm(input: &NormInput) -> Result<Report, ToolError> {
 mod tests {
     use super::*;
 
-    fn rows(v: &[&[f64]]) -> Rows {
-        Rows(v.iter().map(|r| r.to_vec()).collect())
-    }
+    use crate::matrix::rows;
 
     #[test]
     fn det_of_a_permuted_matrix_has_the_right_sign() {

@@ -246,9 +246,7 @@ fn svd_least_squares(a: &Mat<f64>, b: &Mat<f64>) -> Solution {
 mod tests {
     use super::*;
 
-    fn rows(v: &[&[f64]]) -> Rows {
-        Rows(v.iter().map(|r| r.to_vec()).collect())
-    }
+    use crate::matrix::rows;
 
     fn solve(a: &[&[f64]], b: Vec<f64>, assume: Assume) -> Result<Report, ToolError> {
         run(&SolveInput {
