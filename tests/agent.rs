@@ -1708,27 +1708,14 @@ async fn wall_time_cancels_a_slow_model_request_and_a_backoff() {
         ("backoff", Script::Status(503, Some("30"))),
     ] {
         let model = FakeModel::start(vec![script]).await;
-        let trajectory = dir.path().join(format!("{name}.jsonl"));
-        let (out, took) = run_cli(
+        stopped_at_two_seconds(
             dir.path(),
-            &[
-                "--base-url",
-                &model.base_url,
-                "--wall-time",
-                "2",
-                "--trajectory",
-                trajectory.to_str().unwrap(),
-                "x",
-            ],
+            name,
+            &model,
+            &[],
+            "waiting for the model at step 1",
         )
         .await;
-        assert_stopped_by_wall_time(
-            &out,
-            took,
-            &trajectory,
-            Duration::from_secs(2),
-            "waiting for the model at step 1",
-        );
         assert_eq!(model.requests().len(), 1, "{name}: the request was made");
     }
 }
@@ -1749,28 +1736,38 @@ async fn wall_time_cancels_python_tool_calls_and_sub_agents() {
         ("sub-agent", vec![Script::Reply(SUB), Script::Hang]),
     ] {
         let model = FakeModel::start(script).await;
-        let trajectory = dir.path().join(format!("{name}.jsonl"));
-        let (out, took) = run_cli(
+        stopped_at_two_seconds(
             dir.path(),
-            &[
-                "--base-url",
-                &model.base_url,
-                "--wall-time",
-                "2",
-                "--trajectory",
-                trajectory.to_str().unwrap(),
-                "x",
-            ],
+            name,
+            &model,
+            &[],
+            "running the step's code at step 1",
         )
         .await;
-        assert_stopped_by_wall_time(
-            &out,
-            took,
-            &trajectory,
-            Duration::from_secs(2),
-            "running the step's code at step 1",
-        );
     }
+}
+
+/// Run task "x" against `model` with `--wall-time 2` (and `extra` flags), its trajectory
+/// in `dir/NAME.jsonl`, and check it was stopped there while `stage`.
+async fn stopped_at_two_seconds(
+    dir: &std::path::Path,
+    name: &str,
+    model: &FakeModel,
+    extra: &[&str],
+    stage: &str,
+) {
+    let trajectory = dir.join(format!("{name}.jsonl"));
+    let mut args = vec!["--base-url", &model.base_url];
+    args.extend_from_slice(extra);
+    args.extend([
+        "--wall-time",
+        "2",
+        "--trajectory",
+        trajectory.to_str().unwrap(),
+        "x",
+    ]);
+    let (out, took) = run_cli(dir, &args).await;
+    assert_stopped_by_wall_time(&out, took, &trajectory, Duration::from_secs(2), stage);
 }
 
 /// A streamed reply that stops coming mid-stream (the connection open, no more chunks)
@@ -1781,31 +1778,14 @@ async fn wall_time_cancels_a_streamed_reply_that_stalls_mid_stream() {
     warm_the_cache().await;
     let dir = tempfile::tempdir().unwrap();
     let model = FakeModel::start(vec![Script::StallStream]).await;
-    let trajectory = dir.path().join("stalled.jsonl");
-    let (out, took) = run_cli(
+    stopped_at_two_seconds(
         dir.path(),
-        &[
-            "--base-url",
-            &model.base_url,
-            "--protocol",
-            "tools",
-            "--progress",
-            "always",
-            "--wall-time",
-            "2",
-            "--trajectory",
-            trajectory.to_str().unwrap(),
-            "x",
-        ],
+        "stalled",
+        &model,
+        &["--protocol", "tools", "--progress", "always"],
+        "receiving the model's streamed reply at step 1",
     )
     .await;
-    assert_stopped_by_wall_time(
-        &out,
-        took,
-        &trajectory,
-        Duration::from_secs(2),
-        "receiving the model's streamed reply at step 1",
-    );
     let reqs = model.requests();
     assert_eq!(reqs.len(), 1, "the stalled stream was not retried");
     assert_eq!(reqs[0]["stream"], true);
