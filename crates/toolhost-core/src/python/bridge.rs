@@ -14,7 +14,7 @@ use crate::runtime::python::{PythonHost, wit};
 
 use super::catalogue::Catalogue;
 use super::options::PythonOptions;
-use super::outcome::{ImageItem, ToolCallRecord};
+use super::outcome::{ImageItem, RecordedImage, ToolCallRecord};
 use super::scripts;
 use super::signature;
 
@@ -61,6 +61,7 @@ impl ToolBridge {
             result,
             error_code,
             duration_ms: took.as_secs_f64() * 1e3,
+            images: recorded_images(outcome),
         });
         if let Ok(output) = outcome {
             for item in &output.content {
@@ -93,6 +94,25 @@ impl ToolBridge {
             Err(e) => Err(failure(&e, tool)),
         }
     }
+}
+
+/// A call's images for its record, base64 as the trajectory's JSON needs.
+fn recorded_images(outcome: &Result<ToolOutput, ToolError>) -> Vec<RecordedImage> {
+    use base64::Engine;
+    let Ok(output) = outcome else {
+        return Vec::new();
+    };
+    output
+        .content
+        .iter()
+        .filter_map(|c| match c {
+            Content::Image { mime_type, data } => Some(RecordedImage {
+                mime_type: mime_type.clone(),
+                data_base64: base64::engine::general_purpose::STANDARD.encode(data),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What Python gets from a tool: its JSON item, else its text, else nothing.
@@ -258,6 +278,7 @@ impl PythonHost for ToolBridge {
             },
             error_code: outcome.as_ref().err().map(|e| e.code.as_str().to_owned()),
             duration_ms: took.as_secs_f64() * 1e3,
+            images: Vec::new(),
         });
         outcome
             .map(|v| v.to_string())
