@@ -15,6 +15,7 @@ pub mod cli;
 pub mod code_mode;
 pub mod mcp;
 pub mod repl;
+pub mod view;
 
 pub use toolhost_core as core;
 pub use toolhost_core::{

@@ -110,6 +110,10 @@ pub struct AgentArgs {
     /// No progress display (same as --progress never).
     #[arg(long, short)]
     quiet: bool,
+    /// At the end, write the run's page (`toolhost view`) next to the trajectory and print
+    /// its path on stderr.
+    #[arg(long, conflicts_with = "replay")]
+    view: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -320,6 +324,12 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             .unwrap_or_default(),
         trajectory.display()
     );
+    if args.view {
+        let page = crate::view::default_page_path(&trajectory);
+        if super::view::write(&trajectory, &page, &[]).is_ok() {
+            eprintln!("toolhost agent: page: {}", page.display());
+        }
+    }
     match report.stop_reason {
         StopReason::Final => ExitCode::Ok,
         StopReason::Backend(_) => ExitCode::Host,
