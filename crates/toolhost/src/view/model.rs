@@ -398,9 +398,12 @@ fn step_view(record: &Record) -> StepView {
     let (thinking, mut text) = split_thinking(response);
     // The fenced block that ran is shown highlighted below; do not print it twice.
     if let Some(code) = code.as_deref().map(str::trim).filter(|c| !c.is_empty())
-        && text.contains(code)
+        && let Some(at) = text.find(code)
     {
-        text = text.replacen(code, "(the code below)", 1);
+        let start = text[..at].rfind("```").unwrap_or(at);
+        let end = at + code.len();
+        let end = text[end..].find("```").map_or(end, |i| end + i + 3);
+        text.replace_range(start..end, "");
     }
     let mut runs = Vec::new();
     if code.is_some() || output.is_some() || error.is_some() || !tool_calls.is_empty() {

@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+/// Lines of a clipped text shown before "show more".
+pub const MAX_LINES: usize = 40;
+
 /// A text cut after `limit` characters (and at a line end when one is near), so a huge
 /// output costs the reader nothing until asked for.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -16,7 +19,14 @@ pub struct Clipped {
 
 impl Clipped {
     pub fn new(text: &str, limit: usize) -> Self {
-        let Some((cut, _)) = text.char_indices().nth(limit) else {
+        // At most MAX_LINES lines as well: 2,000 characters of short lines fill screens.
+        let by_lines = text
+            .match_indices('\n')
+            .nth(MAX_LINES - 1)
+            .map(|(at, _)| at + 1)
+            .filter(|&at| at < text.len());
+        let by_chars = text.char_indices().nth(limit).map(|(at, _)| at);
+        let Some(cut) = by_chars.into_iter().chain(by_lines).min() else {
             return Clipped {
                 head: text.to_owned(),
                 rest: None,
@@ -78,6 +88,8 @@ mod tests {
     fn short_text_is_not_clipped_and_long_text_keeps_every_character() {
         assert_eq!(Clipped::new("abc", 10).rest, None);
         let long: String = (0..500).map(|i| format!("line {i}\n")).collect();
+        let c = Clipped::new(&long, 100_000);
+        assert_eq!(c.head.lines().count(), MAX_LINES, "cut by lines too");
         let c = Clipped::new(&long, 100);
         assert!(
             c.head.len() <= 100 && c.head.ends_with('\n'),
