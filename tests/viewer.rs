@@ -393,7 +393,7 @@ async fn a_500_step_20_mb_run_renders_within_two_seconds() {
             "code": format!("for i in range({n}):\n    print('row', i)\nresult = calc(expr='{n}*2')"),
             "output": output,
             "failed": n % 50 == 0,
-            "error": (n % 50 == 0).then(|| "ValueError: bad row"),
+            "error": (n % 50 == 0).then_some("ValueError: bad row"),
         })));
     }
     write_jsonl(&trajectory, &lines);
