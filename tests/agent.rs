@@ -760,6 +760,7 @@ async fn the_command_line_runs_a_task_and_replays_its_trajectory() {
         "tiny".into(),
         "--trajectory".into(),
         trajectory.display().to_string(),
+        "--view".into(),
         "What is 6 times 7?".into(),
     ])
     .await
@@ -767,6 +768,14 @@ async fn the_command_line_runs_a_task_and_replays_its_trajectory() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "42.0\n");
+    // --view: the run's page next to its trajectory, its path said on stderr.
+    let page = dir.path().join("cli.html");
+    assert!(
+        stderr.contains(&format!("page: {}", page.display())),
+        "{stderr}"
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("What is 6 times 7?") && html.contains("the code called FINAL"));
     assert!(
         stderr.contains("the code called FINAL after 1 steps") && stderr.contains("tokens:"),
         "{stderr}"
@@ -1117,6 +1126,30 @@ async fn replay_serves_batch_answers_by_prompt_and_sub_agent_answers() {
     assert_eq!(report.final_value, Some(json!("top got 5.0 and five")));
     let replayed = agent::replay(&path, dispatcher()).await.unwrap();
     assert!(replayed.matches(), "{:?}", replayed.mismatches);
+}
+
+/// `--live` serves the run's page on loopback while it goes on, says where, and writes the
+/// static page at the end; a non-loopback address is refused before any model request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_serves_the_page_during_the_run_and_writes_it_at_the_end() {
+    let model = FakeModel::start(vec![Script::Reply(FIXED_CALL)]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let common = ["--base-url", &model.base_url, "--model", "tiny", "--trajectory", "live.jsonl"];
+    let refused = [&common[..], &["--live=0.0.0.0:0", "What is 6 times 7?"]].concat();
+    let (out, _) = run_cli(dir.path(), &refused).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("loopback only"), "{stderr}");
+    assert!(model.requests().is_empty());
+
+    let live = [&common[..], &["--live", "What is 6 times 7?"]].concat();
+    let (out, _) = run_cli(dir.path(), &live).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("live page: http://127.0.0.1:"), "{stderr}");
+    let page = std::fs::read_to_string(dir.path().join("live.html")).unwrap();
+    assert!(page.contains("the code called FINAL"));
+    assert!(!page.contains("data-live"), "the saved page is the static one");
 }
 
 /// `toolhost agent ARGS` run in `dir`: its output and how long it took from spawn.

@@ -16,6 +16,7 @@ pub mod code_mode;
 pub mod graphics;
 pub mod mcp;
 pub mod repl;
+pub mod view;
 
 pub use toolhost_core as core;
 pub use toolhost_core::{

@@ -14,7 +14,7 @@ use crate::runtime::python::{PythonHost, wit};
 
 use super::catalogue::Catalogue;
 use super::options::PythonOptions;
-use super::outcome::{ImageItem, ToolCallRecord};
+use super::outcome::{ImageItem, RecordedImage, ToolCallRecord};
 use super::scripts;
 use super::signature;
 
@@ -43,16 +43,18 @@ impl Recorder {
     /// Keep `record`, its arguments and result replaced by a note once the input's
     /// record is full.
     pub fn push(&mut self, mut record: ToolCallRecord) {
-        let size = json_len(&record.arguments) + json_len(&record.result);
+        let image_size: usize = record.images.iter().map(|i| i.data_base64.len()).sum();
+        let size = json_len(&record.arguments) + json_len(&record.result) + image_size;
         if self.recorded_bytes + size > MAX_RECORDED_BYTES {
             let note = json!({
                 "omitted": format!(
-                    "{size} bytes of arguments and result: this input's record of tool calls \
-                     is full ({MAX_RECORDED_BYTES} bytes)"
+                    "{size} bytes of arguments, result and images: this input's record of \
+                     tool calls is full ({MAX_RECORDED_BYTES} bytes)"
                 )
             });
             record.arguments = note.clone();
             record.result = note;
+            record.images.clear();
         } else {
             self.recorded_bytes += size;
         }
@@ -119,6 +121,7 @@ impl ToolBridge {
             result,
             error_code,
             duration_ms: took.as_secs_f64() * 1e3,
+            images: recorded_images(outcome),
         });
         if let Ok(output) = outcome {
             for item in &output.content {
@@ -151,6 +154,25 @@ impl ToolBridge {
             Err(e) => Err(failure(&e, tool)),
         }
     }
+}
+
+/// A call's images for its record, base64 as the trajectory's JSON needs.
+fn recorded_images(outcome: &Result<ToolOutput, ToolError>) -> Vec<RecordedImage> {
+    use base64::Engine;
+    let Ok(output) = outcome else {
+        return Vec::new();
+    };
+    output
+        .content
+        .iter()
+        .filter_map(|c| match c {
+            Content::Image { mime_type, data } => Some(RecordedImage {
+                mime_type: mime_type.clone(),
+                data_base64: base64::engine::general_purpose::STANDARD.encode(data),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What Python gets from a tool: its JSON item, else its text, else nothing.
@@ -316,6 +338,7 @@ impl PythonHost for ToolBridge {
             },
             error_code: outcome.as_ref().err().map(|e| e.code.as_str().to_owned()),
             duration_ms: took.as_secs_f64() * 1e3,
+            images: Vec::new(),
         });
         outcome
             .map(|v| v.to_string())
@@ -389,7 +412,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_record_keeps_arguments_and_results_up_to_its_byte_budget() {
+    fn the_record_keeps_arguments_results_and_images_up_to_its_byte_budget() {
         let mut recorder = Recorder::default();
         let big = "x".repeat(1 << 20);
         for _ in 0..20 {
@@ -399,6 +422,10 @@ mod tests {
                 result: Value::String(big.clone()),
                 error_code: None,
                 duration_ms: 1.0,
+                images: vec![RecordedImage {
+                    mime_type: "image/png".into(),
+                    data_base64: "A".repeat(1 << 19),
+                }],
             });
             recorder.push_image(ImageItem {
                 tool: "t".into(),
@@ -412,10 +439,12 @@ mod tests {
             .iter()
             .filter(|r| r.result.is_string())
             .count();
-        assert_eq!(kept, 15);
+        // 1 MiB of result and 0.5 MiB of image each: ten fit in 16 MiB.
+        assert_eq!(kept, 10);
         assert!(recorder.recorded_bytes <= MAX_RECORDED_BYTES);
         let last = recorder.tool_calls.last().unwrap();
         assert_eq!(last.tool, "t");
+        assert!(last.images.is_empty(), "an omitted call keeps no images");
         assert!(last.result["omitted"].as_str().unwrap().contains("is full"));
         assert_eq!(recorder.images.len(), 16);
         assert_eq!(recorder.images_dropped, 4);

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub use options::{ModelBridge, PythonLimits, PythonOptions};
-pub use outcome::{EvalOutcome, ImageItem, PythonError, ToolCallRecord};
+pub use outcome::{EvalOutcome, ImageItem, PythonError, RecordedImage, ToolCallRecord};
 pub use scripts::MAX_SCRIPT_DEPTH;
 pub use signature::{help_text, signature};
 

@@ -16,6 +16,17 @@ pub struct ToolCallRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     pub duration_ms: f64,
+    /// The images the call returned, so a trajectory viewer can show them (sixel
+    /// terminal graphics are not kept: a browser cannot draw them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<RecordedImage>,
+}
+
+/// An image of a recorded tool call: its MIME type and its bytes in base64.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecordedImage {
+    pub mime_type: String,
+    pub data_base64: String,
 }
 
 /// An image a tool returned during the input, for the front end to show or save. Sixel

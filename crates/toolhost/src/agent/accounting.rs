@@ -76,13 +76,15 @@ pub(super) struct Run {
 }
 
 impl Run {
-    pub fn record_usage(&self, role: Role, usage: Usage) {
+    /// Count a model call; its cost when its role has prices (kept in the trajectory so a
+    /// viewer can chart where the money went).
+    pub fn record_usage(&self, role: Role, usage: Usage) -> Option<f64> {
         self.calls.lock().expect("usage lock").push(usage);
-        if let Some(p) = self.config.prices(role) {
-            let cost = usage.prompt_tokens as f64 * p.prompt_per_million / 1e6
-                + usage.completion_tokens as f64 * p.completion_per_million / 1e6;
-            *self.spent.lock().expect("cost lock").get_or_insert(0.0) += cost;
-        }
+        let p = self.config.prices(role)?;
+        let cost = usage.prompt_tokens as f64 * p.prompt_per_million / 1e6
+            + usage.completion_tokens as f64 * p.completion_per_million / 1e6;
+        *self.spent.lock().expect("cost lock").get_or_insert(0.0) += cost;
+        Some(cost)
     }
 
     pub fn usage(&self) -> Usage {

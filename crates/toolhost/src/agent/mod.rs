@@ -19,7 +19,7 @@ mod roles;
 mod steps;
 mod stream;
 mod subcalls;
-mod trajectory;
+pub mod trajectory;
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;

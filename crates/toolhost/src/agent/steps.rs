@@ -13,7 +13,7 @@ use super::llm::{CallOptions, Message};
 use super::protocol::{self, Protocol};
 use super::roles::Role;
 use super::subcalls::SubCalls;
-use super::trajectory::Record;
+use super::trajectory::{BudgetRecord, Record};
 use super::{prompt, reply};
 use crate::repl::{ModelBridge, PythonOptions};
 
@@ -67,6 +67,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         model: endpoint.model.clone(),
         depth,
         protocol: config.protocol,
+        budget: (depth == 0).then(|| BudgetRecord::of(&config.budget)),
     });
     let tools_field = (config.protocol == Protocol::Tools).then(protocol::python_tool);
     let tell = |event: AgentEvent| {
@@ -162,7 +163,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             }
             Err(e) => return finish(StopReason::Backend(e.to_string()), None, steps),
         };
-        run.record_usage(role, completion.usage);
+        let cost = run.record_usage(role, completion.usage);
         tell(AgentEvent::Running { depth, step: steps });
         if depth == 0 {
             run.in_flight.set(steps, "running the step's code");
@@ -188,6 +189,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             response: completion.content.clone(),
             finish_reason: completion.finish_reason.clone(),
             usage: completion.usage,
+            cost,
             usage_estimated: completion.usage_estimated,
             attempts: completion.attempts,
             streamed: completion.streamed,

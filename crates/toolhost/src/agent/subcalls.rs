@@ -49,7 +49,7 @@ impl SubCalls {
             .complete(&endpoint, &messages)
             .await
             .map_err(|e| e.to_string())?;
-        run.record_usage(Role::SubQuery, completion.usage);
+        let cost = run.record_usage(Role::SubQuery, completion.usage);
         run.trajectory.write(&Record::Step {
             run_id: run.run_id.clone(),
             depth: level,
@@ -61,6 +61,7 @@ impl SubCalls {
             response: completion.content.clone(),
             finish_reason: completion.finish_reason.clone(),
             usage: completion.usage,
+            cost,
             usage_estimated: completion.usage_estimated,
             attempts: completion.attempts,
             streamed: completion.streamed,

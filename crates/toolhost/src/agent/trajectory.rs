@@ -6,6 +6,7 @@ use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 
+use super::config::Budget;
 use super::context::Compaction;
 use super::llm::{Message, Usage};
 use super::protocol::Protocol;
@@ -23,6 +24,9 @@ pub enum Record {
         /// How the model hands over code (`fences` for records written before it was kept).
         #[serde(default)]
         protocol: Protocol,
+        /// The run's budgets (depth 0 only), so a viewer can draw them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        budget: Option<BudgetRecord>,
     },
     Step {
         run_id: String,
@@ -43,6 +47,9 @@ pub enum Record {
         response: String,
         finish_reason: Option<String>,
         usage: Usage,
+        /// This call's dollars, when its role has prices.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cost: Option<f64>,
         /// The server sent no usage; `usage` is estimated (chars/4, see `estimate_usage`).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         usage_estimated: bool,
@@ -95,6 +102,29 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         interrupted: Option<String>,
     },
+}
+
+/// The budgets a run started with.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct BudgetRecord {
+    pub max_steps: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_total_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cost: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall_time_ms: Option<f64>,
+}
+
+impl BudgetRecord {
+    pub fn of(budget: &Budget) -> Self {
+        BudgetRecord {
+            max_steps: budget.max_steps,
+            max_total_tokens: budget.max_total_tokens,
+            max_cost: budget.max_cost,
+            wall_time_ms: budget.wall_time.map(|d| d.as_secs_f64() * 1e3),
+        }
+    }
 }
 
 /// One `python(code)` tool call of a reply and what its code did.
@@ -156,7 +186,11 @@ impl Trajectory {
 }
 
 pub fn read(path: &Path) -> std::io::Result<Vec<Record>> {
-    let text = std::fs::read_to_string(path)?;
+    parse(&std::fs::read_to_string(path)?)
+}
+
+/// The records of a trajectory's text, one JSON object per line.
+pub fn parse(text: &str) -> std::io::Result<Vec<Record>> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()

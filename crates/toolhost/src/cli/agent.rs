@@ -123,6 +123,21 @@ pub struct AgentArgs {
     /// No progress display (same as --progress never).
     #[arg(long, short)]
     quiet: bool,
+    /// At the end, write the run's page (`toolhost view`) next to the trajectory and print
+    /// its path on stderr.
+    #[arg(long, conflicts_with = "replay")]
+    view: bool,
+    /// Also serve the page on loopback (default 127.0.0.1, a free port; `--live=ADDR` names
+    /// one; its URL goes to stderr) and keep it up to date while the run goes on. Implies --view.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        num_args = 0..=1,
+        default_missing_value = "127.0.0.1:0",
+        require_equals = true,
+        conflicts_with = "replay"
+    )]
+    live: Option<std::net::SocketAddr>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -249,6 +264,16 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             .unwrap_or(0);
         PathBuf::from("toolhost-runs").join(format!("agent-{secs}-{run_id}.jsonl"))
     });
+    let live = match args.live {
+        Some(addr) => match super::view::start_live("agent", &trajectory, addr).await {
+            Ok(server) => {
+                eprintln!("toolhost agent: live page: {}", server.url());
+                Some(server)
+            }
+            Err(code) => return code,
+        },
+        None => None,
+    };
     let progress = if args.quiet {
         ProgressArg::Never
     } else {
@@ -353,6 +378,16 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             .unwrap_or_default(),
         trajectory.display()
     );
+    if args.view || live.is_some() {
+        let page = crate::view::default_page_path(&trajectory);
+        if super::view::write(&trajectory, &page, &[]).is_ok() {
+            eprintln!("toolhost agent: page: {}", page.display());
+        }
+    }
+    if let Some(server) = live {
+        // Open pages fetch the end record before the server goes.
+        server.stop(Duration::from_secs(1)).await;
+    }
     match report.stop_reason {
         StopReason::Final => ExitCode::Ok,
         StopReason::Backend(_) => ExitCode::Host,

@@ -20,6 +20,7 @@ mod run;
 mod run_script;
 mod summary;
 pub(crate) mod terminal;
+mod view;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -49,6 +50,7 @@ Examples:
   toolhost new word_count           # scaffold a tool crate; --register REGISTRY builds and adds it
   toolhost build word_count         # component for wasm32-wasip2: path, sha256, registry entry
   toolhost agent --base-url http://127.0.0.1:8080/v1 \"integrate x^2 from 0 to 3\"
+  toolhost view toolhost-runs/agent-….jsonl --open   # the run as an HTML page
 
 Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
             3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
@@ -108,6 +110,8 @@ enum Command {
     Pin(pin::PinArgs),
     /// Let a language model solve a task by writing REPL code until it calls FINAL.
     Agent(Box<agent::AgentArgs>),
+    /// Render an agent run's trajectory as one self-contained HTML page.
+    View(view::ViewArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -187,6 +191,7 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
     match &cli.command {
         Command::New(args) => return new::new(&cli, args).await,
         Command::Build(args) => return build::build(&cli, args).await,
+        Command::View(args) if !args.replay => return view::view(args, None).await,
         _ => {}
     }
     let registry_path = match &cli.command {
@@ -234,6 +239,7 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
         Command::Build(args) => build::build(&cli, args).await,
         Command::Pin(args) => pin::pin(&cli, dispatcher.registry(), args).await,
         Command::Agent(args) => agent::agent(&cli, args, dispatcher).await,
+        Command::View(args) => view::view(args, Some(dispatcher)).await,
     }
 }
 
