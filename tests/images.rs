@@ -187,3 +187,55 @@ fn a_first_compile_shows_a_progress_line_only_when_asked_or_on_a_terminal() {
     let o = toolhost_in(dir.path(), &forced, &[("TOOLHOST_PROGRESS", "always")]);
     assert_eq!(text(&o.stderr), "");
 }
+
+const PLOT_CALL: &str = r#"plot_sixel(kind="line", series=[{"y": [1, 3, 2, 5]}], width=200, height=150)"#;
+
+/// The REPL follows the terminal as `run` does: a plot drawn as sixel by default is asked
+/// for a PNG where sixel would not show, which is then saved (no graphics) or drawn
+/// (kitty); only a sixel terminal gets sixel.
+#[test]
+fn the_repl_asks_picture_tools_for_png_unless_the_terminal_draws_sixel() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = toolhost_in(dir.path(), &["repl", "-e", PLOT_CALL], &[("TERM", "dumb")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(!contains(&o.stdout, b"\x1bP"), "sixel written to stdout");
+    let path = saved_path(&out).unwrap_or_else(|| panic!("no saved path in {out}"));
+    assert_eq!(path.extension().unwrap(), "png", "{out}");
+    assert!(std::fs::read(&path).unwrap().starts_with(b"\x89PNG"));
+
+    let o = toolhost_in(
+        dir.path(),
+        &["repl", "--image-protocol", "kitty", "-e", PLOT_CALL],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(contains(&o.stdout, b"\x1b_Gf=100,a=T,"), "{}", text(&o.stdout));
+    assert!(saved_path(&text(&o.stdout)).is_none());
+
+    let o = toolhost_in(
+        dir.path(),
+        &["repl", "--image-protocol", "sixel", "-e", PLOT_CALL],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(contains(&o.stdout, b"\x1bP"), "{}", text(&o.stdout));
+}
+
+/// Code mode answers a client as data: the plot comes back as a PNG image item.
+#[test]
+fn code_mode_returns_pictures_as_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = serde_json::json!({ "code": PLOT_CALL }).to_string();
+    let o = toolhost_in(dir.path(), &["--json", "run", "python", &input], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let images: Vec<&Value> = v["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["type"] == "image")
+        .collect();
+    assert_eq!(images.len(), 1, "{v}");
+    assert_eq!(images[0]["mime_type"], "image/png", "{v}");
+}

@@ -13,6 +13,7 @@ pub mod builtins;
 pub mod dispatch;
 pub mod error;
 pub mod output;
+pub mod pictures;
 pub mod python;
 pub mod registry;
 mod runtime;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::dispatch::Dispatcher;
 use crate::error::{ErrorCode, ToolError};
 use crate::output::{Content, ToolOutput};
-use crate::repl::{EvalOutcome, PythonSession, signature};
+use crate::repl::{EvalOutcome, PythonOptions, PythonSession, signature};
 
 /// The name code mode goes by in `toolhost run` (a registry tool of that name wins).
 pub const RUN_NAME: &str = "python";
@@ -29,6 +29,15 @@ pub fn input_schema() -> Value {
         "required": ["code"],
         "additionalProperties": false
     })
+}
+
+/// A code-mode session's options: its results go to a client as data, where sixel never
+/// shows, so picture tools are asked for PNG.
+pub fn options(dispatcher: &Dispatcher) -> PythonOptions {
+    PythonOptions {
+        prefer_png: true,
+        ..dispatcher.python_options()
+    }
 }
 
 /// The `code` argument, or an error naming the field.

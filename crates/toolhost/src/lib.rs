@@ -22,5 +22,5 @@ pub use toolhost_core as core;
 pub use toolhost_core::{
     Allocator, CONTRACT_VERSION, CallObserver, Content, Dispatcher, DispatcherOptions, ErrorCode,
     LogLevel, LogRecord, LogSource, ToolDescription, ToolError, ToolOutput, ToolRegistry, builtins,
-    dispatch, error, output, registry, suggest,
+    dispatch, error, output, pictures, registry, suggest,
 };

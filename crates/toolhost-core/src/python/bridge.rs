@@ -100,6 +100,19 @@ pub(crate) struct ToolBridge {
 }
 
 impl ToolBridge {
+    /// With [`PythonOptions::prefer_png`], a picture tool not told a format draws a PNG.
+    async fn prefer_png(&self, name: &str, args: &mut Value) {
+        if self.options.prefer_png
+            && args.get("format").is_none()
+            && self
+                .catalogue
+                .offers_png_and_sixel(&self.dispatcher, name)
+                .await
+        {
+            crate::pictures::ask_for_png(args, &[]);
+        }
+    }
+
     fn record(
         &self,
         tool: &str,
@@ -248,7 +261,8 @@ impl PythonHost for ToolBridge {
         name: String,
         arguments_json: String,
     ) -> Result<wit::ToolResult, wit::Failure> {
-        let args = arguments(&arguments_json).map_err(|e| failure(&e, &name))?;
+        let mut args = arguments(&arguments_json).map_err(|e| failure(&e, &name))?;
+        self.prefer_png(&name, &mut args).await;
         let started = Instant::now();
         let outcome = self.dispatcher.call(&name, args.clone()).await;
         self.answer(&name, args, outcome, started.elapsed())
@@ -258,13 +272,19 @@ impl PythonHost for ToolBridge {
         &mut self,
         calls: Vec<wit::ToolCall>,
     ) -> Vec<Result<wit::ToolResult, wit::Failure>> {
+        let mut prepared = Vec::with_capacity(calls.len());
+        for call in calls {
+            let mut args = arguments(&call.arguments);
+            if let Ok(args) = &mut args {
+                self.prefer_png(&call.name, args).await;
+            }
+            prepared.push((call.name, args));
+        }
         // Spawned, not joined in place: the calls then run on all worker threads at once.
-        let tasks: Vec<_> = calls
+        let tasks: Vec<_> = prepared
             .into_iter()
-            .map(|call| {
+            .map(|(name, args)| {
                 let dispatcher = self.dispatcher.clone();
-                let args = arguments(&call.arguments);
-                let name = call.name;
                 tokio::spawn(async move {
                     let started = Instant::now();
                     let outcome = match &args {

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use crate::dispatch::{Dispatcher, ToolDescription};
 use crate::error::ToolError;
+use crate::pictures;
 use crate::runtime::python::wit;
 
 use super::options::PythonOptions;
@@ -25,6 +26,8 @@ pub(crate) struct Catalogue {
 struct Known {
     parameters: Vec<Parameter>,
     summary: String,
+    /// It draws sixel by default and PNG when asked ([`crate::pictures`]).
+    offers_png_and_sixel: bool,
 }
 
 impl Catalogue {
@@ -52,6 +55,7 @@ impl Catalogue {
             let entry = Known {
                 parameters: signature::parameters(&d.input_schema),
                 summary: d.summary().to_owned(),
+                offers_png_and_sixel: pictures::offers_png_and_sixel(&d.input_schema),
             };
             known.insert(d.name.clone(), entry);
         }
@@ -66,6 +70,24 @@ impl Catalogue {
         let d = dispatcher.describe(name).await?;
         self.remember(&d);
         Ok(d)
+    }
+
+    /// Whether `name` draws sixel by default and PNG when asked; a tool that cannot be
+    /// loaded does not (its call will say why).
+    pub async fn offers_png_and_sixel(&self, dispatcher: &Dispatcher, name: &str) -> bool {
+        let known = self
+            .known
+            .lock()
+            .expect("catalogue lock")
+            .get(name)
+            .map(|k| k.offers_png_and_sixel);
+        match known {
+            Some(offers) => offers,
+            None => self
+                .describe(dispatcher, name)
+                .await
+                .is_ok_and(|d| pictures::offers_png_and_sixel(&d.input_schema)),
+        }
     }
 
     /// Describe every tool (loading them all), in registry order.

@@ -58,4 +58,7 @@ pub struct PythonOptions {
     /// Where `Image.save(name)` writes (a bare file name, no path separators); `None`:
     /// `save()` raises `PermissionError` saying so.
     pub image_dir: Option<PathBuf>,
+    /// Ask a tool that draws sixel by default (and offers PNG) for a PNG when the call does
+    /// not name a format: for front ends where sixel would not show (see [`crate::pictures`]).
+    pub prefer_png: bool,
 }

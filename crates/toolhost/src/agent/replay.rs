@@ -85,6 +85,8 @@ pub async fn replay(path: &Path, dispatcher: Dispatcher) -> Result<ReplayReport,
     }
     let options = PythonOptions {
         model: Some(Arc::new(RecordedAnswers(Mutex::new(answers)))),
+        // As the run it replays asked.
+        prefer_png: true,
         ..dispatcher.python_options()
     };
     let mut session = dispatcher.python_session(options).await?;

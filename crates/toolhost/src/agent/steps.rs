@@ -36,6 +36,8 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             }) as Arc<dyn ModelBridge>
         }),
         image_dir: None,
+        // Trajectories and their pages keep PNGs; sixel would show nowhere.
+        prefer_png: true,
     };
     let mut messages = vec![
         Message::system(prompt::system_prompt(

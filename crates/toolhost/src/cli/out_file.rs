@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 use std::path::Path;
+use crate::pictures::offered_formats;
 
 /// An image format `--out` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,9 +11,6 @@ pub enum OutFormat {
     Png,
     Svg,
 }
-
-/// Image formats a tool's `format` field may offer (sixel is terminal graphics, not a file).
-const IMAGE_FORMATS: &[&str] = &["png", "svg", "sixel"];
 
 impl OutFormat {
     /// The format `path`'s extension names, or a usage message.
@@ -45,50 +43,6 @@ impl OutFormat {
         match self {
             OutFormat::Png => "image/png",
             OutFormat::Svg => "image/svg+xml",
-        }
-    }
-}
-
-/// The image formats a tool's input schema offers in its `format` enum.
-pub fn offered_formats(input_schema: &Value) -> Vec<String> {
-    let Some(format) = input_schema.pointer("/properties/format") else {
-        return Vec::new();
-    };
-    let mut values: Vec<String> = Vec::new();
-    collect_values(input_schema, format, &mut values, 0);
-    values.retain(|v| IMAGE_FORMATS.contains(&v.as_str()));
-    values.dedup();
-    values
-}
-
-/// String values a schema allows: `enum`, `const`, and through `oneOf`/`anyOf`/`allOf` and
-/// local `$ref`s (schemars puts a documented enum in `$defs`). Depth-bounded against cycles.
-fn collect_values(root: &Value, schema: &Value, values: &mut Vec<String>, depth: usize) {
-    if depth > 8 {
-        return;
-    }
-    if let Some(items) = schema.get("enum").and_then(Value::as_array) {
-        values.extend(items.iter().filter_map(Value::as_str).map(str::to_owned));
-    }
-    if let Some(c) = schema.get("const").and_then(Value::as_str) {
-        values.push(c.to_owned());
-    }
-    if let Some(target) = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|pointer| root.pointer(pointer))
-    {
-        collect_values(root, target, values, depth + 1);
-    }
-    for key in ["oneOf", "anyOf", "allOf"] {
-        for variant in schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            collect_values(root, variant, values, depth + 1);
         }
     }
 }

@@ -14,6 +14,7 @@ use tokio::sync::Mutex;
 use super::ExitCode;
 use super::terminal::printable;
 use crate::dispatch::Dispatcher;
+use crate::graphics::{self, ImageProtocol, ProtocolChoice};
 use crate::repl::{Catalogue, EvalOutcome, ImageSink, PythonOptions, PythonSession};
 
 #[derive(Args, Debug)]
@@ -140,10 +141,12 @@ fn report(outcome: &EvalOutcome, images: ImageSink) -> bool {
     }
 }
 
-fn options(dispatcher: &Dispatcher) -> PythonOptions {
+fn options(dispatcher: &Dispatcher, images: ProtocolChoice) -> PythonOptions {
     PythonOptions {
         // `Image.save(name)` writes into the directory the user runs the REPL from.
         image_dir: std::env::current_dir().ok(),
+        // kitty and iTerm2 draw PNGs, and with no protocol the PNG is saved.
+        prefer_png: graphics::resolve(images) != ImageProtocol::Sixel,
         ..dispatcher.python_options()
     }
 }
@@ -160,7 +163,7 @@ pub async fn repl(args: &ReplArgs, dispatcher: Dispatcher) -> ExitCode {
         },
         (None, None) => None,
     };
-    let mut session = match dispatcher.python_session(options(&dispatcher)).await {
+    let mut session = match dispatcher.python_session(options(&dispatcher, args.images.protocol)).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error[{}]: {}", e.code, e.message);

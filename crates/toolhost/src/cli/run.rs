@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::out_file::{OutFormat, offered_formats, request_format};
+use super::out_file::{OutFormat, request_format};
 use super::progress::ProgressDisplay;
 use super::terminal::{is_plain_sixel, printable};
 use super::{Cli, ExitCode, report_error};
@@ -117,7 +117,7 @@ pub async fn run(cli: &Cli, dispatcher: &Dispatcher, args: &RunArgs) -> ExitCode
 async fn run_code(dispatcher: &Dispatcher, input: &Value) -> Result<ToolOutput, ToolError> {
     let code = code_mode::code_argument(input)?;
     let mut session = dispatcher
-        .python_session(dispatcher.python_options())
+        .python_session(code_mode::options(dispatcher))
         .await?;
     code_mode::run(&mut session, &code).await
 }
@@ -181,16 +181,8 @@ fn usage_error(cli: &Cli, tool: &str, message: &str) -> ExitCode {
 /// PNG when the terminal does not speak sixel: kitty and iTerm2 draw PNGs, and with no
 /// protocol the PNG is saved. An input naming its own format is left alone.
 fn prefer_png_unless_sixel(schema: &Value, input: &mut Value, choice: ProtocolChoice) {
-    let offered = offered_formats(schema);
-    let terminal_graphics =
-        offered.iter().any(|f| f == "sixel") && offered.iter().any(|f| f == "png");
-    if terminal_graphics
-        && input.get("format").is_none()
-        && graphics::resolve(choice) != ImageProtocol::Sixel
-    {
-        let map = input.as_object_mut().expect("tool inputs are objects");
-        map.entry("format")
-            .or_insert_with(|| Value::String("png".into()));
+    if graphics::resolve(choice) != ImageProtocol::Sixel {
+        crate::pictures::prefer_png(schema, input, &[]);
     }
 }
 

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use super::annotations::{self, Hints};
 use super::selection::{SelectionArgs, SelectionError, ToolSelection};
-use super::{convert, images, scripts};
+use super::{convert, scripts};
 use crate::code_mode;
 use crate::dispatch::CallObserver;
 use crate::dispatch::Dispatcher;
@@ -112,7 +112,7 @@ impl ToolhostMcp {
             Some(session) => session,
             None => {
                 let dispatcher = self.dispatcher();
-                match dispatcher.python_session(dispatcher.python_options()).await {
+                match dispatcher.python_session(crate::code_mode::options(&dispatcher)).await {
                     Ok(session) => session,
                     Err(e) => return Ok(convert::failure(&e)),
                 }
@@ -315,9 +315,9 @@ impl ServerHandler for ToolhostMcp {
             None => (None, None),
         };
 
-        // A picture comes as PNG unless the client asked for SVG (images.rs).
+        // A picture comes as PNG unless the client asked for SVG: sixel never shows here.
         if let Ok(d) = dispatcher.describe(&name).await {
-            images::prefer_png(&d.input_schema, &mut args);
+            crate::pictures::prefer_png(&d.input_schema, &mut args, &["sixel", "both"]);
         }
         // Dropping the call future drops its Store: a cancelled call stops at once.
         let outcome = tokio::select! {

@@ -5,7 +5,6 @@ mod annotations;
 mod convert;
 mod handler;
 mod headers;
-mod images;
 mod scripts;
 mod selection;
 mod watch;
