@@ -137,8 +137,13 @@ impl Tool for WebFetch {
             json!({ "url": "https://pypi.org/pypi/numpy/json", "headers": { "Accept": "application/json" } }),
         )
         .example(
-            "POST JSON",
-            json!({ "url": "https://api.example.com/items", "method": "POST", "json": { "name": "x" } }),
+            "POST a form (to a granted host: the Wikipedia API)",
+            json!({
+                "url": "https://en.wikipedia.org/w/api.php",
+                "method": "POST",
+                "headers": { "Content-Type": "application/x-www-form-urlencoded" },
+                "body": "action=query&meta=siteinfo&format=json"
+            }),
         )
     }
 
