@@ -487,7 +487,10 @@ async fn a_live_page_follows_the_run_as_it_grows() {
     let _one = BROWSER.lock().await;
     let b = Browser::start().await;
     b.client.goto(&url).await.unwrap();
-    assert_eq!(b.js("return document.documentElement.dataset.steps").await, "1");
+    assert_eq!(
+        b.js("return document.documentElement.dataset.steps").await,
+        "1"
+    );
 
     let wait_for = |script: &'static str, want: Value| {
         let b = &b;
@@ -517,17 +520,23 @@ async fn a_live_page_follows_the_run_as_it_grows() {
     file.flush().unwrap();
     wait_for("return document.documentElement.dataset.steps", json!("3")).await;
     assert_eq!(
-        b.js("return document.documentElement.dataset.ended || ''").await,
+        b.js("return document.documentElement.dataset.ended || ''")
+            .await,
         "",
         "a half-written end record is not read"
     );
     assert_eq!(
-        b.js("return document.querySelectorAll('section.step.failed').length").await,
+        b.js("return document.querySelectorAll('section.step.failed').length")
+            .await,
         1
     );
     writeln!(file, "{rest}").unwrap();
     file.flush().unwrap();
-    wait_for("return document.documentElement.dataset.ended || ''", json!("1")).await;
+    wait_for(
+        "return document.documentElement.dataset.ended || ''",
+        json!("1"),
+    )
+    .await;
     assert!(
         b.js("return document.querySelector('.final').textContent")
             .await
@@ -538,4 +547,70 @@ async fn a_live_page_follows_the_run_as_it_grows() {
     assert_eq!(b.js("return typeof window.__pwned").await, "undefined");
     b.close().await;
     server.kill().await.unwrap();
+}
+
+/// A trajectory recorded from a real run (`toolhost agent --max-depth 2` against a scripted
+/// server: a plot, a step that raised, an `llm_query` answered by a sub-agent whose own
+/// code asked a depth-2 query): the page of a run as the agent writes it today, so the
+/// viewer and the trajectory format cannot drift apart unnoticed.
+#[tokio::test]
+async fn a_recorded_run_renders_with_its_image_error_and_sub_call_tree() {
+    if browser_installed().is_none() {
+        return;
+    }
+    let _one = BROWSER.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let trajectory = dir.path().join("recorded_run.jsonl");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/viewer/recorded_run.jsonl"),
+        &trajectory,
+    )
+    .unwrap();
+    let page = view(&trajectory);
+    let b = Browser::start().await;
+    b.open(&page, "").await;
+    assert_eq!(
+        b.js("return document.documentElement.dataset.steps").await,
+        "3"
+    );
+    assert_eq!(
+        b.js("return Array.from(document.querySelectorAll('section.step.failed')).map(s => s.id)")
+            .await,
+        json!(["step-2"])
+    );
+    assert!(
+        b.js("return document.querySelector('#step-2 .error-box').textContent")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("ZeroDivisionError")
+    );
+    assert_eq!(
+        b.js("const i = document.querySelector('#step-1 img.tool-image'); return i && i.complete && i.naturalWidth").await,
+        240,
+        "the plot's PNG is decoded in the page"
+    );
+    assert_eq!(b.js("return Math.max(...Array.from(document.querySelectorAll('#step-3 .node')).map(n => +n.dataset.depth))").await, 2);
+    assert!(
+        b.js("return document.querySelector('.final').textContent")
+            .await
+            .as_str()
+            .unwrap()
+            .contains("9")
+    );
+    let filter = b.client.find(Locator::Id("filter")).await.unwrap();
+    filter.send_keys("zerodivision").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        b.js("return Array.from(document.querySelectorAll('main > section.step:not(.hidden)')).map(s => s.id)").await,
+        json!(["step-2"])
+    );
+    let shot = b.client.screenshot().await.unwrap();
+    let (variance, shades) = luminance_spread(&shot);
+    assert!(
+        variance > 50.0 && shades > 20,
+        "a blank page? variance {variance}, {shades} shades"
+    );
+    b.close().await;
 }

@@ -209,6 +209,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
                 .map(|r| r.record())
                 .collect(),
             duration_ms: started.elapsed().as_secs_f64() * 1e3,
+            run_elapsed_ms: Some(run.started.elapsed().as_secs_f64() * 1e3),
             failed,
         });
         recorded = messages.len();

@@ -72,6 +72,7 @@ impl SubCalls {
             tool_calls: Vec::new(),
             python_calls: Vec::new(),
             duration_ms: started.elapsed().as_secs_f64() * 1e3,
+            run_elapsed_ms: Some(run.started.elapsed().as_secs_f64() * 1e3),
             failed: false,
         });
         Ok(completion.content)

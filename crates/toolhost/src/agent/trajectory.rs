@@ -68,6 +68,10 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         python_calls: Vec<CallRecord>,
         duration_ms: f64,
+        /// Milliseconds since the run started when this step ended: a step's duration
+        /// leaves out what came before it (starting the interpreter, compiling a tool).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        run_elapsed_ms: Option<f64>,
         failed: bool,
     },
     /// Older steps of a conversation were compacted to fit the context before this step;

@@ -58,7 +58,10 @@ impl LiveServer {
         let router = Router::new()
             .route("/", get(page_handler))
             .route("/events", get(events_handler))
-            .layer(middleware::from_fn_with_state(shared.clone(), own_host_only))
+            .layer(middleware::from_fn_with_state(
+                shared.clone(),
+                own_host_only,
+            ))
             .with_state(shared);
         let stop = shutdown.clone();
         let task = tokio::spawn(async move {
@@ -87,7 +90,11 @@ impl LiveServer {
 
 /// A page elsewhere cannot read a run through a DNS name rebound to 127.0.0.1: its
 /// requests carry that name in `Host`.
-async fn own_host_only(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+async fn own_host_only(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let host = request
         .headers()
         .get(header::HOST)
@@ -96,7 +103,11 @@ async fn own_host_only(State(shared): State<Arc<Shared>>, request: Request, next
     if shared.hosts.iter().any(|h| h == host) {
         next.run(request).await
     } else {
-        (StatusCode::FORBIDDEN, "this page is served to loopback only").into_response()
+        (
+            StatusCode::FORBIDDEN,
+            "this page is served to loopback only",
+        )
+            .into_response()
     }
 }
 
@@ -105,13 +116,19 @@ async fn page_handler(State(shared): State<Arc<Shared>>) -> Response {
     match html {
         Ok(Ok(html)) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
                 (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
             ],
             html,
         )
             .into_response(),
-        Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, format!("cannot render the page: {e}"))
+        Ok(Err(e)) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot render the page: {e}"),
+        )
             .into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
@@ -143,26 +160,29 @@ fn growth(shared: Arc<Shared>) -> impl Stream<Item = Result<Event, std::convert:
         let meta = std::fs::metadata(path).ok()?;
         Some((meta.len(), meta.modified().ok()?))
     };
-    futures::stream::unfold((shared, None, true), move |(shared, last, first)| async move {
-        let mut last = last;
-        if !first {
-            loop {
-                tokio::select! {
-                    _ = shared.shutdown.cancelled() => return None,
-                    _ = tokio::time::sleep(POLL) => {}
+    futures::stream::unfold(
+        (shared, None, true),
+        move |(shared, last, first)| async move {
+            let mut last = last;
+            if !first {
+                loop {
+                    tokio::select! {
+                        _ = shared.shutdown.cancelled() => return None,
+                        _ = tokio::time::sleep(POLL) => {}
+                    }
+                    let now = stamp(&shared.trajectory);
+                    if now != last {
+                        last = now;
+                        break;
+                    }
                 }
-                let now = stamp(&shared.trajectory);
-                if now != last {
-                    last = now;
-                    break;
-                }
+            } else {
+                last = stamp(&shared.trajectory);
             }
-        } else {
-            last = stamp(&shared.trajectory);
-        }
-        // With no data a browser drops the event: send the trajectory's size.
-        let size = last.map_or(0, |(len, _)| len);
-        let event = Event::default().event("update").data(size.to_string());
-        Some((Ok(event), (shared, last, false)))
-    })
+            // With no data a browser drops the event: send the trajectory's size.
+            let size = last.map_or(0, |(len, _)| len);
+            let event = Event::default().event("update").data(size.to_string());
+            Some((Ok(event), (shared, last, false)))
+        },
+    )
 }

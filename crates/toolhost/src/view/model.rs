@@ -177,6 +177,7 @@ pub fn build(records: &[Record], mismatches: &[String]) -> RunView {
                 depth,
                 step,
                 request,
+                run_elapsed_ms,
                 ..
             } => {
                 let mut view = step_view(record);
@@ -187,7 +188,9 @@ pub fn build(records: &[Record], mismatches: &[String]) -> RunView {
                     *totals.cost.get_or_insert(0.0) += c;
                 }
                 if *depth == 0 {
-                    totals.elapsed_ms += view.duration_ms;
+                    // The run's clock when recorded (older trajectories: the steps' sum).
+                    totals.elapsed_ms =
+                        run_elapsed_ms.unwrap_or(totals.elapsed_ms + view.duration_ms);
                     view.cumulative = Some(totals);
                     view.mismatches = mismatches
                         .iter()

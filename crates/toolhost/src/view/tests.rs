@@ -240,3 +240,38 @@ fn thousands(n: usize) -> String {
     let (head, tail) = s.split_at(s.len() - 3);
     format!("{head},{tail}")
 }
+
+#[test]
+fn the_wall_clock_counts_what_came_before_the_first_step() {
+    let start =
+        json!({ "type": "start", "run_id": "r1", "task": "t", "model": "small", "depth": 0 });
+    // The interpreter took 3 s to start: a step's own duration leaves that out.
+    let recorded = records(&[
+        start.clone(),
+        step(
+            0,
+            1,
+            json!({ "duration_ms": 10.0, "run_elapsed_ms": 3010.0 }),
+        ),
+        step(
+            0,
+            2,
+            json!({ "duration_ms": 20.0, "run_elapsed_ms": 3030.0 }),
+        ),
+    ]);
+    let run = build(&recorded, &[]);
+    let clock: Vec<f64> = run
+        .steps
+        .iter()
+        .map(|s| s.cumulative.unwrap().elapsed_ms)
+        .collect();
+    assert_eq!(clock, [3010.0, 3030.0]);
+    // A trajectory from before the field: the steps' durations add up.
+    let older = records(&[
+        start,
+        step(0, 1, json!({ "duration_ms": 10.0 })),
+        step(0, 2, json!({ "duration_ms": 20.0 })),
+    ]);
+    let run = build(&older, &[]);
+    assert_eq!(run.steps[1].cumulative.unwrap().elapsed_ms, 30.0);
+}
