@@ -1134,7 +1134,14 @@ async fn replay_serves_batch_answers_by_prompt_and_sub_agent_answers() {
 async fn live_serves_the_page_during_the_run_and_writes_it_at_the_end() {
     let model = FakeModel::start(vec![Script::Reply(FIXED_CALL)]).await;
     let dir = tempfile::tempdir().unwrap();
-    let common = ["--base-url", &model.base_url, "--model", "tiny", "--trajectory", "live.jsonl"];
+    let common = [
+        "--base-url",
+        &model.base_url,
+        "--model",
+        "tiny",
+        "--trajectory",
+        "live.jsonl",
+    ];
     let refused = [&common[..], &["--live=0.0.0.0:0", "What is 6 times 7?"]].concat();
     let (out, _) = run_cli(dir.path(), &refused).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -1149,7 +1156,10 @@ async fn live_serves_the_page_during_the_run_and_writes_it_at_the_end() {
     assert!(stderr.contains("live page: http://127.0.0.1:"), "{stderr}");
     let page = std::fs::read_to_string(dir.path().join("live.html")).unwrap();
     assert!(page.contains("the code called FINAL"));
-    assert!(!page.contains("data-live"), "the saved page is the static one");
+    assert!(
+        !page.contains("data-live"),
+        "the saved page is the static one"
+    );
 }
 
 /// `toolhost agent ARGS` run in `dir`: its output and how long it took from spawn.

@@ -188,7 +188,8 @@ fn a_first_compile_shows_a_progress_line_only_when_asked_or_on_a_terminal() {
     assert_eq!(text(&o.stderr), "");
 }
 
-const PLOT_CALL: &str = r#"plot_sixel(kind="line", series=[{"y": [1, 3, 2, 5]}], width=200, height=150)"#;
+const PLOT_CALL: &str =
+    r#"plot_sixel(kind="line", series=[{"y": [1, 3, 2, 5]}], width=200, height=150)"#;
 
 /// The REPL follows the terminal as `run` does: a plot drawn as sixel by default is asked
 /// for a PNG where sixel would not show, which is then saved (no graphics) or drawn
@@ -210,7 +211,11 @@ fn the_repl_asks_picture_tools_for_png_unless_the_terminal_draws_sixel() {
         &[],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert!(contains(&o.stdout, b"\x1b_Gf=100,a=T,"), "{}", text(&o.stdout));
+    assert!(
+        contains(&o.stdout, b"\x1b_Gf=100,a=T,"),
+        "{}",
+        text(&o.stdout)
+    );
     assert!(saved_path(&text(&o.stdout)).is_none());
 
     let o = toolhost_in(

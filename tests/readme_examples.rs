@@ -218,7 +218,7 @@ fn the_template_and_skip_rules_are_what_they_say() {
         shell_code("toolhost run x '{}'   # the tool's input\n"),
         ("toolhost run x '{}'   \n".to_owned(), false)
     );
-    assert_eq!(shell_code("toolhost run x '{\"a\":").1, true);
+    assert!(shell_code("toolhost run x '{\"a\":").1);
 }
 
 #[test]

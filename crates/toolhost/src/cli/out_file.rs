@@ -1,9 +1,9 @@
 //! `run --out FILE`: the file's extension names the image format, and the tool is asked for
 //! that format, so `--out plot.png` writes a PNG whatever the tool's default output is.
 
+use crate::pictures::offered_formats;
 use serde_json::Value;
 use std::path::Path;
-use crate::pictures::offered_formats;
 
 /// An image format `--out` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

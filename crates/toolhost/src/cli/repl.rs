@@ -163,7 +163,10 @@ pub async fn repl(args: &ReplArgs, dispatcher: Dispatcher) -> ExitCode {
         },
         (None, None) => None,
     };
-    let mut session = match dispatcher.python_session(options(&dispatcher, args.images.protocol)).await {
+    let mut session = match dispatcher
+        .python_session(options(&dispatcher, args.images.protocol))
+        .await
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error[{}]: {}", e.code, e.message);

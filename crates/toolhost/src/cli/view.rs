@@ -1,9 +1,9 @@
 //! `toolhost view TRAJECTORY.jsonl`: the run as one self-contained HTML page.
 
 use clap::Args;
-use std::time::Duration;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::ExitCode;
 use crate::agent;

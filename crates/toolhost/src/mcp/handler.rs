@@ -112,7 +112,10 @@ impl ToolhostMcp {
             Some(session) => session,
             None => {
                 let dispatcher = self.dispatcher();
-                match dispatcher.python_session(crate::code_mode::options(&dispatcher)).await {
+                match dispatcher
+                    .python_session(crate::code_mode::options(&dispatcher))
+                    .await
+                {
                     Ok(session) => session,
                     Err(e) => return Ok(convert::failure(&e)),
                 }
