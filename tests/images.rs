@@ -244,3 +244,61 @@ fn code_mode_returns_pictures_as_png() {
     assert_eq!(images.len(), 1, "{v}");
     assert_eq!(images[0]["mime_type"], "image/png", "{v}");
 }
+
+/// Under a real tmux (Debian's 3.3a: no sixel passthrough), `run` draws nothing on the
+/// pane and says where the PNG went, instead of writing sixel the user never sees.
+#[test]
+fn under_tmux_a_plot_is_saved_as_png_and_its_path_shown() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(
+            std::env::var_os("TOOLHOST_REQUIRE_TMUX").is_none(),
+            "TOOLHOST_REQUIRE_TMUX is set but tmux is missing"
+        );
+        eprintln!("SKIPPED: tmux is not installed (apt-get install -y tmux)");
+        return;
+    }
+    let socket = format!("toolhost-test-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null"])
+            .args(args)
+            .env_remove("TOOLHOST_IMAGE_PROTOCOL")
+            .output()
+            .expect("run tmux")
+    };
+    let cache = format!("TOOLHOST_CACHE_DIR={}", shared_cache_dir().display());
+    let command = format!(
+        "{} run plot_sixel '{LINE}'; echo EXIT=$?; sleep 60",
+        env!("CARGO_BIN_EXE_toolhost")
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-x",
+        "200",
+        "-y",
+        "50",
+        "-e",
+        &cache,
+        &command,
+    ]);
+    assert!(started.status.success(), "{}", text(&started.stderr));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let screen = loop {
+        let pane = text(&tmux(&["capture-pane", "-p", "-J"]).stdout);
+        if pane.contains("EXIT=") {
+            break pane;
+        }
+        if std::time::Instant::now() > deadline {
+            tmux(&["kill-server"]);
+            panic!("no exit after 120 s; the pane shows:\n{pane}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    tmux(&["kill-server"]);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    let path =
+        saved_path(&screen).unwrap_or_else(|| panic!("no saved path on the pane:\n{screen}"));
+    assert_eq!(path.extension().unwrap(), "png", "{screen}");
+    assert!(std::fs::read(&path).unwrap().starts_with(b"\x89PNG"));
+}
