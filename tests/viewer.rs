@@ -258,18 +258,40 @@ fn luminance_spread(png_bytes: &[u8]) -> (f64, usize) {
     (var, shades.len())
 }
 
-#[tokio::test]
-async fn the_page_shows_the_run_and_is_driven_by_filter_and_keys() {
-    if browser_installed().is_none() {
-        return;
-    }
-    let _one = BROWSER.lock().await;
+/// The page of a run whose trajectory is `lines`, open in a browser this test holds alone;
+/// `None` (after saying why) when there is no browser.
+struct OpenRun {
+    b: Browser,
+    page: PathBuf,
+    trajectory: PathBuf,
+    _dir: tempfile::TempDir,
+    _one: tokio::sync::MutexGuard<'static, ()>,
+}
+
+async fn open_run(lines: &[Value]) -> Option<OpenRun> {
+    browser_installed()?;
+    let one = BROWSER.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let trajectory = dir.path().join("run.jsonl");
-    write_jsonl(&trajectory, &small_run());
+    write_jsonl(&trajectory, lines);
     let page = view(&trajectory);
     let b = Browser::start().await;
     b.open(&page, "").await;
+    Some(OpenRun {
+        b,
+        page,
+        trajectory,
+        _dir: dir,
+        _one: one,
+    })
+}
+
+#[tokio::test]
+async fn the_page_shows_the_run_and_is_driven_by_filter_and_keys() {
+    let Some(run) = open_run(&small_run()).await else {
+        return;
+    };
+    let (b, page) = (&run.b, &run.page);
 
     assert_eq!(
         b.js("return document.querySelectorAll('main > section.step').length")
@@ -340,7 +362,7 @@ async fn the_page_shows_the_run_and_is_driven_by_filter_and_keys() {
     assert_eq!(b.js("return typeof window.__pwned").await, "undefined");
 
     // A deep link opens at its step.
-    b.open(&page, "#step-3").await;
+    b.open(page, "#step-3").await;
     assert_eq!(
         b.js("return document.querySelector('section.step.current').id")
             .await,
@@ -348,7 +370,7 @@ async fn the_page_shows_the_run_and_is_driven_by_filter_and_keys() {
     );
 
     // The whole page in one screenshot: size the window to the document first.
-    b.open(&page, "").await;
+    b.open(page, "").await;
     let height = b
         .js("return document.documentElement.scrollHeight")
         .await
@@ -368,7 +390,7 @@ async fn the_page_shows_the_run_and_is_driven_by_filter_and_keys() {
         let _ = std::fs::write(Path::new(dir).join("viewer-small-run.png"), &shot);
     }
     assert_eq!(b.js("return typeof window.__pwned").await, "undefined");
-    b.close().await;
+    run.b.close().await;
 }
 
 /// 500 steps and ~20 MB of trajectory: the page holds every step soon after it starts
@@ -376,12 +398,6 @@ async fn the_page_shows_the_run_and_is_driven_by_filter_and_keys() {
 /// the end of the document, so every step is parsed by then).
 #[tokio::test]
 async fn a_500_step_20_mb_run_renders_within_two_seconds() {
-    if browser_installed().is_none() {
-        return;
-    }
-    let _one = BROWSER.lock().await;
-    let dir = tempfile::tempdir().unwrap();
-    let trajectory = dir.path().join("large.jsonl");
     let output: String = (0..800)
         .map(|i| format!("row {i:04}: {}\n", "x".repeat(40)))
         .collect();
@@ -396,14 +412,14 @@ async fn a_500_step_20_mb_run_renders_within_two_seconds() {
             "error": (n % 50 == 0).then_some("ValueError: bad row"),
         })));
     }
-    write_jsonl(&trajectory, &lines);
-    let size = std::fs::metadata(&trajectory).unwrap().len();
+    // Opened once to warm the browser's caches, then the measured load.
+    let Some(run) = open_run(&lines).await else {
+        return;
+    };
+    let (b, page) = (&run.b, &run.page);
+    let size = std::fs::metadata(&run.trajectory).unwrap().len();
     assert!((18_000_000..24_000_000).contains(&size), "{size} bytes");
-    let page = view(&trajectory);
-    let b = Browser::start().await;
-    // Once to warm the browser's caches, then the measured load.
-    b.open(&page, "").await;
-    b.open(&page, "").await;
+    b.open(page, "").await;
     assert_eq!(
         b.js("return document.querySelectorAll('main > section.step').length")
             .await,
@@ -421,7 +437,7 @@ async fn a_500_step_20_mb_run_renders_within_two_seconds() {
         .unwrap();
     eprintln!(
         "500 steps, {size} bytes of trajectory, page of {} bytes: script ran at {ready:.0} ms, DOMContentLoaded ended at {dcl:.0} ms",
-        std::fs::metadata(&page).unwrap().len()
+        std::fs::metadata(page).unwrap().len()
     );
     assert!(
         ready <= 2000.0 && dcl <= 2000.0,
@@ -436,7 +452,7 @@ async fn a_500_step_20_mb_run_renders_within_two_seconds() {
     b.js("document.querySelector('#step-7 details.more').open = true; return 0")
         .await;
     assert!(b.js("return document.querySelector('#step-7 details.more pre').getBoundingClientRect().height").await.as_f64().unwrap() > 100.0);
-    b.close().await;
+    run.b.close().await;
 }
 
 /// `toolhost view FILE --live`: the served page follows the trajectory as a run appends to
@@ -555,21 +571,19 @@ async fn a_live_page_follows_the_run_as_it_grows() {
 /// viewer and the trajectory format cannot drift apart unnoticed.
 #[tokio::test]
 async fn a_recorded_run_renders_with_its_image_error_and_sub_call_tree() {
-    if browser_installed().is_none() {
-        return;
-    }
-    let _one = BROWSER.lock().await;
-    let dir = tempfile::tempdir().unwrap();
-    let trajectory = dir.path().join("recorded_run.jsonl");
-    std::fs::copy(
+    let recorded = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../tests/fixtures/viewer/recorded_run.jsonl"),
-        &trajectory,
     )
     .unwrap();
-    let page = view(&trajectory);
-    let b = Browser::start().await;
-    b.open(&page, "").await;
+    let lines: Vec<Value> = recorded
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let Some(run) = open_run(&lines).await else {
+        return;
+    };
+    let b = &run.b;
     assert_eq!(
         b.js("return document.documentElement.dataset.steps").await,
         "3"
@@ -612,5 +626,5 @@ async fn a_recorded_run_renders_with_its_image_error_and_sub_call_tree() {
         variance > 50.0 && shades > 20,
         "a blank page? variance {variance}, {shades} shades"
     );
-    b.close().await;
+    run.b.close().await;
 }

@@ -28,7 +28,7 @@ pub struct AgentArgs {
     #[arg(required_unless_present = "replay")]
     task: Option<String>,
     /// Re-run a recorded trajectory's code without any model and check the results match.
-    #[arg(long, value_name = "FILE", conflicts_with = "task")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["task", "live"])]
     replay: Option<PathBuf>,
     /// OpenAI-compatible base URL (llama-server, Ollama, vLLM, OpenAI) [default: the root
     /// role's, else http://127.0.0.1:8080/v1].
@@ -127,17 +127,8 @@ pub struct AgentArgs {
     /// its path on stderr.
     #[arg(long, conflicts_with = "replay")]
     view: bool,
-    /// Also serve the page on loopback (default 127.0.0.1, a free port; `--live=ADDR` names
-    /// one; its URL goes to stderr) and keep it up to date while the run goes on. Implies --view.
-    #[arg(
-        long,
-        value_name = "ADDR",
-        num_args = 0..=1,
-        default_missing_value = "127.0.0.1:0",
-        require_equals = true,
-        conflicts_with = "replay"
-    )]
-    live: Option<std::net::SocketAddr>,
+    #[command(flatten)]
+    live: super::view::LiveArg,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -264,7 +255,7 @@ pub async fn agent(cli: &Cli, args: &AgentArgs, dispatcher: Dispatcher) -> ExitC
             .unwrap_or(0);
         PathBuf::from("toolhost-runs").join(format!("agent-{secs}-{run_id}.jsonl"))
     });
-    let live = match args.live {
+    let live = match args.live.live {
         Some(addr) => match super::view::start_live("agent", &trajectory, addr).await {
             Ok(server) => {
                 eprintln!("toolhost agent: live page: {}", server.url());

@@ -15,7 +15,7 @@ pub struct ViewArgs {
     /// The JSONL trajectory an agent run wrote.
     trajectory: PathBuf,
     /// Where to write the page [default: the trajectory's path with `.html`].
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", conflicts_with = "live")]
     out: Option<PathBuf>,
     /// Open the page in the default browser.
     #[arg(long)]
@@ -23,17 +23,24 @@ pub struct ViewArgs {
     /// Re-run the trajectory's code first (as `agent --replay`) and show the mismatches.
     #[arg(long, conflicts_with = "live")]
     pub replay: bool,
-    /// Serve the page on loopback (default 127.0.0.1, a free port; `--live=ADDR` names one) and keep it up to date
-    /// while the trajectory grows (a run still going on); until interrupted.
+    #[command(flatten)]
+    live: LiveArg,
+}
+
+/// `--live[=ADDR]`, shared by `view` and `agent`.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct LiveArg {
+    /// Serve the page on loopback (default 127.0.0.1, a free port; `--live=ADDR` names
+    /// one) and keep it up to date while the trajectory grows: `view` until interrupted,
+    /// `agent` (where it implies --view) while the run goes on.
     #[arg(
         long,
         value_name = "ADDR",
         num_args = 0..=1,
         default_missing_value = "127.0.0.1:0",
-        require_equals = true,
-        conflicts_with = "out"
+        require_equals = true
     )]
-    live: Option<SocketAddr>,
+    pub live: Option<SocketAddr>,
 }
 
 /// Start the live page's server, or say why not; `addr` must be loopback, since the page
@@ -60,7 +67,7 @@ pub async fn start_live(
 
 /// `dispatcher` is there exactly when `--replay` asks for one.
 pub async fn view(args: &ViewArgs, dispatcher: Option<Dispatcher>) -> ExitCode {
-    if let Some(addr) = args.live {
+    if let Some(addr) = args.live.live {
         return serve_live(args, addr).await;
     }
     let mismatches = match dispatcher {
