@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::dispatch::Dispatcher;
 use crate::error::{ErrorCode, ToolError};
 use crate::output::{Content, ToolOutput};
-use crate::repl::{EvalOutcome, PythonOptions, PythonSession, signature};
+use crate::repl::{EvalOutcome, PngPreference, PythonOptions, PythonSession, signature};
 
 /// The name code mode goes by in `toolhost run` (a registry tool of that name wins).
 pub const RUN_NAME: &str = "python";
@@ -35,7 +35,7 @@ pub fn input_schema() -> Value {
 /// shows, so picture tools are asked for PNG.
 pub fn options(dispatcher: &Dispatcher) -> PythonOptions {
     PythonOptions {
-        prefer_png: true,
+        prefer_png: PngPreference::Yes,
         ..dispatcher.python_options()
     }
 }

@@ -13,7 +13,7 @@ use crate::output::{Content, LogLevel, ToolOutput};
 use crate::runtime::python::{PythonHost, wit};
 
 use super::catalogue::Catalogue;
-use super::options::PythonOptions;
+use super::options::{PngPreference, PythonOptions};
 use super::outcome::{ImageItem, RecordedImage, ToolCallRecord};
 use super::scripts;
 use super::signature;
@@ -102,12 +102,13 @@ pub(crate) struct ToolBridge {
 impl ToolBridge {
     /// With [`PythonOptions::prefer_png`], a picture tool not told a format draws a PNG.
     async fn prefer_png(&self, name: &str, args: &mut Value) {
-        if self.options.prefer_png
+        if !matches!(self.options.prefer_png, PngPreference::No)
             && args.get("format").is_none()
             && self
                 .catalogue
                 .offers_png_and_sixel(&self.dispatcher, name)
                 .await
+            && self.options.prefer_png.wanted()
         {
             crate::pictures::ask_for_png(args, &[]);
         }

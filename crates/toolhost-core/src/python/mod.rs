@@ -26,7 +26,7 @@ use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use options::{ModelBridge, PythonLimits, PythonOptions};
+pub use options::{ModelBridge, PngPreference, PythonLimits, PythonOptions};
 pub use outcome::{EvalOutcome, ImageItem, PythonError, RecordedImage, ToolCallRecord};
 pub use scripts::MAX_SCRIPT_DEPTH;
 pub use signature::{help_text, signature};

@@ -58,7 +58,27 @@ pub struct PythonOptions {
     /// Where `Image.save(name)` writes (a bare file name, no path separators); `None`:
     /// `save()` raises `PermissionError` saying so.
     pub image_dir: Option<PathBuf>,
-    /// Ask a tool that draws sixel by default (and offers PNG) for a PNG when the call does
-    /// not name a format: for front ends where sixel would not show (see [`crate::pictures`]).
-    pub prefer_png: bool,
+    /// Whether a tool that draws sixel by default (and offers PNG) is asked for a PNG when
+    /// the call names no format: for front ends where sixel would not show.
+    pub prefer_png: PngPreference,
+}
+
+/// [`PythonOptions::prefer_png`]. A terminal may have to be asked whether it draws sixel,
+/// which must not happen before a picture is on its way: `Decide` is called only then.
+#[derive(Clone, Default)]
+pub enum PngPreference {
+    #[default]
+    No,
+    Yes,
+    Decide(Arc<dyn Fn() -> bool + Send + Sync>),
+}
+
+impl PngPreference {
+    pub fn wanted(&self) -> bool {
+        match self {
+            PngPreference::No => false,
+            PngPreference::Yes => true,
+            PngPreference::Decide(decide) => decide(),
+        }
+    }
 }

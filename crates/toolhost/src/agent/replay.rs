@@ -12,7 +12,7 @@ use super::subcalls::RecordedAnswers;
 use super::trajectory::{Record, read};
 use crate::dispatch::Dispatcher;
 use crate::error::ToolError;
-use crate::repl::{EvalOutcome, PythonOptions, ToolCallRecord};
+use crate::repl::{EvalOutcome, PngPreference, PythonOptions, ToolCallRecord};
 
 /// Why a replay could not run at all.
 #[derive(Debug, thiserror::Error)]
@@ -86,7 +86,7 @@ pub async fn replay(path: &Path, dispatcher: Dispatcher) -> Result<ReplayReport,
     let options = PythonOptions {
         model: Some(Arc::new(RecordedAnswers(Mutex::new(answers)))),
         // As the run it replays asked.
-        prefer_png: true,
+        prefer_png: PngPreference::Yes,
         ..dispatcher.python_options()
     };
     let mut session = dispatcher.python_session(options).await?;

@@ -15,7 +15,7 @@ use super::roles::Role;
 use super::subcalls::SubCalls;
 use super::trajectory::{BudgetRecord, Record};
 use super::{prompt, reply};
-use crate::repl::{ModelBridge, PythonOptions};
+use crate::repl::{ModelBridge, PngPreference, PythonOptions};
 
 pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> AgentReport {
     let config = &run.config;
@@ -37,7 +37,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         }),
         image_dir: None,
         // Trajectories and their pages keep PNGs; sixel would show nowhere.
-        prefer_png: true,
+        prefer_png: PngPreference::Yes,
     };
     let mut messages = vec![
         Message::system(prompt::system_prompt(

@@ -15,7 +15,7 @@ use super::ExitCode;
 use super::terminal::printable;
 use crate::dispatch::Dispatcher;
 use crate::graphics::{self, ImageProtocol, ProtocolChoice};
-use crate::repl::{Catalogue, EvalOutcome, ImageSink, PythonOptions, PythonSession};
+use crate::repl::{Catalogue, EvalOutcome, ImageSink, PngPreference, PythonOptions, PythonSession};
 
 #[derive(Args, Debug)]
 pub struct ReplArgs {
@@ -146,7 +146,9 @@ fn options(dispatcher: &Dispatcher, images: ProtocolChoice) -> PythonOptions {
         // `Image.save(name)` writes into the directory the user runs the REPL from.
         image_dir: std::env::current_dir().ok(),
         // kitty and iTerm2 draw PNGs, and with no protocol the PNG is saved.
-        prefer_png: graphics::resolve(images) != ImageProtocol::Sixel,
+        prefer_png: PngPreference::Decide(Arc::new(move || {
+            graphics::resolve(images) != ImageProtocol::Sixel
+        })),
         ..dispatcher.python_options()
     }
 }

@@ -181,7 +181,11 @@ fn usage_error(cli: &Cli, tool: &str, message: &str) -> ExitCode {
 /// PNG when the terminal does not speak sixel: kitty and iTerm2 draw PNGs, and with no
 /// protocol the PNG is saved. An input naming its own format is left alone.
 fn prefer_png_unless_sixel(schema: &Value, input: &mut Value, choice: ProtocolChoice) {
-    if graphics::resolve(choice) != ImageProtocol::Sixel {
+    // The terminal is asked only when a picture is on its way.
+    if crate::pictures::offers_png_and_sixel(schema)
+        && input.get("format").is_none()
+        && graphics::resolve(choice) != ImageProtocol::Sixel
+    {
         crate::pictures::prefer_png(schema, input, &[]);
     }
 }

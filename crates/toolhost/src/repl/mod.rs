@@ -10,6 +10,6 @@ mod images;
 pub use completion::Catalogue;
 pub use images::{ImageSink, SavedImage, save_private};
 pub use toolhost_core::python::{
-    EvalOutcome, ImageItem, ModelBridge, PythonError, PythonLimits, PythonOptions, PythonSession,
-    ToolCallRecord, help_text, signature,
+    EvalOutcome, ImageItem, ModelBridge, PngPreference, PythonError, PythonLimits, PythonOptions,
+    PythonSession, ToolCallRecord, help_text, signature,
 };
