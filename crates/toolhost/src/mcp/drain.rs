@@ -2,9 +2,9 @@
 //! sending it work), stops accepting connections, lets the tool calls in flight finish for
 //! up to `--drain-timeout`, then cancels the rest with a retryable error and exits 0.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -34,6 +34,8 @@ struct Inner {
     /// Cancelled when the drain timeout passes: calls still running give up.
     calls_cancelled: CancellationToken,
     timeout: Duration,
+    /// When the drain must end, set when it starts.
+    deadline: OnceLock<Instant>,
 }
 
 /// One tool call in flight; dropping it (however the call ends) counts it out.
@@ -65,6 +67,7 @@ impl Drain {
                 idle: Notify::new(),
                 calls_cancelled: CancellationToken::new(),
                 timeout,
+                deadline: OnceLock::new(),
             }),
         }
     }
@@ -114,10 +117,24 @@ impl Drain {
         }))
     }
 
+    /// Whether the drain's time is up (false before it starts).
+    pub fn past_deadline(&self) -> bool {
+        self.inner
+            .deadline
+            .get()
+            .is_some_and(|deadline| Instant::now() >= *deadline)
+    }
+
     /// Marks the replica draining (`/readyz` answers 503 from now on), waits for the calls
-    /// in flight to finish for up to the drain timeout, then cancels the rest.
+    /// in flight to finish until the drain timeout (counted from the first run), then
+    /// cancels the rest. Run again for calls that turned up late, it waits only for what
+    /// is left of that time.
     pub async fn run(&self) -> DrainOutcome {
         self.inner.draining.store(true, Ordering::Release);
+        let deadline = *self
+            .inner
+            .deadline
+            .get_or_init(|| Instant::now() + self.inner.timeout);
         let all_done = async {
             loop {
                 let idle = self.inner.idle.notified();
@@ -133,7 +150,7 @@ impl Drain {
                 idle.await;
             }
         };
-        match tokio::time::timeout(self.inner.timeout, all_done).await {
+        match tokio::time::timeout_at(deadline.into(), all_done).await {
             Ok(()) => DrainOutcome { cancelled: 0 },
             Err(_) => {
                 let cancelled = self.in_flight();

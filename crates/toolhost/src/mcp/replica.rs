@@ -160,7 +160,17 @@ impl Replica {
                     drain.timeout()
                 );
                 tokio::spawn(async move {
-                    let outcome = drain.run().await;
+                    let mut outcome = drain.run().await;
+                    // Answers are written; a call read just before the listener closed may
+                    // still turn up, and gets what is left of the drain time.
+                    loop {
+                        tokio::time::sleep(ANSWER_FLUSH).await;
+                        if drain.in_flight() == 0 || drain.past_deadline() {
+                            break;
+                        }
+                        let late = drain.run().await;
+                        outcome.cancelled += late.cancelled;
+                    }
                     if outcome.cancelled > 0 {
                         tracing::warn!(
                             cancelled = outcome.cancelled,
@@ -169,7 +179,6 @@ impl Replica {
                     } else {
                         tracing::info!("drained: every call in flight finished");
                     }
-                    tokio::time::sleep(ANSWER_FLUSH).await;
                     sessions_shutdown.cancel();
                     drained.cancel();
                 });
