@@ -13,7 +13,7 @@ use tokio::io::AsyncBufReadExt;
 use tokio::process::{Child, Command};
 
 /// The registry the replicas serve: small, so warming it is quick.
-pub const REGISTRY: &str = "builtins: none\ntools:\n  - name: calc\n    component: builtin:calc\n  - name: echo\n    component: builtin:echo\n  - name: mcmc\n    component: builtin:mcmc\n";
+pub const REGISTRY: &str = "builtins: none\ntools:\n  - name: calc\n    component: builtin:calc\n  - name: echo\n    component: builtin:echo\n  - name: mcmc\n    component: builtin:mcmc\n    limits: {timeout_ms: 120000}\n";
 
 pub struct Replica {
     pub name: String,

@@ -412,13 +412,16 @@ async fn stateless_calls_are_served_by_any_replica_and_sessions_stick_to_theirs(
 }
 
 /// A new session, as an MCP client makes one: a refusal before any replica took it (the
-/// balancer's 503 while it notices a replica is gone, a refused connection) is retried
-/// after a pause; nothing ran, so nothing is lost.
+/// balancer's 503 while it notices a replica is gone, a refused connection, or a 404 for
+/// `initialized` when the replica that answered `initialize` went away in between) is
+/// retried after a pause; no call ran, so nothing is lost.
 async fn initialize_with_retries(mcp: &McpHttp) -> Result<(String, Option<String>), CallError> {
     let mut attempt = 0;
     loop {
         match mcp.initialize().await {
-            Err(CallError::Status(503, _) | CallError::Transport(_)) if attempt < 5 => {
+            Err(
+                CallError::Status(503, _) | CallError::Transport(_) | CallError::SessionNotFound,
+            ) if attempt < 5 => {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
@@ -434,6 +437,10 @@ struct Tally {
     succeeded: AtomicU64,
     failed: AtomicU64,
     hung: AtomicU64,
+    /// Calls sent again in a new session after a 404.
+    reinitialised: AtomicU64,
+    /// Calls sent again after the balancer's 503.
+    retried_503: AtomicU64,
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -461,6 +468,7 @@ async fn five_thousand_calls_through_haproxy_survive_one_replica_draining_and_on
             // Successes by replica and tool; failures by the replica of their session.
             let mut served: BTreeMap<(String, String), u64> = BTreeMap::new();
             let mut failed_on: BTreeMap<String, u64> = BTreeMap::new();
+            let mut errors: Vec<String> = Vec::new();
             let mut session: Option<(String, String)> = None;
             loop {
                 let i = next.fetch_add(1, Ordering::AcqRel);
@@ -484,7 +492,10 @@ async fn five_thousand_calls_through_haproxy_survive_one_replica_draining_and_on
                     )
                 };
                 // A session the replica no longer knows (404) is re-made and the call
-                // sent again: it never ran. Anything else is the call's outcome.
+                // sent again: it never ran. So is a call the balancer answered 503 (no
+                // replica ready at that instant: nothing ran), after a pause, as an HTTP
+                // client retries a 503. Anything else is the call's outcome.
+                let mut unavailable = 0;
                 let outcome = loop {
                     if session.is_none() {
                         match initialize_with_retries(&mcp).await {
@@ -496,7 +507,15 @@ async fn five_thousand_calls_through_haproxy_survive_one_replica_draining_and_on
                     let call = mcp.call(&id, i + 1, tool, args.clone(), Duration::from_secs(60));
                     match tokio::time::timeout(Duration::from_secs(75), call).await {
                         Err(_) => break Err((CallError::Transport("hung".into()), Some(by))),
-                        Ok(Err(CallError::SessionNotFound)) => session = None,
+                        Ok(Err(CallError::SessionNotFound)) => {
+                            tally.reinitialised.fetch_add(1, Ordering::AcqRel);
+                            session = None;
+                        }
+                        Ok(Err(CallError::Status(503, _))) if unavailable < 10 => {
+                            unavailable += 1;
+                            tally.retried_503.fetch_add(1, Ordering::AcqRel);
+                            tokio::time::sleep(Duration::from_millis(200)).await;
+                        }
                         Ok(Err(e)) => {
                             session = None;
                             break Err((e, Some(by)));
@@ -521,12 +540,13 @@ async fn five_thousand_calls_through_haproxy_survive_one_replica_draining_and_on
                             tally.hung.fetch_add(1, Ordering::AcqRel);
                         }
                         tally.failed.fetch_add(1, Ordering::AcqRel);
-                        let by = by.unwrap_or_else(|| format!("(no session: {e:?})"));
+                        let by = by.unwrap_or_else(|| "(no session)".to_owned());
+                        errors.push(format!("{by}: {tool}: {e:?}"));
                         *failed_on.entry(by).or_default() += 1;
                     }
                 }
             }
-            (served, failed_on)
+            (served, failed_on, errors)
         }));
     }
 
@@ -571,8 +591,10 @@ async fn five_thousand_calls_through_haproxy_survive_one_replica_draining_and_on
 
     let mut served: BTreeMap<(String, String), u64> = BTreeMap::new();
     let mut failed_on: BTreeMap<String, u64> = BTreeMap::new();
+    let mut errors = Vec::new();
     for w in workers {
-        let (s, f) = w.await.expect("a worker panicked");
+        let (s, f, e) = w.await.expect("a worker panicked");
+        errors.extend(e);
         for (k, v) in s {
             *served.entry(k).or_default() += v;
         }
@@ -588,7 +610,10 @@ async fn five_thousand_calls_through_haproxy_survive_one_replica_draining_and_on
         tally.hung.load(Ordering::Acquire),
     );
     eprintln!(
-        "{sent} calls in {elapsed:.1?}: {ok} ok, {failed} failed {failed_on:?}; served {served:?}"
+        "{sent} calls in {elapsed:.1?}: {ok} ok, {failed} failed {failed_on:?}; {} sent again \
+         after a 404, {} after a 503; served {served:?}",
+        tally.reinitialised.load(Ordering::Acquire),
+        tally.retried_503.load(Ordering::Acquire),
     );
     assert_eq!(sent, CALLS);
     assert_eq!(hung, 0, "calls hung");
@@ -600,7 +625,7 @@ async fn five_thousand_calls_through_haproxy_survive_one_replica_draining_and_on
     // Only the killed replica's calls fail; the drained replica's all complete.
     assert!(
         failed_on.keys().all(|k| k == "r3"),
-        "failures elsewhere than on the killed replica: {failed_on:?}"
+        "failures elsewhere than on the killed replica: {errors:#?}"
     );
     assert!(
         failed <= CONCURRENCY,
