@@ -74,7 +74,7 @@ pub struct Cli {
     no_cache: bool,
     /// Log lines on stderr as text, or as JSON objects (one per line, with the request id,
     /// MCP session id and trace id of the request they belong to) for a log collector.
-    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
     log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
