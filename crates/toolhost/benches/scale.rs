@@ -58,7 +58,7 @@ struct Run {
     p99_ms: f64,
 }
 
-async fn run(url: &str, workload: Workload) -> Run {
+async fn run(url: &str, workload: Workload, calls: u64) -> Run {
     let mcp = McpHttp::new(url);
     let mut sessions = Vec::new();
     for _ in 0..CONCURRENCY {
@@ -74,7 +74,7 @@ async fn run(url: &str, workload: Workload) -> Run {
                 let mut latencies = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::AcqRel);
-                    if i >= CALLS {
+                    if i >= calls {
                         return latencies;
                     }
                     let (tool, args) = workload.call(i);
@@ -97,7 +97,7 @@ async fn run(url: &str, workload: Workload) -> Run {
     latencies.sort_by(f64::total_cmp);
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     Run {
-        calls_per_second: CALLS as f64 / elapsed,
+        calls_per_second: calls as f64 / elapsed,
         p50_ms: at(0.50),
         p99_ms: at(0.99),
     }
@@ -124,11 +124,11 @@ async fn main() {
         }
         let haproxy = Haproxy::start(&started.iter().collect::<Vec<_>>()).await;
         // Warm: connections, sessions' first calls, instance pool slots.
-        run(&haproxy.url, Workload::Light).await;
+        run(&haproxy.url, Workload::Light, 300).await;
         for workload in [Workload::Light, Workload::Mixed] {
             let mut runs = Vec::new();
             for _ in 0..RUNS {
-                runs.push(run(&haproxy.url, workload).await);
+                runs.push(run(&haproxy.url, workload, CALLS).await);
             }
             let all: Vec<String> = runs
                 .iter()
