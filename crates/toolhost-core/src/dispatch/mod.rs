@@ -170,6 +170,14 @@ impl Dispatcher {
         self.inner.slots.take_for_session(wait).await
     }
 
+    /// Sandbox instances taken now and the pool's size (what a metrics endpoint shows).
+    pub fn sandbox_slots(&self) -> (usize, usize) {
+        (
+            self.inner.slots.in_use(),
+            crate::runtime::MAX_CONCURRENT_INSTANCES as usize,
+        )
+    }
+
     /// Run `tool` on `args` in a fresh sandbox.
     pub async fn call(&self, tool: &str, args: Value) -> Result<ToolOutput, ToolError> {
         self.call_observed(tool, args, None).await

@@ -22,6 +22,11 @@ impl Slots {
         }
     }
 
+    /// Slots taken now (calls running, tools loading, Python sessions alive).
+    pub fn in_use(&self) -> usize {
+        MAX_CONCURRENT_INSTANCES as usize - self.permits.available_permits()
+    }
+
     /// A slot for `tool`, waiting at most `wait` (the tool's `timeout_ms`) for one to free up.
     pub async fn take(&self, tool: &str, wait: Duration) -> Result<SemaphorePermit<'_>, ToolError> {
         let started = Instant::now();

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::ExitCode;
+use super::mcp_replica::ReplicaArgs;
 use crate::dispatch::{Dispatcher, DispatcherOptions};
 use crate::mcp::{self, McpOptions, SelectionArgs, SelectionError, ToolSelection};
 
@@ -30,6 +31,8 @@ pub struct McpArgs {
     /// Never offer these tools (comma-separated), besides the registry's `mcp.exclude_tools`.
     #[arg(long = "exclude-tools", value_name = "NAMES", value_delimiter = ',')]
     exclude_tools: Vec<String>,
+    #[command(flatten)]
+    replica: ReplicaArgs,
 }
 
 pub async fn mcp(
@@ -48,6 +51,12 @@ pub async fn mcp(
             return ExitCode::Usage;
         }
     };
+    if args.http.is_none()
+        && let Some(flag) = args.replica.needs_http()
+    {
+        eprintln!("toolhost: {flag} applies to the HTTP server; add --http ADDR");
+        return ExitCode::Usage;
+    }
     if let Some(addr) = args.http
         && !addr.ip().is_loopback()
         && args.allowed_hosts.is_empty()
@@ -86,6 +95,7 @@ pub async fn mcp(
         allowed_hosts: args.allowed_hosts.clone(),
         allowed_origins: args.allowed_origins.clone(),
         watch,
+        replica: args.replica.options(),
     };
     match mcp::serve(dispatcher, options, options_mcp).await {
         Ok(()) => ExitCode::Ok,

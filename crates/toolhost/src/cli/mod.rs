@@ -11,6 +11,7 @@ mod exit;
 mod help_text_tests;
 mod inspect;
 mod mcp;
+mod mcp_replica;
 mod new;
 mod out_file;
 mod pin;
@@ -73,8 +74,18 @@ pub struct Cli {
     /// Compile components in memory only.
     #[arg(long, global = true)]
     no_cache: bool,
+    /// Log lines on stderr as text, or as JSON objects (one per line, with the request id,
+    /// MCP session id and trace id of the request they belong to) for a log collector.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -127,7 +138,7 @@ pub fn main() -> i32 {
             };
         }
     };
-    init_logging();
+    init_logging(cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -148,10 +159,25 @@ pub fn main() -> i32 {
 /// The library reports through `tracing`; the CLI shows toolhost's own events on stderr
 /// (`TOOLHOST_LOG` filters, e.g. `TOOLHOST_LOG=debug`, or `rmcp=info` for the protocol
 /// library's), never on stdout, which may be a protocol.
-fn init_logging() {
+fn init_logging(format: LogFormat) {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOOLHOST_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,toolhost=info"));
+    if format == LogFormat::Json {
+        // Every line carries the fields of the spans it happened in (the request's id,
+        // MCP session and trace), flattened into one object.
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(true)
+            .with_writer(std::io::stderr)
+            .log_internal_errors(false)
+            .with_env_filter(filter)
+            .with_target(true)
+            .try_init();
+        return;
+    }
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())

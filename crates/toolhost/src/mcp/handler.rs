@@ -13,6 +13,8 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::sync::mpsc;
 
 use super::annotations::{self, Hints};
+use super::call_controls::CallControls;
+use super::request_log::RequestInfo;
 use super::selection::{SelectionArgs, SelectionError, ToolSelection};
 use super::{convert, scripts};
 use crate::code_mode;
@@ -29,6 +31,8 @@ pub struct ToolhostMcp {
     shared: Arc<Shared>,
     /// `run_python`'s interpreter, started on the session's first call.
     python: Arc<tokio::sync::Mutex<Option<PythonSession>>>,
+    /// Limits, drain and metrics every tools/call runs under (replica.rs).
+    controls: Arc<CallControls>,
 }
 
 struct Shared {
@@ -54,7 +58,31 @@ impl ToolhostMcp {
                 peers: Mutex::new(Vec::new()),
             }),
             python: Arc::default(),
+            controls: Arc::default(),
         })
+    }
+
+    /// Every session made from this server runs its calls under `controls`.
+    pub fn with_call_controls(mut self, controls: Arc<CallControls>) -> Self {
+        self.controls = controls;
+        self
+    }
+
+    /// The registry served now, as a dispatcher.
+    pub fn current_dispatcher(&self) -> Dispatcher {
+        self.dispatcher()
+    }
+
+    /// Whether clients are offered `run_python` (so readiness warms the interpreter).
+    pub fn offers_python(&self) -> bool {
+        let (dispatcher, selection) = self.served();
+        dispatcher.registry().get(code_mode::MCP_NAME).is_none()
+            && selection.allows(code_mode::MCP_NAME)
+    }
+
+    /// Sandbox instances taken now and the pool's size.
+    pub fn sandbox_slots(&self) -> (usize, usize) {
+        self.dispatcher().sandbox_slots()
     }
 
     fn dispatcher(&self) -> Dispatcher {
@@ -96,6 +124,7 @@ impl ToolhostMcp {
         ToolhostMcp {
             shared: self.shared.clone(),
             python: Arc::default(),
+            controls: self.controls.clone(),
         }
     }
 
@@ -257,6 +286,41 @@ impl ServerHandler for ToolhostMcp {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        let name = request.name.to_string();
+        // A name the server does not offer is counted under one label: clients choose
+        // names, and each label value is a time series to store.
+        let label = if offered(&self.dispatcher()).contains(&name) {
+            name.clone()
+        } else {
+            "(unknown)".to_owned()
+        };
+        let info = context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<RequestInfo>())
+            .cloned();
+        let controls = self.controls.clone();
+        controls
+            .run(&name, &label, info, self.call_tool_now(request, context))
+            .await
+    }
+
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        self.shared
+            .peers
+            .lock()
+            .expect("peers lock")
+            .push(context.peer);
+    }
+}
+
+impl ToolhostMcp {
+    /// tools/call itself, once the replica's controls have admitted it.
+    async fn call_tool_now(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
         let (dispatcher, selection) = self.served();
         let name = request.name.to_string();
         let mut args = serde_json::Value::Object(request.arguments.unwrap_or_default());
@@ -344,13 +408,5 @@ impl ServerHandler for ToolhostMcp {
             Err(e) => convert::failure(&e),
         }
         .into())
-    }
-
-    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
-        self.shared
-            .peers
-            .lock()
-            .expect("peers lock")
-            .push(context.peer);
     }
 }

@@ -1,12 +1,22 @@
 //! The MCP server: every registry tool offered to MCP clients over stdio or Streamable
 //! HTTP, through the same [`Dispatcher`] the CLI uses.
 
+mod admin;
 mod annotations;
+mod call_controls;
+mod call_limit;
 mod convert;
+mod drain;
 mod handler;
 mod headers;
+mod metrics;
+mod readiness;
+mod replica;
+mod request_log;
 mod scripts;
 mod selection;
+mod session_limit;
+mod traffic;
 mod watch;
 
 use std::net::SocketAddr;
@@ -14,14 +24,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use rmcp::ServiceExt;
-use rmcp::transport::streamable_http_server::{
-    StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
-};
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::{Dispatcher, DispatcherOptions};
+pub use call_limit::{CallLimits, DEFAULT_MAX_QUEUED_CALLS};
+pub use drain::DEFAULT_DRAIN_TIMEOUT;
 pub use handler::{ToolhostMcp, offered};
+pub use replica::{Replica, ReplicaOptions};
 pub use selection::{SelectionArgs, SelectionError, ToolSelection};
+pub use session_limit::DEFAULT_SESSION_IDLE_TIMEOUT;
 
 /// How `toolhost mcp` serves.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +49,8 @@ pub struct McpOptions {
     pub watch: Option<PathBuf>,
     /// `--tools` / `--exclude-tools`.
     pub selection: SelectionArgs,
+    /// Limits, admin address and drain for running as one replica of several.
+    pub replica: ReplicaOptions,
 }
 
 /// Serve until the client disconnects (stdio) or the process is interrupted (HTTP).
@@ -69,6 +83,8 @@ async fn serve_http(
     addr: SocketAddr,
     options: &McpOptions,
 ) -> anyhow::Result<()> {
+    let replica = Replica::new(&options.replica);
+    let server = server.with_call_controls(replica.call_controls());
     let shutdown = CancellationToken::new();
     let mut config = StreamableHttpServerConfig::default();
     config.cancellation_token = shutdown.clone();
@@ -81,26 +97,20 @@ async fn serve_http(
         config.allowed_origins = options.allowed_origins.clone();
         config
     };
-    let factory = Arc::new(server);
-    let service: StreamableHttpService<ToolhostMcp, LocalSessionManager> =
+    let factory = Arc::new(server.clone());
+    let service: StreamableHttpService<ToolhostMcp, session_limit::BoundedSessions> =
         StreamableHttpService::new(
             move || Ok(factory.for_new_session()),
-            Default::default(),
+            replica.sessions(),
             config,
         );
-    let router = axum::Router::new()
-        .nest_service("/mcp", service)
+    let router = replica
+        .instrument_mcp(axum::Router::new().nest_service("/mcp", service))
         .layer(axum::middleware::from_fn(headers::refuse_duplicates));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
         "MCP over Streamable HTTP at http://{}/mcp",
         listener.local_addr()?
     );
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            let _ = tokio::signal::ctrl_c().await;
-            shutdown.cancel();
-        })
-        .await?;
-    Ok(())
+    replica.serve(listener, router, &server, shutdown).await
 }
