@@ -228,7 +228,10 @@ impl PythonHost for ToolBridge {
     ) -> Result<wit::ToolResult, wit::Failure> {
         let args = arguments(&arguments_json).map_err(|e| failure(&e, &name))?;
         let started = Instant::now();
-        let outcome = self.dispatcher.call(&name, args.clone()).await;
+        let outcome = match self.options.check_access(&name) {
+            Ok(()) => self.dispatcher.call(&name, args.clone()).await,
+            Err(denied) => Err(denied),
+        };
         self.answer(&name, args, outcome, started.elapsed())
     }
 
@@ -241,7 +244,8 @@ impl PythonHost for ToolBridge {
             .into_iter()
             .map(|call| {
                 let dispatcher = self.dispatcher.clone();
-                let args = arguments(&call.arguments);
+                let args = arguments(&call.arguments)
+                    .and_then(|args| self.options.check_access(&call.name).map(|()| args));
                 let name = call.name;
                 tokio::spawn(async move {
                     let started = Instant::now();
@@ -282,6 +286,9 @@ impl PythonHost for ToolBridge {
     }
 
     async fn describe_tool(&mut self, name: String) -> Result<wit::ToolDetails, wit::Failure> {
+        self.options
+            .check_access(&name)
+            .map_err(|e| failure(&e, &name))?;
         self.catalogue
             .describe(&self.dispatcher, &name)
             .await
@@ -290,6 +297,9 @@ impl PythonHost for ToolBridge {
     }
 
     async fn help_text(&mut self, name: String) -> Result<String, wit::Failure> {
+        self.options
+            .check_access(&name)
+            .map_err(|e| failure(&e, &name))?;
         self.catalogue
             .describe(&self.dispatcher, &name)
             .await

@@ -36,6 +36,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
             }) as Arc<dyn ModelBridge>
         }),
         image_dir: None,
+        access: None,
     };
     let mut messages = vec![
         Message::system(prompt::system_prompt(
