@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::ExitCode;
+use super::mcp_auth::AuthArgs;
 use crate::dispatch::{Dispatcher, DispatcherOptions};
 use crate::mcp::{self, McpOptions, SelectionArgs, SelectionError, ToolSelection};
 
@@ -30,6 +31,8 @@ pub struct McpArgs {
     /// Never offer these tools (comma-separated), besides the registry's `mcp.exclude_tools`.
     #[arg(long = "exclude-tools", value_name = "NAMES", value_delimiter = ',')]
     exclude_tools: Vec<String>,
+    #[command(flatten)]
+    auth: AuthArgs,
 }
 
 pub async fn mcp(
@@ -80,7 +83,16 @@ pub async fn mcp(
             SelectionError::Registry { .. } => ExitCode::Host,
         };
     }
+    let auth = match args
+        .auth
+        .resolve(args.http, &mcp::offered(&dispatcher))
+        .await
+    {
+        Ok(auth) => auth,
+        Err(code) => return code,
+    };
     let options_mcp = McpOptions {
+        auth,
         selection,
         http: args.http,
         allowed_hosts: args.allowed_hosts.clone(),

@@ -2,6 +2,7 @@
 //! HTTP, through the same [`Dispatcher`] the CLI uses.
 
 mod annotations;
+pub mod auth;
 mod convert;
 mod handler;
 mod headers;
@@ -38,6 +39,9 @@ pub struct McpOptions {
     pub watch: Option<PathBuf>,
     /// `--tools` / `--exclude-tools`.
     pub selection: SelectionArgs,
+    /// Bearer authentication of every HTTP request (`--auth-tokens`, `--auth-issuer`);
+    /// `None` serves anyone who can reach the address.
+    pub auth: Option<Arc<auth::Authenticator>>,
 }
 
 /// Serve until the client disconnects (stdio) or the process is interrupted (HTTP).
@@ -89,9 +93,12 @@ async fn serve_http(
             Default::default(),
             config,
         );
-    let router = axum::Router::new()
-        .nest_service("/mcp", service)
-        .layer(axum::middleware::from_fn(headers::refuse_duplicates));
+    let mut router = axum::Router::new().nest_service("/mcp", service);
+    // Everything routed above needs a token; routes added below stay public.
+    if let Some(authenticator) = &options.auth {
+        router = auth::protect(router, authenticator.clone());
+    }
+    let router = router.layer(axum::middleware::from_fn(headers::refuse_duplicates));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
         "MCP over Streamable HTTP at http://{}/mcp",
