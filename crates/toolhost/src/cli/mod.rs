@@ -11,6 +11,7 @@ mod exit;
 mod help_text_tests;
 mod inspect;
 mod mcp;
+mod mcp_auth;
 mod new;
 mod out_file;
 mod pin;
@@ -20,6 +21,7 @@ mod run;
 mod run_script;
 mod summary;
 pub(crate) mod terminal;
+mod token;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -41,6 +43,7 @@ Examples:
   toolhost bench
   toolhost mcp                      # MCP over stdio; --http [ADDR] for Streamable HTTP
   toolhost mcp --tools calc,plot_sixel   # offer only these (--exclude-tools to hide some)
+  toolhost token new ci --tools calc     # a bearer token for `mcp --http 0.0.0.0:8765 --auth-tokens toolhost-tokens.yaml`
   toolhost pin word_count           # after a rebuild: write its new sha256 into the registry
   toolhost repl -e 'calc(expr=\"6*7\")[\"value\"]'
   toolhost repl analysis.py         # run a Python file as the REPL would
@@ -108,6 +111,8 @@ enum Command {
     Pin(pin::PinArgs),
     /// Let a language model solve a task by writing REPL code until it calls FINAL.
     Agent(Box<agent::AgentArgs>),
+    /// Bearer tokens for `mcp --http --auth-tokens FILE`.
+    Token(token::TokenArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -234,6 +239,7 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
         Command::Build(args) => build::build(&cli, args).await,
         Command::Pin(args) => pin::pin(&cli, dispatcher.registry(), args).await,
         Command::Agent(args) => agent::agent(&cli, args, dispatcher).await,
+        Command::Token(args) => token::token(&cli, args, &dispatcher),
     }
 }
 
