@@ -30,8 +30,11 @@ pub struct ToolhostMcp {
     shared: Arc<Shared>,
     /// `run_python`'s interpreter, started on the session's first call, and the caller
     /// it was started for (it reaches that caller's tools only).
-    python: Arc<tokio::sync::Mutex<Option<(Option<Caller>, PythonSession)>>>,
+    python: Arc<tokio::sync::Mutex<Option<CallersPython>>>,
 }
+
+/// A `run_python` interpreter and the caller whose tools it reaches (`None`: every tool).
+type CallersPython = (Option<Caller>, PythonSession);
 
 struct Shared {
     /// The registry served, and which of its tools clients see.

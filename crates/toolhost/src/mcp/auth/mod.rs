@@ -115,7 +115,7 @@ impl Authenticator {
             parts.push(format!(
                 "bearer tokens from {} ({} listed)",
                 tokens.path().display(),
-                tokens.len()
+                tokens.listed()
             ));
         }
         if let Some(jwt) = &self.jwt {

@@ -249,7 +249,8 @@ impl TokenStore {
         &self.path
     }
 
-    pub fn len(&self) -> usize {
+    /// How many tokens are listed now.
+    pub fn listed(&self) -> usize {
         self.current.read().expect("token lock").1.tokens.len()
     }
 
