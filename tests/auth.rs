@@ -334,6 +334,44 @@ async fn a_session_belongs_to_the_caller_that_opened_it() {
     assert_eq!(list(alice).await, 202);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_script_runs_with_its_callers_permissions_not_more() {
+    let reg = TestRegistry::new(
+        "builtins: none\ntools:\n  - name: calc\n    component: builtin:calc\n  - name: echo\n    component: builtin:echo\nscripts:\n  - name: shout\n    file: shout.py\n    description: Echoes hi.\n",
+    );
+    std::fs::write(
+        reg.dir.path().join("shout.py"),
+        "TOOL('echo', {'text': 'hi'})\n",
+    )
+    .unwrap();
+    let file = reg.dir.path().join("tokens.yaml");
+    let limited = new_token(&reg, &file, "limited", &["--tools", "calc,script_shout"]).await;
+    let everything = new_token(&reg, &file, "all", &[]).await;
+    let server = Server::start(&reg, &["--auth-tokens", file.to_str().unwrap()]).await;
+
+    let client = server.client(&limited).await;
+    assert_eq!(names(&client).await, ["calc", "script_shout"]);
+    let refused = client
+        .call_tool(call("script_shout", json!({})))
+        .await
+        .unwrap();
+    assert_eq!(refused.is_error, Some(true));
+    let text = text_of(&refused);
+    assert!(
+        text.contains("[denied] token:limited may not call `echo`"),
+        "{text}"
+    );
+    client.cancel().await.unwrap();
+
+    let client = server.client(&everything).await;
+    let ran = client
+        .call_tool(call("script_shout", json!({})))
+        .await
+        .unwrap();
+    assert_eq!(ran.is_error, Some(false), "{}", text_of(&ran));
+    client.cancel().await.unwrap();
+}
+
 /// Starting refuses, or serves open with a warning; the process's exit code and stderr.
 async fn run_to_exit(reg: &TestRegistry, args: &[&str]) -> (Option<i32>, String) {
     let out = tokio::time::timeout(Duration::from_secs(60), toolhost(reg, args).output())
