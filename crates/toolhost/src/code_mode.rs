@@ -64,8 +64,9 @@ pub fn code_argument(args: &Value) -> Result<String, ToolError> {
     }
 }
 
-/// A description listing the functions compactly (one signature a line).
-pub async fn description(dispatcher: &Dispatcher) -> String {
+/// A description listing the functions compactly (one signature a line): the tools
+/// `allows` lets the code call.
+pub async fn description(dispatcher: &Dispatcher, allows: impl Fn(&str) -> bool) -> String {
     let mut text = String::from(
         "Run Python code in a sandbox where every tool below is a function taking keyword \
          arguments; results are dicts, lists, numbers and strings. Use it to chain tool calls \
@@ -73,8 +74,10 @@ pub async fn description(dispatcher: &Dispatcher) -> String {
          between calls in the same session. A failed call raises ToolError (.code, .message). \
          help(name) shows a tool's full arguments. Functions:\n",
     );
-    for (_, described) in dispatcher.describe_all().await {
-        if let Ok(d) = described {
+    for (name, described) in dispatcher.describe_all().await {
+        if let Ok(d) = described
+            && allows(&name)
+        {
             text.push_str("- ");
             text.push_str(&signature(&d));
             text.push('\n');

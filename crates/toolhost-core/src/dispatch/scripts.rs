@@ -130,8 +130,21 @@ impl Dispatcher {
     /// not take `invalid_input`; what the script does is its own (`script_error`, with what
     /// it printed under `details.output`).
     pub async fn run_script(&self, name: &str, args: Value) -> Result<ScriptOutput, ToolError> {
+        self.run_script_with(name, args, self.python_options())
+            .await
+    }
+
+    /// As [`Dispatcher::run_script`], in a session with `options`: a front end's caller
+    /// runs a script with its own access (`PythonOptions::access`), so a script reaches
+    /// no tool its caller could not call.
+    pub async fn run_script_with(
+        &self,
+        name: &str,
+        args: Value,
+        options: crate::python::PythonOptions,
+    ) -> Result<ScriptOutput, ToolError> {
         let entry = self.resolve_script(name, &args)?.clone();
-        crate::python::scripts::run_entry(self, &entry, &args).await
+        crate::python::scripts::run_entry(self, &entry, &args, options).await
     }
 
     /// Every script's syntax, for `toolhost check`.

@@ -265,7 +265,10 @@ impl PythonHost for ToolBridge {
         let mut args = arguments(&arguments_json).map_err(|e| failure(&e, &name))?;
         self.prefer_png(&name, &mut args).await;
         let started = Instant::now();
-        let outcome = self.dispatcher.call(&name, args.clone()).await;
+        let outcome = match self.options.check_access(&name) {
+            Ok(()) => self.dispatcher.call(&name, args.clone()).await,
+            Err(denied) => Err(denied),
+        };
         self.answer(&name, args, outcome, started.elapsed())
     }
 
@@ -286,6 +289,7 @@ impl PythonHost for ToolBridge {
             .into_iter()
             .map(|(name, args)| {
                 let dispatcher = self.dispatcher.clone();
+                let args = args.and_then(|args| self.options.check_access(&name).map(|()| args));
                 tokio::spawn(async move {
                     let started = Instant::now();
                     let outcome = match &args {
@@ -325,6 +329,9 @@ impl PythonHost for ToolBridge {
     }
 
     async fn describe_tool(&mut self, name: String) -> Result<wit::ToolDetails, wit::Failure> {
+        self.options
+            .check_access(&name)
+            .map_err(|e| failure(&e, &name))?;
         self.catalogue
             .describe(&self.dispatcher, &name)
             .await
@@ -333,6 +340,9 @@ impl PythonHost for ToolBridge {
     }
 
     async fn help_text(&mut self, name: String) -> Result<String, wit::Failure> {
+        self.options
+            .check_access(&name)
+            .map_err(|e| failure(&e, &name))?;
         self.catalogue
             .describe(&self.dispatcher, &name)
             .await

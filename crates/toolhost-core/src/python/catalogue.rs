@@ -15,7 +15,7 @@ use super::options::PythonOptions;
 use super::signature::{self, Parameter};
 
 pub(crate) struct Catalogue {
-    /// Every tool of the registry, in its order.
+    /// Every tool of the registry the session may call, in its order.
     pub names: Vec<String>,
     /// What is known of the tools described so far: tab completion cannot wait, and
     /// `TOOLS()` should not rebuild it each time.
@@ -31,12 +31,13 @@ struct Known {
 }
 
 impl Catalogue {
-    pub fn new(dispatcher: &Dispatcher) -> Catalogue {
+    pub fn new(dispatcher: &Dispatcher, options: &PythonOptions) -> Catalogue {
         let catalogue = Catalogue {
             names: dispatcher
                 .registry()
                 .names()
                 .into_iter()
+                .filter(|name| options.allows(name))
                 .map(str::to_owned)
                 .collect(),
             known: Mutex::new(HashMap::new()),
@@ -118,6 +119,7 @@ impl Catalogue {
         self.describe_all(dispatcher)
             .await
             .into_iter()
+            .filter(|(name, _)| self.names.contains(name))
             .map(|(name, d)| (name, Self::summary(&d)))
             .collect()
     }
@@ -169,6 +171,7 @@ impl Catalogue {
                 .registry()
                 .scripts
                 .iter()
+                .filter(|s| options.allows(&crate::dispatch::script_tool_name(&s.name)))
                 .map(|s| wit::ScriptEntry {
                     name: s.name.clone(),
                     summary: s.description.lines().next().unwrap_or("").to_owned(),

@@ -26,7 +26,7 @@ use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use options::{ModelBridge, PngPreference, PythonLimits, PythonOptions};
+pub use options::{ModelBridge, PngPreference, PythonLimits, PythonOptions, ToolAccess};
 pub use outcome::{EvalOutcome, ImageItem, PythonError, RecordedImage, ToolCallRecord};
 pub use scripts::MAX_SCRIPT_DEPTH;
 pub use signature::{help_text, signature};
@@ -84,7 +84,7 @@ impl Dispatcher {
     /// describes them all in the background, so [`PythonSession::parameter_names`] soon
     /// knows every tool's.
     pub async fn python_session(&self, options: PythonOptions) -> Result<PythonSession, ToolError> {
-        let catalogue = Arc::new(Catalogue::new(self));
+        let catalogue = Arc::new(Catalogue::new(self, &options));
         let session = PythonSession::start(
             self.clone(),
             options,

@@ -41,6 +41,17 @@ impl From<&crate::registry::PythonSettings> for PythonLimits {
     }
 }
 
+/// Which tools and scripts a session's code may reach: a front end's caller's permissions
+/// (an MCP client's token scopes). A session without one reaches every tool.
+pub trait ToolAccess: Send + Sync {
+    /// Whether code may call `name`: a tool's name, or `script_NAME` for a script (the
+    /// names MCP clients see).
+    fn allows(&self, name: &str) -> bool;
+    /// The `denied` error for a call of `name` this access does not allow, naming the
+    /// permission that is missing.
+    fn denied(&self, name: &str) -> crate::error::ToolError;
+}
+
 /// The language model behind `llm_query` and `llm_batch` (the agent provides one).
 #[async_trait::async_trait]
 pub trait ModelBridge: Send + Sync {
@@ -61,6 +72,22 @@ pub struct PythonOptions {
     /// Whether a tool that draws sixel by default (and offers PNG) is asked for a PNG when
     /// the call names no format: for front ends where sixel would not show.
     pub prefer_png: PngPreference,
+    /// The tools and scripts code may reach (scripts it runs included); `None`: all.
+    pub access: Option<Arc<dyn ToolAccess>>,
+}
+
+impl PythonOptions {
+    /// `Err(denied)` when this session's access does not include `name`.
+    pub(crate) fn check_access(&self, name: &str) -> Result<(), crate::error::ToolError> {
+        match &self.access {
+            Some(access) if !access.allows(name) => Err(access.denied(name)),
+            _ => Ok(()),
+        }
+    }
+
+    pub(crate) fn allows(&self, name: &str) -> bool {
+        self.access.as_ref().is_none_or(|a| a.allows(name))
+    }
 }
 
 /// [`PythonOptions::prefer_png`]. A terminal may have to be asked whether it draws sixel,

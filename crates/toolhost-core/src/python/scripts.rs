@@ -80,21 +80,24 @@ async fn run_in(
     })
 }
 
-/// A script a front end runs: a session of its own with the registry's Python limits.
+/// A script a front end runs: a session of its own with `options` (the registry's
+/// Python limits, and the caller's access if the front end has one).
 pub(crate) async fn run_entry(
     dispatcher: &Dispatcher,
     entry: &ScriptEntry,
     args: &Value,
+    options: super::PythonOptions,
 ) -> Result<ScriptOutput, ToolError> {
-    let mut session = dispatcher
-        .python_session(dispatcher.python_options())
-        .await?;
+    let mut session = dispatcher.python_session(options).await?;
     run_in(&mut session, entry, args).await
 }
 
 /// `SCRIPT(name, args)` from Python: the script's calls count as the caller's input's, and
 /// it has what is left of that input's time.
 pub(crate) async fn run(bridge: &ToolBridge, name: &str, args: Value) -> Result<Value, ToolError> {
+    bridge
+        .options
+        .check_access(&crate::dispatch::script_tool_name(name))?;
     let entry = bridge.dispatcher.resolve_script(name, &args)?;
     if bridge.depth >= MAX_SCRIPT_DEPTH {
         return Err(ToolError::new(

@@ -38,6 +38,7 @@ pub(super) async fn run_at_depth(run: Arc<Run>, task: String, depth: u32) -> Age
         image_dir: None,
         // Trajectories and their pages keep PNGs; sixel would show nowhere.
         prefer_png: PngPreference::Yes,
+        access: None,
     };
     let mut messages = vec![
         Message::system(prompt::system_prompt(

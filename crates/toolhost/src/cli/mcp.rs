@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::ExitCode;
+use super::mcp_auth::AuthArgs;
 use super::mcp_replica::ReplicaArgs;
 use crate::dispatch::{Dispatcher, DispatcherOptions};
 use crate::mcp::{self, McpOptions, SelectionArgs, SelectionError, ToolSelection};
@@ -33,6 +34,8 @@ pub struct McpArgs {
     exclude_tools: Vec<String>,
     #[command(flatten)]
     replica: ReplicaArgs,
+    #[command(flatten)]
+    auth: AuthArgs,
 }
 
 pub async fn mcp(
@@ -89,7 +92,16 @@ pub async fn mcp(
             SelectionError::Registry { .. } => ExitCode::Host,
         };
     }
+    let auth = match args
+        .auth
+        .resolve(args.http, &mcp::offered(&dispatcher))
+        .await
+    {
+        Ok(auth) => auth,
+        Err(code) => return code,
+    };
     let options_mcp = McpOptions {
+        auth,
         selection,
         http: args.http,
         allowed_hosts: args.allowed_hosts.clone(),

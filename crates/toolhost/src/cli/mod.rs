@@ -11,6 +11,7 @@ mod exit;
 mod help_text_tests;
 mod inspect;
 mod mcp;
+mod mcp_auth;
 mod mcp_replica;
 mod new;
 mod out_file;
@@ -21,6 +22,7 @@ mod run;
 mod run_script;
 mod summary;
 pub(crate) mod terminal;
+mod token;
 mod view;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +45,7 @@ Examples:
   toolhost bench
   toolhost mcp                      # MCP over stdio; --http [ADDR] for Streamable HTTP
   toolhost mcp --tools calc,plot_sixel   # offer only these (--exclude-tools to hide some)
+  toolhost token new ci --tools calc     # a bearer token for `mcp --http 0.0.0.0:8765 --auth-tokens toolhost-tokens.yaml`
   toolhost pin word_count           # after a rebuild: write its new sha256 into the registry
   toolhost repl -e 'calc(expr=\"6*7\")[\"value\"]'
   toolhost repl analysis.py         # run a Python file as the REPL would
@@ -123,6 +126,8 @@ enum Command {
     Agent(Box<agent::AgentArgs>),
     /// Render an agent run's trajectory as one self-contained HTML page.
     View(view::ViewArgs),
+    /// Bearer tokens for `mcp --http --auth-tokens FILE`.
+    Token(token::TokenArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -266,6 +271,7 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
         Command::Pin(args) => pin::pin(&cli, dispatcher.registry(), args).await,
         Command::Agent(args) => agent::agent(&cli, args, dispatcher).await,
         Command::View(args) => view::view(args, Some(dispatcher)).await,
+        Command::Token(args) => token::token(&cli, args, &dispatcher),
     }
 }
 

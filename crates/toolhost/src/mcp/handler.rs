@@ -13,6 +13,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::sync::mpsc;
 
 use super::annotations::{self, Hints};
+use super::auth::{Caller, caller_of};
 use super::call_controls::CallControls;
 use super::request_log::RequestInfo;
 use super::selection::{SelectionArgs, SelectionError, ToolSelection};
@@ -29,11 +30,15 @@ use crate::repl::PythonSession;
 #[derive(Clone)]
 pub struct ToolhostMcp {
     shared: Arc<Shared>,
-    /// `run_python`'s interpreter, started on the session's first call.
-    python: Arc<tokio::sync::Mutex<Option<PythonSession>>>,
+    /// `run_python`'s interpreter, started on the session's first call, and the caller
+    /// it was started for (it reaches that caller's tools only).
+    python: Arc<tokio::sync::Mutex<Option<CallersPython>>>,
     /// Limits, drain and metrics every tools/call runs under (replica.rs).
     controls: Arc<CallControls>,
 }
+
+/// A `run_python` interpreter and the caller whose tools it reaches (`None`: every tool).
+type CallersPython = (Option<Caller>, PythonSession);
 
 struct Shared {
     /// The registry served, and which of its tools clients see.
@@ -128,8 +133,13 @@ impl ToolhostMcp {
         }
     }
 
-    /// `run_python`: the code in this session's interpreter (started on first use).
-    async fn run_python(&self, args: serde_json::Value) -> Result<CallToolResult, ErrorData> {
+    /// `run_python`: the code in this session's interpreter (started on first use, and
+    /// again when another caller, or the same with other permissions, uses the session).
+    async fn run_python(
+        &self,
+        args: serde_json::Value,
+        caller: Option<Caller>,
+    ) -> Result<CallToolResult, ErrorData> {
         let code = match code_mode::code_argument(&args) {
             Ok(code) => code,
             Err(e) => return Err(ErrorData::invalid_params(e.message, None)),
@@ -138,20 +148,18 @@ impl ToolhostMcp {
         // it, and the session's next call starts a fresh one.
         let mut slot = self.python.lock().await;
         let mut session = match slot.take() {
-            Some(session) => session,
-            None => {
+            Some((owner, session)) if owner == caller => session,
+            _ => {
                 let dispatcher = self.dispatcher();
-                match dispatcher
-                    .python_session(crate::code_mode::options(&dispatcher))
-                    .await
-                {
+                let options = python_options(&dispatcher, &caller);
+                match dispatcher.python_session(options).await {
                     Ok(session) => session,
                     Err(e) => return Ok(convert::failure(&e)),
                 }
             }
         };
         let result = code_mode::run(&mut session, &code).await;
-        *slot = Some(session);
+        *slot = Some((caller, session));
         Ok(match result {
             Ok(output) => convert::success(&output),
             Err(e) => convert::failure(&e),
@@ -174,6 +182,17 @@ pub fn offered(dispatcher: &Dispatcher) -> Vec<String> {
             .map(|s| s.tool_name.to_owned()),
     );
     names
+}
+
+/// The registry's Python options, limited to `caller`'s tools when there is one.
+/// Code mode's options (pictures as PNG), reaching only `caller`'s tools.
+fn python_options(dispatcher: &Dispatcher, caller: &Option<Caller>) -> crate::repl::PythonOptions {
+    crate::repl::PythonOptions {
+        access: caller
+            .clone()
+            .map(|c| Arc::new(c) as Arc<dyn toolhost_core::python::ToolAccess>),
+        ..crate::code_mode::options(dispatcher)
+    }
 }
 
 fn select(dispatcher: &Dispatcher, args: &SelectionArgs) -> Result<ToolSelection, SelectionError> {
@@ -212,15 +231,19 @@ impl ServerHandler for ToolhostMcp {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let (dispatcher, selection) = self.served();
+        // A caller sees only the tools it may call.
+        let caller = caller_of(&context.extensions);
+        let caller_allows = |n: &str| caller.as_ref().is_none_or(|c| c.allows(n));
+        let visible = |n: &str| selection.allows(n) && caller_allows(n);
         let registry = dispatcher.registry();
         let mut tools = Vec::new();
         let names: Vec<&str> = registry
             .names()
             .into_iter()
-            .filter(|n| selection.allows(n))
+            .filter(|n| visible(n))
             .collect();
         let described =
             futures::future::join_all(names.iter().map(|n| dispatcher.describe(n))).await;
@@ -237,10 +260,10 @@ impl ServerHandler for ToolhostMcp {
                 Err(e) => tracing::warn!("tool '{name}' is unavailable: {e}"),
             }
         }
-        if registry.get(code_mode::MCP_NAME).is_none() && selection.allows(code_mode::MCP_NAME) {
+        if registry.get(code_mode::MCP_NAME).is_none() && visible(code_mode::MCP_NAME) {
             let tool = Tool::new(
                 code_mode::MCP_NAME,
-                code_mode::description(&dispatcher).await,
+                code_mode::description(&dispatcher, caller_allows).await,
                 Arc::new(
                     code_mode::input_schema()
                         .as_object()
@@ -255,7 +278,7 @@ impl ServerHandler for ToolhostMcp {
             ));
         }
         for listed in dispatcher.listed_scripts() {
-            if selection.allows(listed.tool_name) {
+            if visible(listed.tool_name) {
                 let title = format!(
                     "{} (script)",
                     annotations::title_from_name(&listed.entry.name)
@@ -324,19 +347,33 @@ impl ToolhostMcp {
         let (dispatcher, selection) = self.served();
         let name = request.name.to_string();
         let mut args = serde_json::Value::Object(request.arguments.unwrap_or_default());
-        if !selection.allows(&name) {
-            let shown: Vec<String> = offered(&dispatcher)
+        let caller = caller_of(&context.extensions);
+        let caller_allows = |n: &str| caller.as_ref().is_none_or(|c| c.allows(n));
+        if !selection.allows(&name) || !caller_allows(&name) {
+            let offered = offered(&dispatcher);
+            if let Some(caller) = &caller
+                && selection.allows(&name)
+                && offered.contains(&name)
+            {
+                tracing::warn!(caller = %caller.label(), tool = %name, "tools/call denied");
+                return Ok(convert::failure(&caller.denied(&name)).into());
+            }
+            let shown: Vec<String> = offered
                 .into_iter()
-                .filter(|n| selection.allows(n))
+                .filter(|n| selection.allows(n) && caller_allows(n))
                 .collect();
             let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
             let e = crate::error::ToolError::not_found(&name, &shown);
             return Err(ErrorData::invalid_params(e.message, None));
         }
+        if let Some(caller) = &caller {
+            // Logs name the caller, never its token.
+            tracing::info!(caller = %caller.label(), tool = %name, "tools/call");
+        }
         if dispatcher.registry().get(&name).is_none() {
             if name == code_mode::MCP_NAME {
                 return tokio::select! {
-                    result = self.run_python(args) => result.map(Into::into),
+                    result = self.run_python(args, caller) => result.map(Into::into),
                     _ = context.ct.cancelled() => Err(ErrorData::internal_error(
                         format!("the call to '{name}' was cancelled by the client"),
                         None,
@@ -347,7 +384,7 @@ impl ToolhostMcp {
                 // A script's own limits bound it; a cancelled one finishes on its thread,
                 // unseen.
                 return tokio::select! {
-                    result = scripts::call(dispatcher.clone(), &script, args) => result.map(Into::into),
+                    result = scripts::call(dispatcher.clone(), &script, args, python_options(&dispatcher, &caller)) => result.map(Into::into),
                     _ = context.ct.cancelled() => Err(ErrorData::internal_error(
                         format!("the call to '{name}' was cancelled by the client"),
                         None,

@@ -3,6 +3,7 @@
 
 mod admin;
 mod annotations;
+pub mod auth;
 mod call_controls;
 mod call_limit;
 mod convert;
@@ -51,6 +52,9 @@ pub struct McpOptions {
     pub selection: SelectionArgs,
     /// Limits, admin address and drain for running as one replica of several.
     pub replica: ReplicaOptions,
+    /// Bearer authentication of every HTTP request (`--auth-tokens`, `--auth-issuer`);
+    /// `None` serves anyone who can reach the address.
+    pub auth: Option<Arc<auth::Authenticator>>,
 }
 
 /// Serve until the client disconnects (stdio) or the process is interrupted (HTTP).
@@ -104,13 +108,19 @@ async fn serve_http(
             replica.sessions(),
             config,
         );
-    let router = replica
-        .instrument_mcp(axum::Router::new().nest_service("/mcp", service))
-        .layer(axum::middleware::from_fn(headers::refuse_duplicates));
+    let mut router = replica.instrument_mcp(axum::Router::new().nest_service("/mcp", service));
+    // Everything routed above needs a token (checked before the replica counts a request);
+    // routes added below stay public.
+    if let Some(authenticator) = &options.auth {
+        router = auth::protect(router, authenticator.clone());
+    }
+    let router = router.layer(axum::middleware::from_fn(headers::refuse_duplicates));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
         "MCP over Streamable HTTP at http://{}/mcp",
         listener.local_addr()?
     );
-    replica.serve(listener, router, &server, shutdown).await
+    replica
+        .serve(listener, router, &server, shutdown, options.auth.clone())
+        .await
 }

@@ -10,6 +10,7 @@ use axum::Router;
 use tokio_util::sync::CancellationToken;
 
 use super::admin::{self, AdminState};
+use super::auth::Authenticator;
 use super::call_controls::CallControls;
 use super::call_limit::CallLimits;
 use super::drain::{self, Drain};
@@ -126,10 +127,16 @@ impl Replica {
         mcp: Router,
         server: &ToolhostMcp,
         sessions_shutdown: CancellationToken,
+        auth: Option<Arc<Authenticator>>,
     ) -> anyhow::Result<()> {
         let admin = self.admin_router(server);
         let (router, _admin_task) = match self.admin_addr {
-            None => (mcp.merge(admin), None),
+            // Beside the MCP endpoint, health and metrics need a token as it does; only a
+            // separate --admin-addr serves them to anyone (probes, Prometheus).
+            None => match auth {
+                Some(auth) => (mcp.merge(super::auth::guard(admin, auth)), None),
+                None => (mcp.merge(admin), None),
+            },
             Some(addr) => {
                 let admin_listener = tokio::net::TcpListener::bind(addr).await?;
                 tracing::info!(

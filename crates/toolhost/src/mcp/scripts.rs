@@ -12,6 +12,7 @@ use crate::dispatch::{Dispatcher, ListedScript};
 use crate::error::ErrorCode;
 use crate::output::{Content, ToolOutput};
 use crate::registry::ScriptEntry;
+use crate::repl::PythonOptions;
 
 /// The tool a client sees: the description, and the documented parameters (any JSON
 /// each, said in portable JSON Schema) as the input schema, closed when the script
@@ -44,16 +45,19 @@ pub fn tool(listed: ListedScript<'_>) -> Tool {
     )
 }
 
-/// Runs script `entry` with `args`. Arguments it does not take are the client's mistake
-/// (an MCP error); whatever the script does is its result, failures with isError.
+/// Runs script `entry` with `args` in a session with `options` (the caller's access: a
+/// script reaches only the tools its caller may call). Arguments it does not take are the
+/// client's mistake (an MCP error); whatever the script does is its result, failures with
+/// isError.
 pub async fn call(
     dispatcher: Dispatcher,
     entry: &ScriptEntry,
     args: Value,
+    options: PythonOptions,
 ) -> Result<CallToolResult, ErrorData> {
     let printed_and =
         |printed: &str| (!printed.trim_end().is_empty()).then(|| printed.trim_end().to_owned());
-    match dispatcher.run_script(&entry.name, args).await {
+    match dispatcher.run_script_with(&entry.name, args, options).await {
         Ok(out) => {
             // Shown as a tool's output is: what it printed, then the value as JSON.
             let mut content = Vec::new();
