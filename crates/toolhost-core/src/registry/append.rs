@@ -39,7 +39,9 @@ pub fn append(text: &str, entry: &NewEntry) -> Result<String, AppendError> {
         lines.push(render(entry, "  ", newline));
         return Ok(lines.concat());
     };
-    let after_key = strip_comment(&lines[tools]["tools:".len()..]).trim().to_owned();
+    let after_key = strip_comment(&lines[tools]["tools:".len()..])
+        .trim()
+        .to_owned();
     match after_key.as_str() {
         "" => {}
         "[]" => lines[tools] = format!("tools:{newline}"),
@@ -179,8 +181,13 @@ mod tests {
         let text = append("builtins: none\n", &entry("echo")).unwrap();
         let registry = parse_str(&text, Some(&file)).unwrap();
         let new_digest = format!("sha256:{}", "3".repeat(64));
-        let new = repin(&text, registry.get("echo").unwrap(), Some(&new_digest), &"4".repeat(64))
-            .unwrap();
+        let new = repin(
+            &text,
+            registry.get("echo").unwrap(),
+            Some(&new_digest),
+            &"4".repeat(64),
+        )
+        .unwrap();
         let again = parse_str(&new, Some(&file)).unwrap();
         let echo = again.get("echo").unwrap();
         assert_eq!(echo.digest.as_deref(), Some(new_digest.as_str()));

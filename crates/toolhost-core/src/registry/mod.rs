@@ -16,11 +16,11 @@ use std::time::Duration;
 
 pub use error::{RegistryError, RegistryProblem};
 pub use network::{HostPattern, NetworkRule, normalise_host};
-pub use remote::{SignatureKey, is_manifest_digest};
 pub use parse::{
     AgentSettings, BUILTIN_REGISTRY_YAML, ModelRole, RolePrices, load_file, parse_agent_config,
     parse_str,
 };
+pub use remote::{SignatureKey, is_manifest_digest};
 
 /// The default registry file name looked for in the current directory.
 pub const DEFAULT_FILE_NAME: &str = "tool_registry.yaml";

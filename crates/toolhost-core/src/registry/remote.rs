@@ -18,7 +18,10 @@ pub struct SignatureKey {
 /// lowercase hexadecimal digits.
 pub fn is_manifest_digest(text: &str) -> bool {
     text.strip_prefix("sha256:").is_some_and(|hex| {
-        hex.len() == 64 && hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+        hex.len() == 64
+            && hex
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
     })
 }
 
@@ -36,7 +39,9 @@ pub fn oci_reference_problem(text: &str) -> Option<String> {
     };
     let bad_char = |c: char| c.is_whitespace() || c.is_control();
     if host.contains(bad_char) || repo.contains(bad_char) {
-        return Some(format!("`{text}` contains whitespace or control characters"));
+        return Some(format!(
+            "`{text}` contains whitespace or control characters"
+        ));
     }
     None
 }
@@ -56,7 +61,10 @@ mod tests {
 
     #[test]
     fn oci_references_need_a_host_and_a_repository() {
-        assert_eq!(oci_reference_problem("oci://127.0.0.1:5000/tools/echo:1"), None);
+        assert_eq!(
+            oci_reference_problem("oci://127.0.0.1:5000/tools/echo:1"),
+            None
+        );
         assert!(oci_reference_problem("oci://ghcr.io").is_some());
         assert!(oci_reference_problem("oci:///echo").is_some());
         assert!(oci_reference_problem("oci://host/a b").is_some());

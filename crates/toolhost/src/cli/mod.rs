@@ -1,6 +1,7 @@
 //! The `toolhost` command line. Everything goes through [`Dispatcher`]; nothing here knows
 //! about wasmtime.
 
+mod add;
 mod agent;
 mod bench;
 mod build;
@@ -15,6 +16,7 @@ mod new;
 mod out_file;
 mod pin;
 mod progress;
+mod publish;
 mod repl;
 mod run;
 mod run_script;
@@ -24,7 +26,7 @@ pub(crate) mod terminal;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-use crate::dispatch::{Dispatcher, DispatcherOptions};
+use crate::dispatch::{Dispatcher, DispatcherOptions, RemoteComponents};
 use crate::error::ToolError;
 use crate::registry::{self, RegistryError, ToolRegistry};
 pub use exit::ExitCode;
@@ -42,6 +44,9 @@ Examples:
   toolhost mcp                      # MCP over stdio; --http [ADDR] for Streamable HTTP
   toolhost mcp --tools calc,plot_sixel   # offer only these (--exclude-tools to hide some)
   toolhost pin word_count           # after a rebuild: write its new sha256 into the registry
+  toolhost publish word_count oci://ghcr.io/me/word-count:1.0 --sign cosign.key
+  toolhost add oci://ghcr.io/me/word-count:1.0 --key cosign.pub   # pinned by digest, cached
+  toolhost add https://example.org/tool.wasm --sha256 HEX          # a plain URL, pinned
   toolhost repl -e 'calc(expr=\"6*7\")[\"value\"]'
   toolhost repl analysis.py         # run a Python file as the REPL would
   toolhost run python '{\"code\": \"print(calc(expr=\\\"2^10\\\"))\"}'   # code mode
@@ -108,6 +113,11 @@ enum Command {
     Pin(pin::PinArgs),
     /// Let a language model solve a task by writing REPL code until it calls FINAL.
     Agent(Box<agent::AgentArgs>),
+    /// Add a tool from an OCI registry (oci://HOST/REPO:TAG) or a URL (--sha256): cached,
+    /// pinned by digest, checked to load, written into the registry.
+    Add(add::AddArgs),
+    /// Push a tool (or a component file) to an OCI registry, optionally signed (--sign).
+    Publish(publish::PublishArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -167,6 +177,7 @@ fn component_path(command: &Command) -> Option<PathBuf> {
         Command::Run(args) => Some(args.tool.as_str()),
         Command::Describe { tool } => Some(tool.as_str()),
         Command::Bench(args) => args.tool.as_deref(),
+        Command::Publish(args) => Some(args.tool.as_str()),
         _ => None,
     }?;
     (tool.contains('/') || tool.ends_with(".wasm")).then(|| PathBuf::from(tool))
@@ -178,6 +189,7 @@ fn rename_tool(command: &mut Command, name: &str) {
         Command::Run(args) => args.tool = name.to_owned(),
         Command::Describe { tool } => *tool = name.to_owned(),
         Command::Bench(args) => args.tool = Some(name.to_owned()),
+        Command::Publish(args) => args.tool = name.to_owned(),
         _ => {}
     }
 }
@@ -187,6 +199,8 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
     match &cli.command {
         Command::New(args) => return new::new(&cli, args).await,
         Command::Build(args) => return build::build(&cli, args).await,
+        // Adding edits (or creates) the registry file itself.
+        Command::Add(args) => return add::add(&cli, args).await,
         _ => {}
     }
     let registry_path = match &cli.command {
@@ -234,12 +248,16 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
         Command::Build(args) => build::build(&cli, args).await,
         Command::Pin(args) => pin::pin(&cli, dispatcher.registry(), args).await,
         Command::Agent(args) => agent::agent(&cli, args, dispatcher).await,
+        Command::Add(args) => add::add(&cli, args).await,
+        Command::Publish(args) => publish::publish(&cli, &dispatcher, args).await,
     }
 }
 
 fn dispatcher_options(cli: &Cli) -> DispatcherOptions {
     DispatcherOptions {
         compile_watcher: compile_progress::watcher(),
+        remote_components: add::remote_store(cli)
+            .map(|store| std::sync::Arc::new(store) as std::sync::Arc<dyn RemoteComponents>),
         ..DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
     }
 }
