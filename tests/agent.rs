@@ -454,6 +454,7 @@ fn dispatcher() -> Dispatcher {
         DispatcherOptions {
             cache_dir: Some(shared_cache_dir()),
             compile_watcher: None,
+            remote_components: None,
         },
     )
     .unwrap()

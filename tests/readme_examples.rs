@@ -120,6 +120,7 @@ fn skip_reason(command: &str) -> Option<&'static str> {
         "view" => return Some("needs an agent run's trajectory (tests/viewer.rs runs it)"),
         "mcp" => return Some("a server"),
         "new" | "build" | "bench" | "pin" => return Some("builds crates or takes minutes"),
+        "add" | "publish" => return Some("needs an OCI registry or a server (tests/oci.rs)"),
         "repl" if !command.contains(" -e ") => return Some("interactive"),
         _ => {}
     }

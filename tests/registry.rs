@@ -175,6 +175,7 @@ async fn compile_cache_is_reused_and_a_corrupt_entry_is_recompiled() {
     let options = DispatcherOptions {
         cache_dir: Some(cache.path().to_owned()),
         compile_watcher: None,
+        remote_components: None,
     };
     let cache_of = |options: &DispatcherOptions| {
         let d = Dispatcher::new(reg.load(), options.clone()).unwrap();

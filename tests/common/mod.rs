@@ -36,6 +36,7 @@ impl TestRegistry {
             DispatcherOptions {
                 cache_dir: Some(shared_cache_dir()),
                 compile_watcher: None,
+                remote_components: None,
             },
         )
         .expect("dispatcher")

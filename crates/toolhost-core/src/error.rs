@@ -39,10 +39,22 @@ pub enum ErrorCode {
     ScriptError,
     /// Every sandbox slot stayed taken for as long as the call could wait; retry later.
     Busy,
+    /// An OCI artifact's content does not hash to the digest that names it (the registry's
+    /// manifest, its component layer, or the entry's `digest:` against its `sha256:`).
+    DigestMismatch,
+    /// The component's signature does not verify with the entry's `verify: { key }`.
+    SignatureInvalid,
+    /// The entry requires a signature (`verify: { key }`) and the artifact has none.
+    SignatureMissing,
+    /// `toolhost add`: the tag now names another artifact than the entry pins; `--update`
+    /// takes the new one.
+    TagMoved,
+    /// A registry or server a component is fetched from could not be reached.
+    Unavailable,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::Timeout,
@@ -57,6 +69,11 @@ impl ErrorCode {
         ErrorCode::Internal,
         ErrorCode::ScriptError,
         ErrorCode::Busy,
+        ErrorCode::DigestMismatch,
+        ErrorCode::SignatureInvalid,
+        ErrorCode::SignatureMissing,
+        ErrorCode::TagMoved,
+        ErrorCode::Unavailable,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -75,6 +92,11 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
             ErrorCode::ScriptError => "script_error",
             ErrorCode::Busy => "busy",
+            ErrorCode::DigestMismatch => "digest_mismatch",
+            ErrorCode::SignatureInvalid => "signature_invalid",
+            ErrorCode::SignatureMissing => "signature_missing",
+            ErrorCode::TagMoved => "tag_moved",
+            ErrorCode::Unavailable => "unavailable",
         }
     }
 

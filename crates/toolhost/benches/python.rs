@@ -27,6 +27,7 @@ fn dispatcher(cache: &Path) -> Dispatcher {
         DispatcherOptions {
             cache_dir: Some(cache.to_owned()),
             compile_watcher: None,
+            remote_components: None,
         },
     )
     .expect("dispatcher")

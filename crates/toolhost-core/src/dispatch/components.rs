@@ -83,6 +83,7 @@ impl ComponentTable {
         let path = match &entry.component {
             ComponentSource::Builtin(name) => return Ok(builtin(name)?.sha256.to_owned()),
             ComponentSource::File(path) => path,
+            ComponentSource::Oci(_) | ComponentSource::Url(_) => return Err(unresolved(entry)),
         };
         let stamp = FileStamp::of(&check_size(path, entry.limits.max_component_bytes)?);
         if let Some((known, sha)) = self.hashes.lock().expect("hash lock").get(path)
@@ -102,6 +103,7 @@ impl ComponentTable {
                 return Ok((b.wasm.into(), b.sha256.to_owned()));
             }
             ComponentSource::File(path) => path,
+            ComponentSource::Oci(_) | ComponentSource::Url(_) => return Err(unresolved(entry)),
         };
         let limit = entry.limits.max_component_bytes;
         let unreadable = |e: std::io::Error| {
@@ -135,6 +137,17 @@ fn builtin(name: &str) -> Result<&'static builtins::Builtin, ToolError> {
             format!("no built-in component `{name}`"),
         )
     })
+}
+
+/// A remote entry reaches the table only as the local file its source gave (dispatch).
+fn unresolved(entry: &ToolEntry) -> ToolError {
+    ToolError::new(
+        ErrorCode::Internal,
+        format!(
+            "component {} was read before it was fetched",
+            entry.component
+        ),
+    )
 }
 
 /// The file's metadata, once its size is known to be within `limit`.

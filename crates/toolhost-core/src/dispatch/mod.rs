@@ -6,6 +6,7 @@ mod describe;
 mod observer;
 mod portable;
 mod prune;
+mod remote;
 mod scripts;
 mod slots;
 mod validate;
@@ -20,6 +21,7 @@ use tokio::sync::OnceCell;
 
 pub use describe::{Example, GrantsView, LimitsView, ToolDescription};
 pub use observer::CallObserver;
+pub use remote::RemoteComponents;
 pub use scripts::{
     ListedScript, ScriptOutput, resolve as resolve_script, tool_name as script_tool_name,
 };
@@ -39,6 +41,8 @@ pub struct DispatcherOptions {
     /// Hears when a component must be compiled (a front end may show it: it can take
     /// seconds).
     pub compile_watcher: Option<CompileWatcher>,
+    /// Where `oci://` and `https://` components come from; `None` refuses such entries.
+    pub remote_components: Option<Arc<dyn RemoteComponents>>,
 }
 
 impl Default for DispatcherOptions {
@@ -53,6 +57,7 @@ impl DispatcherOptions {
     pub fn from_flags(cache_dir: Option<PathBuf>, no_cache: bool) -> Self {
         DispatcherOptions {
             compile_watcher: None,
+            remote_components: None,
             cache_dir: if no_cache {
                 None
             } else {
@@ -107,6 +112,7 @@ struct Inner {
     script_tool_names: Vec<String>,
     /// The Python interpreter component, loaded by the first Python session.
     python: OnceCell<Arc<PreparedPython>>,
+    remote_components: Option<Arc<dyn RemoteComponents>>,
 }
 
 /// The result of checking one tool (`toolhost check`).
@@ -141,6 +147,7 @@ impl Dispatcher {
                 components: ComponentTable::default(),
                 slots: slots::Slots::new(),
                 python: OnceCell::new(),
+                remote_components: options.remote_components,
             }),
         })
     }
@@ -319,10 +326,25 @@ impl Dispatcher {
     }
 
     async fn load_entry(&self, entry: ToolEntry) -> Result<Arc<LoadedTool>, ToolError> {
+        // A remote component is read from the local file its source gives, like any file.
+        let readable = if entry.component.is_remote() {
+            let source = self
+                .inner
+                .remote_components
+                .as_ref()
+                .ok_or_else(|| remote::no_source(&entry))?;
+            let path = source.local_file(&entry).await?;
+            ToolEntry {
+                component: crate::registry::ComponentSource::File(path),
+                ..entry.clone()
+            }
+        } else {
+            entry.clone()
+        };
         let sha256 = {
             let inner = self.inner.clone();
-            let entry = entry.clone();
-            blocking(move || inner.components.sha256(&entry)).await?
+            let readable = readable.clone();
+            blocking(move || inner.components.sha256(&readable)).await?
         };
         if let Some(pin) = &entry.sha256
             && *pin != sha256
@@ -349,7 +371,7 @@ impl Dispatcher {
             .inner
             .components
             .cell(key)
-            .get_or_try_init(|| self.load_component(&entry, &sha256))
+            .get_or_try_init(|| self.load_component(&readable, &sha256))
             .await?
             .clone();
         Ok(Arc::new(LoadedTool {

@@ -2,12 +2,14 @@
 //! grants each call runs with. The YAML is parsed into these types once; policy is applied
 //! from them (never from raw YAML) by the runtime.
 
+pub mod append;
 mod depth;
 mod error;
 mod locate;
 mod network;
 mod parse;
 pub mod pins;
+mod remote;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,6 +20,7 @@ pub use parse::{
     AgentSettings, BUILTIN_REGISTRY_YAML, ModelRole, RolePrices, load_file, parse_agent_config,
     parse_str,
 };
+pub use remote::{SignatureKey, is_manifest_digest};
 
 /// The default registry file name looked for in the current directory.
 pub const DEFAULT_FILE_NAME: &str = "tool_registry.yaml";
@@ -135,6 +138,8 @@ impl ToolRegistry {
             name: name.clone(),
             component: ComponentSource::File(path.to_owned()),
             sha256: None,
+            digest: None,
+            verify: None,
             description: None,
             title: None,
             origin: ToolOrigin::File,
@@ -193,6 +198,11 @@ pub struct ToolEntry {
     pub component: ComponentSource,
     /// Lowercase hex sha256 the component file must have.
     pub sha256: Option<String>,
+    /// The OCI manifest digest (`sha256:HEX`) an `oci://` component is pinned to: it is
+    /// loaded by this digest, never by its tag, so a moved tag is never followed.
+    pub digest: Option<String>,
+    /// The public key whose signature an `oci://` component must carry (`verify: { key }`).
+    pub verify: Option<SignatureKey>,
     /// Replaces the description the component reports.
     pub description: Option<String>,
     /// A short human-readable name (MCP's `title`).
@@ -209,6 +219,7 @@ pub struct EntryPositions {
     pub entry: Option<Position>,
     pub component: Option<Position>,
     pub sha256: Option<Position>,
+    pub digest: Option<Position>,
 }
 
 /// A reusable Python script listed in the registry.
@@ -238,6 +249,19 @@ pub enum ComponentSource {
     Builtin(String),
     /// A `.wasm` file; the path is resolved against the registry file's directory.
     File(PathBuf),
+    /// An OCI artifact in the CNCF Wasm layout, written `oci://HOST[:PORT]/REPO:TAG`. Its
+    /// bytes come from the download cache by the entry's pinned `digest` (front ends fetch
+    /// it through [`crate::dispatch::RemoteComponents`]).
+    Oci(String),
+    /// A component at a plain `https://` URL, downloaded once and kept by its sha256 pin.
+    Url(String),
+}
+
+impl ComponentSource {
+    /// Whether the component is fetched over the network rather than read from a file.
+    pub fn is_remote(&self) -> bool {
+        matches!(self, ComponentSource::Oci(_) | ComponentSource::Url(_))
+    }
 }
 
 impl std::fmt::Display for ComponentSource {
@@ -245,6 +269,9 @@ impl std::fmt::Display for ComponentSource {
         match self {
             ComponentSource::Builtin(name) => write!(f, "builtin:{name}"),
             ComponentSource::File(path) => write!(f, "{}", path.display()),
+            ComponentSource::Oci(reference) | ComponentSource::Url(reference) => {
+                f.write_str(reference)
+            }
         }
     }
 }

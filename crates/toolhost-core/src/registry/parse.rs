@@ -10,6 +10,7 @@ use std::time::Duration;
 mod agent;
 mod builtins;
 mod mcp;
+mod remote;
 mod scripts;
 
 pub use agent::{AgentSettings, ModelRole, RolePrices, parse_agent_config};
@@ -72,6 +73,10 @@ struct RawTool {
     name: String,
     component: String,
     sha256: Option<String>,
+    /// The OCI manifest digest an `oci://` component is pinned to.
+    digest: Option<String>,
+    /// The key an `oci://` component's signature must verify with.
+    verify: Option<remote::RawVerify>,
     description: Option<String>,
     title: Option<String>,
     #[serde(default)]
@@ -226,17 +231,28 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
                 None
             }
         });
+        let (digest, verify) = checker.remote_pins(
+            component.as_ref(),
+            sha256.is_some() || raw_tool.sha256.is_some(),
+            raw_tool.digest,
+            raw_tool.verify,
+            base_dir,
+            i,
+        );
         let grants = checker.grants(raw_tool.grants, base_dir, i);
         let positions = EntryPositions {
             entry: checker.position(&[Seg::Key("tools"), Seg::Index(i)]),
             component: checker.position(&at("component")),
             sha256: checker.position(&at("sha256")),
+            digest: checker.position(&at("digest")),
         };
         if let Some(component) = component {
             tools.push(ToolEntry {
                 name: raw_tool.name,
                 component,
                 sha256,
+                digest,
+                verify,
                 description: raw_tool.description,
                 title: checker.title(raw_tool.title, &at("title")),
                 origin: if file.is_some() {
@@ -342,6 +358,9 @@ impl Checker {
                 format!("the built-in registry can only name built-ins, not `{text}`"),
             );
             return None;
+        }
+        if let Some(source) = self.remote_component(text, at) {
+            return source;
         }
         let path = base_dir.join(text);
         match std::fs::metadata(&path) {

@@ -19,6 +19,11 @@ pub enum PinError {
     #[error("cannot read component {path}: {why}")]
     Unreadable { path: String, why: String },
     #[error(
+        "'{tool}' is fetched from {origin}: its pins are written by `toolhost add {origin} \
+         --update`"
+    )]
+    Remote { tool: String, origin: String },
+    #[error(
         "'{tool}' has no `component:` line of its own to put a `sha256:` line under (a flow \
          mapping?); add `sha256: {sha256}` by hand"
     )]
@@ -40,6 +45,10 @@ pub fn component_sha256(entry: &ToolEntry) -> Result<String, PinError> {
                 path: path.display().to_string(),
                 why: e.to_string(),
             }),
+        ComponentSource::Oci(origin) | ComponentSource::Url(origin) => Err(PinError::Remote {
+            tool: entry.name.clone(),
+            origin: origin.clone(),
+        }),
     }
 }
 
@@ -65,6 +74,14 @@ pub fn rewrite(text: &str, edits: &[PinEdit<'_>]) -> Result<String, PinError> {
         }
     }
     Ok(lines.concat())
+}
+
+/// `text` with the digits of the pin at `at` replaced by `hex` (quotes and any `sha256:`
+/// kept).
+pub fn replace_scalar_at(text: &str, at: Position, hex: &str) -> String {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_owned).collect();
+    replace_scalar(&mut lines, at, hex);
+    lines.concat()
 }
 
 /// Replaces the pin's digits in the scalar at `at`, keeping its quotes and any `sha256:`.

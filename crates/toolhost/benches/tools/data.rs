@@ -41,6 +41,7 @@ fn dispatcher(dir: &Path) -> Dispatcher {
         DispatcherOptions {
             cache_dir: Some(cache),
             compile_watcher: None,
+            remote_components: None,
         },
     )
     .expect("dispatcher")

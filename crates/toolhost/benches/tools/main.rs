@@ -75,6 +75,7 @@ impl Bench {
             DispatcherOptions {
                 cache_dir: Some(cache),
                 compile_watcher: None,
+                remote_components: None,
             },
         )
         .expect("dispatcher");

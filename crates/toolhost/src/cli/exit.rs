@@ -32,7 +32,12 @@ impl ExitCode {
             ErrorCode::Registry
             | ErrorCode::PinMismatch
             | ErrorCode::ContractMismatch
-            | ErrorCode::Internal => ExitCode::Host,
+            | ErrorCode::Internal
+            | ErrorCode::DigestMismatch
+            | ErrorCode::SignatureInvalid
+            | ErrorCode::SignatureMissing
+            | ErrorCode::TagMoved
+            | ErrorCode::Unavailable => ExitCode::Host,
             ErrorCode::Busy => ExitCode::Busy,
         }
     }

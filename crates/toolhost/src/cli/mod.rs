@@ -1,6 +1,7 @@
 //! The `toolhost` command line. Everything goes through [`Dispatcher`]; nothing here knows
 //! about wasmtime.
 
+mod add;
 mod agent;
 mod bench;
 mod build;
@@ -17,6 +18,7 @@ mod new;
 mod out_file;
 mod pin;
 mod progress;
+mod publish;
 mod repl;
 mod run;
 mod run_script;
@@ -28,7 +30,7 @@ mod view;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-use crate::dispatch::{Dispatcher, DispatcherOptions};
+use crate::dispatch::{Dispatcher, DispatcherOptions, RemoteComponents};
 use crate::error::ToolError;
 use crate::registry::{self, RegistryError, ToolRegistry};
 pub use exit::ExitCode;
@@ -47,6 +49,9 @@ Examples:
   toolhost mcp --tools calc,plot_sixel   # offer only these (--exclude-tools to hide some)
   toolhost token new ci --tools calc     # a bearer token for `mcp --http 0.0.0.0:8765 --auth-tokens toolhost-tokens.yaml`
   toolhost pin word_count           # after a rebuild: write its new sha256 into the registry
+  toolhost publish word_count oci://ghcr.io/me/word-count:1.0 --sign cosign.key
+  toolhost add oci://ghcr.io/me/word-count:1.0 --key cosign.pub   # pinned by digest, cached
+  toolhost add https://example.org/tool.wasm --sha256 HEX          # a plain URL, pinned
   toolhost repl -e 'calc(expr=\"6*7\")[\"value\"]'
   toolhost repl analysis.py         # run a Python file as the REPL would
   toolhost run python '{\"code\": \"print(calc(expr=\\\"2^10\\\"))\"}'   # code mode
@@ -128,6 +133,11 @@ enum Command {
     View(view::ViewArgs),
     /// Bearer tokens for `mcp --http --auth-tokens FILE`.
     Token(token::TokenArgs),
+    /// Add a tool from an OCI registry (oci://HOST/REPO:TAG) or a URL (--sha256): cached,
+    /// pinned by digest, checked to load, written into the registry.
+    Add(add::AddArgs),
+    /// Push a tool (or a component file) to an OCI registry, optionally signed (--sign).
+    Publish(publish::PublishArgs),
 }
 
 /// Parse arguments, run, and return the process exit code.
@@ -202,6 +212,7 @@ fn component_path(command: &Command) -> Option<PathBuf> {
         Command::Run(args) => Some(args.tool.as_str()),
         Command::Describe { tool } => Some(tool.as_str()),
         Command::Bench(args) => args.tool.as_deref(),
+        Command::Publish(args) => Some(args.tool.as_str()),
         _ => None,
     }?;
     (tool.contains('/') || tool.ends_with(".wasm")).then(|| PathBuf::from(tool))
@@ -213,6 +224,7 @@ fn rename_tool(command: &mut Command, name: &str) {
         Command::Run(args) => args.tool = name.to_owned(),
         Command::Describe { tool } => *tool = name.to_owned(),
         Command::Bench(args) => args.tool = Some(name.to_owned()),
+        Command::Publish(args) => args.tool = name.to_owned(),
         _ => {}
     }
 }
@@ -223,6 +235,8 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
         Command::New(args) => return new::new(&cli, args).await,
         Command::Build(args) => return build::build(&cli, args).await,
         Command::View(args) if !args.replay => return view::view(args, None).await,
+        // Adding edits (or creates) the registry file itself.
+        Command::Add(args) => return add::add(&cli, args).await,
         _ => {}
     }
     let registry_path = match &cli.command {
@@ -272,12 +286,16 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
         Command::Agent(args) => agent::agent(&cli, args, dispatcher).await,
         Command::View(args) => view::view(args, Some(dispatcher)).await,
         Command::Token(args) => token::token(&cli, args, &dispatcher),
+        Command::Add(args) => add::add(&cli, args).await,
+        Command::Publish(args) => publish::publish(&cli, &dispatcher, args).await,
     }
 }
 
 fn dispatcher_options(cli: &Cli) -> DispatcherOptions {
     DispatcherOptions {
         compile_watcher: compile_progress::watcher(),
+        remote_components: add::remote_store(cli)
+            .map(|store| std::sync::Arc::new(store) as std::sync::Arc<dyn RemoteComponents>),
         ..DispatcherOptions::from_flags(cli.cache_dir.clone(), cli.no_cache)
     }
 }

@@ -46,7 +46,12 @@ pub async fn pin(cli: &Cli, registry: &ToolRegistry, args: &PinArgs) -> ExitCode
             registry
                 .tools
                 .iter()
-                .filter(|e| e.origin != ToolOrigin::Builtin && e.sha256.is_some()),
+                // Remote entries are re-pinned by `toolhost add --update`, not from a file.
+                .filter(|e| {
+                    e.origin != ToolOrigin::Builtin
+                        && e.sha256.is_some()
+                        && !e.component.is_remote()
+                }),
         );
     } else {
         for name in &args.tools {
