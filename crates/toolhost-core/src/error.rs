@@ -39,10 +39,15 @@ pub enum ErrorCode {
     ScriptError,
     /// Every sandbox slot stayed taken for as long as the call could wait; retry later.
     Busy,
+    /// The MCP server providing the tool could not be reached, or is down (it is restarted
+    /// after a pause; retry later).
+    Unavailable,
+    /// The MCP server providing the tool answered the call with a protocol error.
+    RemoteError,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::Timeout,
@@ -57,6 +62,8 @@ impl ErrorCode {
         ErrorCode::Internal,
         ErrorCode::ScriptError,
         ErrorCode::Busy,
+        ErrorCode::Unavailable,
+        ErrorCode::RemoteError,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -75,12 +82,14 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
             ErrorCode::ScriptError => "script_error",
             ErrorCode::Busy => "busy",
+            ErrorCode::Unavailable => "unavailable",
+            ErrorCode::RemoteError => "remote_error",
         }
     }
 
     /// Whether the same call may succeed if simply tried again later.
     pub const fn is_retryable(self) -> bool {
-        matches!(self, ErrorCode::Busy)
+        matches!(self, ErrorCode::Busy | ErrorCode::Unavailable)
     }
 }
 

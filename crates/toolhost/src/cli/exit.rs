@@ -28,12 +28,14 @@ impl ExitCode {
             | ErrorCode::ToolError
             | ErrorCode::Denied
             | ErrorCode::OutputTooLarge
+            | ErrorCode::RemoteError
             | ErrorCode::ScriptError => ExitCode::ToolFailed,
             ErrorCode::Registry
             | ErrorCode::PinMismatch
             | ErrorCode::ContractMismatch
             | ErrorCode::Internal => ExitCode::Host,
-            ErrorCode::Busy => ExitCode::Busy,
+            // Both mean "the call did not run; trying again later may succeed".
+            ErrorCode::Busy | ErrorCode::Unavailable => ExitCode::Busy,
         }
     }
 }
