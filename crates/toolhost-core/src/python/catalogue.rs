@@ -14,7 +14,7 @@ use super::options::PythonOptions;
 use super::signature::{self, Parameter};
 
 pub(crate) struct Catalogue {
-    /// Every tool of the registry, in its order.
+    /// Every tool of the registry, in its order, then those of the MCP servers it names.
     pub names: Vec<String>,
     /// What is known of the tools described so far: tab completion cannot wait, and
     /// `TOOLS()` should not rebuild it each time.
@@ -28,14 +28,11 @@ struct Known {
 }
 
 impl Catalogue {
-    pub fn new(dispatcher: &Dispatcher) -> Catalogue {
+    /// The registry's tools, and those of the MCP servers it names (which are listed, so
+    /// started, now: Python needs every name to define its functions).
+    pub async fn new(dispatcher: &Dispatcher) -> Catalogue {
         let catalogue = Catalogue {
-            names: dispatcher
-                .registry()
-                .names()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            names: dispatcher.tool_names().await,
             known: Mutex::new(HashMap::new()),
         };
         for name in &catalogue.names {
