@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::ExitCode;
 use crate::dispatch::{Dispatcher, DispatcherOptions};
-use crate::mcp::{self, McpOptions, SelectionArgs, SelectionError, ToolSelection};
+use crate::mcp::{self, McpOptions, SelectionArgs, SelectionError};
 
 #[derive(Args, Debug)]
 pub struct McpArgs {
@@ -63,11 +63,7 @@ pub async fn mcp(
         exclude_tools: args.exclude_tools.clone(),
     };
     // Checked before serving, so a client never meets a server that lists the wrong tools.
-    if let Err(e) = ToolSelection::resolve(
-        dispatcher.registry(),
-        &selection,
-        &mcp::offered(&dispatcher),
-    ) {
+    if let Err(e) = mcp::select(&dispatcher, &selection).await {
         eprintln!(
             "error[{}]: {e}",
             match e {

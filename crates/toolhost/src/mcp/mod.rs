@@ -21,7 +21,7 @@ use rmcp::transport::streamable_http_server::{
 use tokio_util::sync::CancellationToken;
 
 use crate::dispatch::{Dispatcher, DispatcherOptions};
-pub use handler::{ToolhostMcp, offered};
+pub use handler::{ToolhostMcp, offered, select};
 pub use selection::{SelectionArgs, SelectionError, ToolSelection};
 
 /// How `toolhost mcp` serves.
@@ -46,7 +46,7 @@ pub async fn serve(
     dispatcher_options: DispatcherOptions,
     options: McpOptions,
 ) -> anyhow::Result<()> {
-    let server = ToolhostMcp::new(dispatcher, options.selection.clone())?;
+    let server = ToolhostMcp::new(dispatcher, options.selection.clone()).await?;
     let _watcher = match &options.watch {
         Some(path) => Some(watch::RegistryWatcher::start(
             path.clone(),
