@@ -271,7 +271,11 @@ async fn progress_from_the_server_reaches_the_callers_observer_before_the_result
     let d = server.dispatcher();
     let seen = Arc::new(SeenProgress::default());
     let out = d
-        .call_observed("py_steps", json!({"n": 3}), Some(seen.clone() as Arc<dyn CallObserver>))
+        .call_observed(
+            "py_steps",
+            json!({"n": 3}),
+            Some(seen.clone() as Arc<dyn CallObserver>),
+        )
         .await
         .expect("py_steps");
     assert_eq!(out.first_json(), Some(&json!({"result": "3 steps"})));

@@ -96,7 +96,10 @@ impl RemoteSources {
                     all.push((entry.name.clone(), Ok(tools)));
                 }
                 Err(e) => {
-                    tracing::warn!("the tools of the MCP server '{}' are missing: {e}", entry.name);
+                    tracing::warn!(
+                        "the tools of the MCP server '{}' are missing: {e}",
+                        entry.name
+                    );
                     all.push((entry.name.clone(), Err(e)))
                 }
             }

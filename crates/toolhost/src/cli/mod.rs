@@ -52,8 +52,9 @@ Examples:
 
 Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
             3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
-            output_too_large, denied; a script failed; `build`: the crate did not compile),
-            5 busy (every sandbox slot stayed taken; the call did not run: try again),
+            output_too_large, denied, remote_error; a script failed; `build`: the crate did
+            not compile), 5 busy or unavailable (every sandbox slot stayed taken, or the MCP
+            server of the tool is down; the call did not run: try again),
             6 `agent --wall-time` ran out (work in flight was cancelled).";
 
 #[derive(Parser, Debug)]
