@@ -7,7 +7,7 @@
 use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio::sync::{OnceCell, mpsc};
 
 use super::describe::{GrantsView, LimitsView, RemoteOrigin, ToolDescription};
@@ -17,10 +17,6 @@ use crate::error::{ErrorCode, ToolError};
 use crate::mcp_source::{McpServer, SourceError};
 use crate::output::ToolOutput;
 use crate::registry::{McpServerEntry, ToolRegistry};
-
-/// A little longer than the request's own deadline, after which rmcp cancels it: a
-/// server that stops reading its stdin cannot hold a call past its timeout either.
-const DEADLINE_GRACE: Duration = Duration::from_secs(1);
 
 /// One tool of one server, under the name toolhost offers it by.
 pub(super) struct RemoteTool {
@@ -280,11 +276,9 @@ impl RemoteTool {
             }
             None => (None, None),
         };
-        let call = tokio::time::timeout(
-            timeout + DEADLINE_GRACE,
-            self.server
-                .call_tool(&self.remote_name, arguments, timeout, progress),
-        );
+        let call = self
+            .server
+            .call_tool(&self.remote_name, arguments, timeout, progress);
         tokio::pin!(call);
         // Progress is handed to the observer as it comes, and all of it before the result.
         let result = loop {
@@ -303,10 +297,6 @@ impl RemoteTool {
                 report_progress(&observer, name, report);
             }
         }
-        let result = match result {
-            Ok(result) => result,
-            Err(_) => Err(SourceError::Timeout),
-        };
         let result = result.map_err(|e| source_error(e, name, entry).for_tool(name))?;
         let content = remote_output::content(result, name, entry)?;
         let size: usize = content.iter().map(|c| c.size()).sum();

@@ -31,6 +31,13 @@ pub(crate) use client::Progress;
 use client::{ProgressRoutes, SourceClient};
 use connect::{Connected, StderrTail};
 
+/// How long a call observed for progress waits after its result for the server's last
+/// reports (their tasks are already spawned; this is scheduling slack, not network time).
+const PROGRESS_GRACE: Duration = Duration::from_millis(50);
+
+/// How long past its timeout a call may wait for rmcp to give up on it.
+const DEADLINE_GRACE: Duration = Duration::from_secs(1);
+
 /// Why a request to a server failed.
 #[derive(Debug)]
 pub(crate) enum SourceError {
@@ -124,14 +131,22 @@ impl McpServer {
         let mut params = CallToolRequestParams::new(tool.to_owned());
         params.arguments = Some(arguments);
         let request = ClientRequest::from(CallToolRequest::new(params));
-        let handle = match peer
-            .send_cancellable_request(request, PeerRequestOptions::with_timeout(timeout))
-            .await
-        {
-            Ok(handle) => handle,
-            Err(e) => return Err(self.failed(generation, e).await),
+        // Starting the server (above) is bounded by STARTUP_TIMEOUT, not by the call's
+        // timeout; from here on the call's own clock runs. rmcp cancels the request at
+        // `timeout`; the grace bounds a server that stops reading what is sent to it.
+        let deadline = tokio::time::Instant::now() + timeout + DEADLINE_GRACE;
+        let sent = tokio::time::timeout_at(
+            deadline,
+            peer.send_cancellable_request(request, PeerRequestOptions::with_timeout(timeout)),
+        )
+        .await;
+        let handle = match sent {
+            Ok(Ok(handle)) => handle,
+            Ok(Err(e)) => return Err(self.failed(generation, e).await),
+            Err(_) => return Err(SourceError::Timeout),
         };
         let token = handle.progress_token.clone();
+        let observed = progress.is_some();
         if let Some(to) = progress {
             self.progress.add(token.clone(), to);
         }
@@ -139,8 +154,18 @@ impl McpServer {
             peer: Some(peer.clone()),
             id: handle.id.clone(),
         };
-        let response = handle.await_response().await;
+        let response = tokio::time::timeout_at(deadline, handle.await_response()).await;
+        let Ok(response) = response else {
+            // `abandoned` tells the server to cancel it.
+            self.progress.remove(&token);
+            return Err(SourceError::Timeout);
+        };
         abandoned.peer = None;
+        if observed {
+            // rmcp hands each notification to a task of its own, spawned before the
+            // response that follows it is read: give the last reports a moment to arrive.
+            tokio::time::sleep(PROGRESS_GRACE).await;
+        }
         self.progress.remove(&token);
         let response = match response {
             Ok(response) => response,
