@@ -397,13 +397,13 @@ fn an_unreachable_registry_is_a_clear_error_and_pinned_entries_run_from_the_cach
 
     assert!(echo_output(&ws, "cached", "offline").contains("offline"));
     let (exit, code, message) = ws.refused(&["add", &target, "--name", "cached"]);
-    assert_eq!((exit, code.as_str()), (1, "unavailable"), "{message}");
+    assert_eq!((exit, code.as_str()), (5, "unavailable"), "{message}");
     assert!(message.contains("127.0.0.1"), "{message}");
     // With an empty cache the pinned content is needed from the registry.
     let empty = ws.dir.path().join("empty-cache");
     let (exit, code, message) =
         ws.refused_with_cache(&empty, &["run", "cached", r#"{"text": "x"}"#]);
-    assert_eq!((exit, code.as_str()), (1, "unavailable"), "{message}");
+    assert_eq!((exit, code.as_str()), (5, "unavailable"), "{message}");
     assert!(message.contains("not in the download cache"), "{message}");
 }
 

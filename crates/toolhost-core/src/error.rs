@@ -49,12 +49,16 @@ pub enum ErrorCode {
     /// `toolhost add`: the tag now names another artifact than the entry pins; `--update`
     /// takes the new one.
     TagMoved,
-    /// A registry or server a component is fetched from could not be reached.
+    /// What the tool or its component comes from (an MCP server, an OCI registry, a URL)
+    /// could not be reached or is down (a crashed server is restarted after a pause);
+    /// retry later.
     Unavailable,
+    /// The MCP server providing the tool answered the call with a protocol error.
+    RemoteError,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::Timeout,
@@ -74,6 +78,7 @@ impl ErrorCode {
         ErrorCode::SignatureMissing,
         ErrorCode::TagMoved,
         ErrorCode::Unavailable,
+        ErrorCode::RemoteError,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -97,12 +102,13 @@ impl ErrorCode {
             ErrorCode::SignatureMissing => "signature_missing",
             ErrorCode::TagMoved => "tag_moved",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::RemoteError => "remote_error",
         }
     }
 
     /// Whether the same call may succeed if simply tried again later.
     pub const fn is_retryable(self) -> bool {
-        matches!(self, ErrorCode::Busy)
+        matches!(self, ErrorCode::Busy | ErrorCode::Unavailable)
     }
 }
 

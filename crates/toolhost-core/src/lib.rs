@@ -5,13 +5,15 @@
 //! - [`registry`]: `tool_registry.yaml` parsed into typed, validated entries;
 //! - `runtime`: the wasmtime engine, compile cache and per-call sandbox (private: no
 //!   wasmtime type appears in this crate's public API);
-//! - [`dispatch`]: the API every front end uses ([`Dispatcher::call`]);
+//! - [`dispatch`]: the API every front end uses ([`Dispatcher::call`]), over components
+//!   and over the tools of other MCP servers (`mcp_source`, the client side of MCP);
 //! - [`python`]: Python sessions over the dispatcher (the interpreter runs in the
 //!   sandbox too), for the REPL, the agent and scripts.
 
 pub mod builtins;
 pub mod dispatch;
 pub mod error;
+mod mcp_source;
 pub mod output;
 pub mod pictures;
 pub mod python;

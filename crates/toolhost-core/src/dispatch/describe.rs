@@ -46,10 +46,33 @@ pub struct ToolDescription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_schema: Option<Value>,
     pub examples: Vec<Example>,
+    /// The component (`builtin:NAME`, a file), or `mcp:ENTRY` for another server's tool.
     pub component: String,
+    /// The component's sha256; empty for another MCP server's tool.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub sha256: String,
     pub limits: LimitsView,
     pub grants: GrantsView,
+    /// Where a tool of another MCP server comes from; `None` for a component.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote: Option<RemoteOrigin>,
+}
+
+/// A tool offered by another MCP server (a registry entry with `mcp:`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RemoteOrigin {
+    /// The registry entry naming the server.
+    pub server: String,
+    /// The tool's name on that server (before the entry's `prefix`).
+    pub name: String,
+    /// The command line or URL the server is reached by (never its env or headers).
+    pub transport: String,
+    /// The title the server gives the tool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The server's behaviour hints for the tool (MCP `annotations`), as it gave them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Value>,
 }
 
 impl ToolDescription {

@@ -6,7 +6,9 @@ mod describe;
 mod observer;
 mod portable;
 mod prune;
-mod remote;
+mod remote_components;
+mod remote_output;
+mod remote_tools;
 mod scripts;
 mod slots;
 mod validate;
@@ -19,9 +21,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::OnceCell;
 
-pub use describe::{Example, GrantsView, LimitsView, ToolDescription};
+pub use describe::{Example, GrantsView, LimitsView, RemoteOrigin, ToolDescription};
 pub use observer::CallObserver;
-pub use remote::RemoteComponents;
+pub use remote_components::RemoteComponents;
 pub use scripts::{
     ListedScript, ScriptOutput, resolve as resolve_script, tool_name as script_tool_name,
 };
@@ -92,6 +94,7 @@ impl LoadedTool {
             sha256: self.sha256.clone(),
             limits: describe::limits_view(&self.entry),
             grants: describe::grants_view(&self.entry),
+            remote: None,
         }
     }
 }
@@ -107,6 +110,8 @@ struct Inner {
     runtime: Runtime,
     tools: Mutex<HashMap<String, Arc<OnceCell<Arc<LoadedTool>>>>>,
     components: ComponentTable,
+    /// The tools of other MCP servers (entries with `mcp:`), started when first needed.
+    remote: remote_tools::RemoteSources,
     slots: slots::Slots,
     /// `script_NAME` for each of the registry's scripts, in order.
     script_tool_names: Vec<String>,
@@ -138,9 +143,11 @@ impl Dispatcher {
             .iter()
             .map(|s| scripts::tool_name(&s.name))
             .collect();
+        let remote = remote_tools::RemoteSources::new(&registry);
         Ok(Dispatcher {
             inner: Arc::new(Inner {
                 script_tool_names,
+                remote,
                 registry,
                 runtime,
                 tools: Mutex::new(HashMap::new()),
@@ -197,6 +204,11 @@ impl Dispatcher {
         args: Value,
         observer: Option<Arc<dyn CallObserver>>,
     ) -> Result<ToolOutput, ToolError> {
+        if self.inner.registry.get(tool).is_none()
+            && let Some(remote) = self.inner.remote.find(tool).await?
+        {
+            return remote.call(args, observer).await;
+        }
         let loaded = self.load(tool).await?;
         validate::check(
             &loaded.component.validator,
@@ -233,6 +245,9 @@ impl Dispatcher {
 
     /// The description of a tool already loaded, without loading it.
     pub(crate) fn described(&self, tool: &str) -> Option<ToolDescription> {
+        if let Some(remote) = self.inner.remote.known(tool) {
+            return Some(remote.description.clone());
+        }
         let cell = self
             .inner
             .tools
@@ -245,10 +260,17 @@ impl Dispatcher {
 
     /// Describe one tool (loading it if needed).
     pub async fn describe(&self, tool: &str) -> Result<ToolDescription, ToolError> {
+        if self.inner.registry.get(tool).is_none()
+            && let Some(remote) = self.inner.remote.find(tool).await?
+        {
+            return Ok(remote.description.clone());
+        }
         Ok(self.load(tool).await?.description())
     }
 
-    /// Describe every tool, in registry order; a tool that fails to load gives its error.
+    /// Describe every tool, in registry order, then the tools of each MCP server the
+    /// registry names (starting them); a tool that fails to load gives its error, and so
+    /// does a server that cannot be listed, under its entry's name.
     pub async fn describe_all(&self) -> Vec<(String, Result<ToolDescription, ToolError>)> {
         let names: Vec<String> = self
             .inner
@@ -257,9 +279,49 @@ impl Dispatcher {
             .into_iter()
             .map(String::from)
             .collect();
-        let loads = names.iter().map(|n| self.describe(n));
-        let results = futures::future::join_all(loads).await;
-        names.into_iter().zip(results).collect()
+        let loads = futures::future::join_all(names.iter().map(|n| self.describe(n)));
+        let (results, remote) = futures::future::join(loads, self.inner.remote.all()).await;
+        let mut all: Vec<_> = names.into_iter().zip(results).collect();
+        for (server, tools) in remote {
+            match tools {
+                Ok(tools) => all.extend(
+                    tools
+                        .iter()
+                        .map(|t| (t.description.name.clone(), Ok(t.description.clone()))),
+                ),
+                Err(e) => all.push((server, Err(e))),
+            }
+        }
+        all
+    }
+
+    /// Every tool's name: the registry's, then those of each MCP server it names (listing a
+    /// server starts it; one that cannot be listed adds none).
+    pub async fn tool_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .inner
+            .registry
+            .names()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        if !self.inner.remote.is_empty() {
+            for (_, tools) in self.inner.remote.all().await {
+                names.extend(
+                    tools
+                        .into_iter()
+                        .flatten()
+                        .map(|t| t.description.name.clone()),
+                );
+            }
+        }
+        names
+    }
+
+    /// Whether `tool` names a tool (of the registry, or of an MCP server it names).
+    pub async fn has_tool(&self, tool: &str) -> bool {
+        self.inner.registry.get(tool).is_some()
+            || matches!(self.inner.remote.find(tool).await, Ok(Some(_)))
     }
 
     /// Load every tool and check its examples against its schema.
@@ -304,12 +366,44 @@ impl Dispatcher {
             };
             checks.push(check);
         }
+        // Each MCP server the registry names: listed (so started), its tools' schemas
+        // compiled.
+        let started = Instant::now();
+        let remote = self.inner.remote.all().await;
+        let load_ms = started.elapsed().as_secs_f64() * 1e3;
+        for (server, tools) in remote {
+            match tools {
+                Ok(tools) => checks.extend(tools.iter().map(|t| ToolCheck {
+                    name: t.description.name.clone(),
+                    error: t.schema_error(),
+                    version: Some(t.description.version.clone()),
+                    cache: None,
+                    load_ms,
+                })),
+                Err(e) => checks.push(ToolCheck {
+                    name: server,
+                    error: Some(e),
+                    version: None,
+                    cache: None,
+                    load_ms,
+                }),
+            }
+        }
         checks
     }
 
     async fn load(&self, tool: &str) -> Result<Arc<LoadedTool>, ToolError> {
         let Some(entry) = self.inner.registry.get(tool) else {
-            return Err(ToolError::not_found(tool, &self.inner.registry.names()));
+            let mut known: Vec<String> = self
+                .inner
+                .registry
+                .names()
+                .into_iter()
+                .map(String::from)
+                .collect();
+            known.extend(self.inner.remote.known_names());
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            return Err(ToolError::not_found(tool, &known));
         };
         let cell = self
             .inner
@@ -332,7 +426,7 @@ impl Dispatcher {
                 .inner
                 .remote_components
                 .as_ref()
-                .ok_or_else(|| remote::no_source(&entry))?;
+                .ok_or_else(|| remote_components::no_source(&entry))?;
             let path = source.local_file(&entry).await?;
             ToolEntry {
                 component: crate::registry::ComponentSource::File(path),

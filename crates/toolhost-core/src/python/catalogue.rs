@@ -15,7 +15,8 @@ use super::options::PythonOptions;
 use super::signature::{self, Parameter};
 
 pub(crate) struct Catalogue {
-    /// Every tool of the registry the session may call, in its order.
+    /// Every tool the session may call: the registry's, in its order, then those of the
+    /// MCP servers it names.
     pub names: Vec<String>,
     /// What is known of the tools described so far: tab completion cannot wait, and
     /// `TOOLS()` should not rebuild it each time.
@@ -31,14 +32,16 @@ struct Known {
 }
 
 impl Catalogue {
-    pub fn new(dispatcher: &Dispatcher, options: &PythonOptions) -> Catalogue {
+    /// The tools the session may call: the registry's, and those of the MCP servers it
+    /// names (which are listed, so started, now: Python needs every name to define its
+    /// functions).
+    pub async fn new(dispatcher: &Dispatcher, options: &PythonOptions) -> Catalogue {
         let catalogue = Catalogue {
             names: dispatcher
-                .registry()
-                .names()
+                .tool_names()
+                .await
                 .into_iter()
                 .filter(|name| options.allows(name))
-                .map(str::to_owned)
                 .collect(),
             known: Mutex::new(HashMap::new()),
         };

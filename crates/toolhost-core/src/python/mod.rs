@@ -84,7 +84,7 @@ impl Dispatcher {
     /// describes them all in the background, so [`PythonSession::parameter_names`] soon
     /// knows every tool's.
     pub async fn python_session(&self, options: PythonOptions) -> Result<PythonSession, ToolError> {
-        let catalogue = Arc::new(Catalogue::new(self, &options));
+        let catalogue = Arc::new(Catalogue::new(self, &options).await);
         let session = PythonSession::start(
             self.clone(),
             options,

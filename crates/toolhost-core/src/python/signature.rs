@@ -287,6 +287,7 @@ mod tests {
 
     fn description(schema: Value, examples: Vec<Example>) -> ToolDescription {
         ToolDescription {
+            remote: None,
             name: "calc".into(),
             version: "1.0.0".into(),
             description: "Evaluate expressions.\nMore words here.".into(),

@@ -6,6 +6,7 @@ pub mod append;
 mod depth;
 mod error;
 mod locate;
+mod mcp_server;
 mod network;
 mod parse;
 pub mod pins;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use error::{RegistryError, RegistryProblem};
+pub use mcp_server::{McpServerEntry, McpToolFilter, McpTransport, expand_env};
 pub use network::{HostPattern, NetworkRule, normalise_host};
 pub use parse::{
     AgentSettings, BUILTIN_REGISTRY_YAML, ModelRole, RolePrices, load_file, parse_agent_config,
@@ -31,6 +33,8 @@ pub struct ToolRegistry {
     /// The file it came from; `None` for the built-in registry.
     pub file: Option<PathBuf>,
     pub tools: Vec<ToolEntry>,
+    /// Other MCP servers whose tools are offered too (entries with `mcp:`), in file order.
+    pub mcp_servers: Vec<McpServerEntry>,
     /// Reusable Python scripts (`scripts:`), callable as `SCRIPT(name, {...})`.
     pub scripts: Vec<ScriptEntry>,
     /// The Python interpreter's limits (`python:`).
@@ -69,6 +73,9 @@ pub enum ToolOrigin {
     File,
     /// An entry of the registry file that replaces the built-in tool of its name.
     OverridesBuiltin,
+    /// A tool of another MCP server named by an `mcp:` entry of the registry file.
+    #[serde(rename = "mcp")]
+    McpServer,
 }
 
 /// The `python:` section: limits of every Python session (the REPL, the agent, code mode,
@@ -150,6 +157,7 @@ impl ToolRegistry {
         let registry = ToolRegistry {
             file: None,
             tools: vec![entry],
+            mcp_servers: Vec::new(),
             scripts: Vec::new(),
             python: PythonSettings::default(),
             mcp: McpSelection::default(),

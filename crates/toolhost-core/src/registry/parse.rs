@@ -10,6 +10,7 @@ use std::time::Duration;
 mod agent;
 mod builtins;
 mod mcp;
+mod mcp_server;
 mod remote;
 mod scripts;
 
@@ -71,7 +72,13 @@ struct RawDefaults {
 #[serde(deny_unknown_fields)]
 struct RawTool {
     name: String,
-    component: String,
+    /// A `.wasm` file or `builtin:NAME`; an entry has this or `mcp`.
+    component: Option<String>,
+    /// Another MCP server whose tools the entry offers.
+    mcp: Option<mcp_server::RawMcpServer>,
+    prefix: Option<String>,
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
     sha256: Option<String>,
     /// The OCI manifest digest an `oci://` component is pinned to.
     digest: Option<String>,
@@ -185,6 +192,7 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
     let python = checker.python(raw.python);
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut tools = Vec::new();
+    let mut mcp_servers = Vec::new();
     for (i, raw_tool) in raw.tools.into_iter().enumerate() {
         let at = |key: &'static str| [Seg::Key("tools"), Seg::Index(i), Seg::Key(key)];
         if !valid_tool_name(&raw_tool.name) {
@@ -208,9 +216,87 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
                 ),
             );
         }
+        if let Some(raw_mcp) = raw_tool.mcp {
+            let misplaced = [
+                (
+                    "component",
+                    raw_tool.component.is_some(),
+                    "an entry names a `component` or an `mcp` server, not both",
+                ),
+                (
+                    "sha256",
+                    raw_tool.sha256.is_some(),
+                    "`sha256` pins a component file; an MCP server is not a file",
+                ),
+                (
+                    "description",
+                    raw_tool.description.is_some(),
+                    "an MCP server's tools keep the descriptions the server gives them",
+                ),
+                (
+                    "title",
+                    raw_tool.title.is_some(),
+                    "an MCP server's tools keep the titles the server gives them",
+                ),
+                (
+                    "grants",
+                    !(raw_tool.grants.dirs.is_empty()
+                        && raw_tool.grants.env.is_empty()
+                        && raw_tool.grants.network.is_empty()),
+                    "grants open the sandbox to a component; an MCP server runs outside it, with the permissions of the program or service itself",
+                ),
+            ];
+            for (key, set, why) in misplaced {
+                if set {
+                    checker.problem(&at(key), why.to_owned());
+                }
+            }
+            if file.is_none() {
+                checker.problem(
+                    &at("mcp"),
+                    "the built-in registry can only name built-ins".to_owned(),
+                );
+                continue;
+            }
+            let fields = mcp_server::McpServerFields {
+                prefix: raw_tool.prefix,
+                include: raw_tool.include,
+                exclude: raw_tool.exclude,
+                limits: raw_tool.limits,
+            };
+            if let Some(server) =
+                checker.mcp_server(i, &raw_tool.name, raw_mcp, fields, defaults, base_dir)
+            {
+                mcp_servers.push(server);
+            }
+            continue;
+        }
+        for (key, set) in [
+            ("prefix", raw_tool.prefix.is_some()),
+            ("include", raw_tool.include.is_some()),
+            ("exclude", raw_tool.exclude.is_some()),
+        ] {
+            if set {
+                checker.problem(
+                    &at(key),
+                    format!("`{key}` applies to an entry with `mcp:` (another MCP server's tools)"),
+                );
+            }
+        }
+        let Some(component_text) = raw_tool.component else {
+            checker.problem(
+                &[Seg::Key("tools"), Seg::Index(i)],
+                format!(
+                    "`{}` needs `component` (a .wasm file, or builtin:NAME) or `mcp` (another MCP server, \
+                     such as `mcp: {{ command: npx, args: [...] }}`)",
+                    raw_tool.name
+                ),
+            );
+            continue;
+        };
         let limits = checker.limits(defaults, raw_tool.limits, &at("limits"));
         let component = checker.component(
-            &raw_tool.component,
+            &component_text,
             base_dir,
             file.is_some(),
             limits.max_component_bytes,
@@ -274,6 +360,7 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<ToolRegistry, Regist
         Ok(ToolRegistry {
             file: owned_file,
             tools,
+            mcp_servers,
             scripts,
             python,
             mcp,

@@ -12,7 +12,7 @@ pub async fn check(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
     let selection = ToolSelection::resolve(
         dispatcher.registry(),
         &SelectionArgs::default(),
-        &mcp::offered(dispatcher),
+        &mcp::offered(dispatcher).await,
     )
     .err()
     .map(|e| e.to_string());

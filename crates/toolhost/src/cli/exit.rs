@@ -28,6 +28,7 @@ impl ExitCode {
             | ErrorCode::ToolError
             | ErrorCode::Denied
             | ErrorCode::OutputTooLarge
+            | ErrorCode::RemoteError
             | ErrorCode::ScriptError => ExitCode::ToolFailed,
             ErrorCode::Registry
             | ErrorCode::PinMismatch
@@ -36,9 +37,9 @@ impl ExitCode {
             | ErrorCode::DigestMismatch
             | ErrorCode::SignatureInvalid
             | ErrorCode::SignatureMissing
-            | ErrorCode::TagMoved
-            | ErrorCode::Unavailable => ExitCode::Host,
-            ErrorCode::Busy => ExitCode::Busy,
+            | ErrorCode::TagMoved => ExitCode::Host,
+            // Both mean "the call did not run; trying again later may succeed".
+            ErrorCode::Busy | ErrorCode::Unavailable => ExitCode::Busy,
         }
     }
 }

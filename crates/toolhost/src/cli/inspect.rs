@@ -12,7 +12,10 @@ fn source(registry: &ToolRegistry, name: &str) -> (ToolOrigin, &'static str) {
     match registry.get(name).map(|e| e.origin) {
         Some(ToolOrigin::OverridesBuiltin) => (ToolOrigin::OverridesBuiltin, "override"),
         Some(ToolOrigin::File) => (ToolOrigin::File, "file"),
-        _ => (ToolOrigin::Builtin, "built-in"),
+        Some(_) => (ToolOrigin::Builtin, "built-in"),
+        // Listed, but not a registry entry: a tool of another MCP server (or the name of
+        // a server that could not be listed).
+        None => (ToolOrigin::McpServer, "mcp"),
     }
 }
 
@@ -94,6 +97,9 @@ pub async fn list(cli: &Cli, dispatcher: &Dispatcher) -> ExitCode {
                 "\n(file: from {}; override: its entry replaces the built-in of that name)",
                 file.display()
             );
+            if !registry.mcp_servers.is_empty() {
+                println!("(mcp: a tool of another MCP server, named by an entry with `mcp:`)");
+            }
         }
     }
     if failed { ExitCode::Host } else { ExitCode::Ok }
@@ -188,6 +194,19 @@ fn render(d: &ToolDescription) -> String {
                 ex.description, d.name, ex.input
             ));
         }
+    }
+    if let Some(remote) = &d.remote {
+        s.push_str(&format!(
+            "\nLimits: timeout_ms={} max_output_bytes={}\nFrom the MCP server '{}' ({}), where it \
+             is named '{}'; it runs outside toolhost's sandbox, with that server's own \
+             permissions\n",
+            d.limits.timeout_ms,
+            d.limits.max_output_bytes,
+            remote.server,
+            remote.transport,
+            remote.name
+        ));
+        return s;
     }
     s.push_str(&format!(
         "\nLimits: timeout_ms={} memory_mb={} max_output_bytes={} max_response_bytes={} \

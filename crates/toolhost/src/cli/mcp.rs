@@ -8,7 +8,7 @@ use super::ExitCode;
 use super::mcp_auth::AuthArgs;
 use super::mcp_replica::ReplicaArgs;
 use crate::dispatch::{Dispatcher, DispatcherOptions};
-use crate::mcp::{self, McpOptions, SelectionArgs, SelectionError, ToolSelection};
+use crate::mcp::{self, McpOptions, SelectionArgs, SelectionError};
 
 #[derive(Args, Debug)]
 pub struct McpArgs {
@@ -75,11 +75,7 @@ pub async fn mcp(
         exclude_tools: args.exclude_tools.clone(),
     };
     // Checked before serving, so a client never meets a server that lists the wrong tools.
-    if let Err(e) = ToolSelection::resolve(
-        dispatcher.registry(),
-        &selection,
-        &mcp::offered(&dispatcher),
-    ) {
+    if let Err(e) = mcp::select(&dispatcher, &selection).await {
         eprintln!(
             "error[{}]: {e}",
             match e {
@@ -94,7 +90,7 @@ pub async fn mcp(
     }
     let auth = match args
         .auth
-        .resolve(args.http, &mcp::offered(&dispatcher))
+        .resolve(args.http, &mcp::offered(&dispatcher).await)
         .await
     {
         Ok(auth) => auth,

@@ -63,8 +63,9 @@ Examples:
 
 Exit codes: 0 ok, 1 host or registry error, 2 usage (or unknown tool),
             3 invalid input, 4 the tool failed (tool_error, trap, timeout, out_of_memory,
-            output_too_large, denied; a script failed; `build`: the crate did not compile),
-            5 busy (every sandbox slot stayed taken; the call did not run: try again),
+            output_too_large, denied, remote_error; a script failed; `build`: the crate did
+            not compile), 5 busy or unavailable (every sandbox slot stayed taken, or the MCP
+            server or OCI registry it comes from is unreachable: try again),
             6 `agent --wall-time` ran out (work in flight was cancelled).";
 
 #[derive(Parser, Debug)]
@@ -285,7 +286,7 @@ async fn dispatch_command(mut cli: Cli) -> ExitCode {
         Command::Pin(args) => pin::pin(&cli, dispatcher.registry(), args).await,
         Command::Agent(args) => agent::agent(&cli, args, dispatcher).await,
         Command::View(args) => view::view(args, Some(dispatcher)).await,
-        Command::Token(args) => token::token(&cli, args, &dispatcher),
+        Command::Token(args) => token::token(&cli, args, &dispatcher).await,
         Command::Add(args) => add::add(&cli, args).await,
         Command::Publish(args) => publish::publish(&cli, &dispatcher, args).await,
     }

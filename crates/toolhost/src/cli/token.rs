@@ -34,14 +34,14 @@ enum TokenCommand {
     },
 }
 
-pub fn token(cli: &Cli, args: &TokenArgs, dispatcher: &Dispatcher) -> ExitCode {
+pub async fn token(cli: &Cli, args: &TokenArgs, dispatcher: &Dispatcher) -> ExitCode {
     let TokenCommand::New {
         name,
         tools,
         exclude,
         file,
     } = &args.command;
-    let offered = mcp::offered(dispatcher);
+    let offered = mcp::offered(dispatcher).await;
     match tokens::add_token(file, name, tools.as_deref(), exclude, &offered) {
         Ok(new) => {
             let grants = match tools {

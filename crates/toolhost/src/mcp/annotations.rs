@@ -43,12 +43,14 @@ impl Hints {
     /// variables persist) is never idempotent.
     pub fn of_code(registry: &ToolRegistry, stateful: bool) -> Self {
         let all: Vec<Hints> = registry.tools.iter().map(Hints::of).collect();
-        let read_only = all.iter().all(|h| h.read_only);
+        // Another MCP server's tools may do anything its program or service can.
+        let remote = !registry.mcp_servers.is_empty();
+        let read_only = all.iter().all(|h| h.read_only) && !remote;
         Hints {
             read_only,
-            destructive: all.iter().any(|h| h.destructive),
+            destructive: all.iter().any(|h| h.destructive) || remote,
             idempotent: read_only && !stateful,
-            open_world: all.iter().any(|h| h.open_world),
+            open_world: all.iter().any(|h| h.open_world) || remote,
         }
     }
 }

@@ -37,6 +37,20 @@ pub fn tool(d: &ToolDescription) -> Tool {
     tool
 }
 
+/// Another MCP server's tool as toolhost offers it: its title and behaviour hints as that
+/// server gave them.
+pub fn remote_tool(d: &ToolDescription) -> Tool {
+    let mut listed = tool(d);
+    if let Some(remote) = &d.remote {
+        listed.title = remote.title.clone();
+        listed.annotations = remote
+            .annotations
+            .clone()
+            .and_then(|a| serde_json::from_value(a).ok());
+    }
+    listed
+}
+
 /// Text stays text; the first JSON item becomes structuredContent (an object, as MCP
 /// requires) and is also rendered as text for clients that only read text; images are
 /// base64 image content, an SVG also as its text (many clients show no SVG image). Sixel

@@ -51,11 +51,11 @@ struct Shared {
 
 impl ToolhostMcp {
     /// `Err` when the selection names a tool the registry does not offer.
-    pub fn new(
+    pub async fn new(
         dispatcher: Dispatcher,
         selection_args: SelectionArgs,
     ) -> Result<Self, SelectionError> {
-        let selection = select(&dispatcher, &selection_args)?;
+        let selection = select(&dispatcher, &selection_args).await?;
         Ok(ToolhostMcp {
             shared: Arc::new(Shared {
                 dispatcher: RwLock::new((dispatcher, selection)),
@@ -111,7 +111,7 @@ impl ToolhostMcp {
     /// every connected client that the tool list changed. A registry whose `mcp:` names
     /// an unknown tool is not served.
     pub async fn replace_dispatcher(&self, dispatcher: Dispatcher) -> Result<(), SelectionError> {
-        let selection = select(&dispatcher, &self.shared.selection_args)?;
+        let selection = select(&dispatcher, &self.shared.selection_args).await?;
         *self.shared.dispatcher.write().expect("dispatcher lock") = (dispatcher, selection);
         let peers: Vec<Peer<RoleServer>> = self.shared.peers.lock().expect("peers lock").clone();
         let mut alive = Vec::with_capacity(peers.len());
@@ -167,12 +167,15 @@ impl ToolhostMcp {
     }
 }
 
-/// Every name the server offers before selection: the registry's tools, `run_python`
-/// (unless a tool has its name) and the listed scripts.
-pub fn offered(dispatcher: &Dispatcher) -> Vec<String> {
-    let registry = dispatcher.registry();
-    let mut names: Vec<String> = registry.names().into_iter().map(String::from).collect();
-    if registry.get(code_mode::MCP_NAME).is_none() {
+/// Every name the server offers before selection: the registry's tools, those of the MCP
+/// servers it names (listing them starts them), `run_python` (unless a tool has its name)
+/// and the listed scripts.
+pub async fn offered(dispatcher: &Dispatcher) -> Vec<String> {
+    offered_from(dispatcher, dispatcher.tool_names().await)
+}
+
+fn offered_from(dispatcher: &Dispatcher, mut names: Vec<String>) -> Vec<String> {
+    if !names.iter().any(|n| n == code_mode::MCP_NAME) {
         names.push(code_mode::MCP_NAME.to_owned());
     }
     names.extend(
@@ -184,7 +187,6 @@ pub fn offered(dispatcher: &Dispatcher) -> Vec<String> {
     names
 }
 
-/// The registry's Python options, limited to `caller`'s tools when there is one.
 /// Code mode's options (pictures as PNG), reaching only `caller`'s tools.
 fn python_options(dispatcher: &Dispatcher, caller: &Option<Caller>) -> crate::repl::PythonOptions {
     crate::repl::PythonOptions {
@@ -195,8 +197,21 @@ fn python_options(dispatcher: &Dispatcher, caller: &Option<Caller>) -> crate::re
     }
 }
 
-fn select(dispatcher: &Dispatcher, args: &SelectionArgs) -> Result<ToolSelection, SelectionError> {
-    ToolSelection::resolve(dispatcher.registry(), args, &offered(dispatcher))
+/// The selection, checked against what the server offers. Other MCP servers are started
+/// for it only when it names something the registry itself does not offer.
+pub async fn select(
+    dispatcher: &Dispatcher,
+    args: &SelectionArgs,
+) -> Result<ToolSelection, SelectionError> {
+    let registry = dispatcher.registry();
+    let local: Vec<String> = registry.names().into_iter().map(String::from).collect();
+    match ToolSelection::resolve(registry, args, &offered_from(dispatcher, local)) {
+        Ok(selection) => Ok(selection),
+        Err(_) if !registry.mcp_servers.is_empty() => {
+            ToolSelection::resolve(registry, args, &offered(dispatcher).await)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Forwards a tool's progress reports to the client as progress notifications.
@@ -240,27 +255,31 @@ impl ServerHandler for ToolhostMcp {
         let visible = |n: &str| selection.allows(n) && caller_allows(n);
         let registry = dispatcher.registry();
         let mut tools = Vec::new();
-        let names: Vec<&str> = registry
-            .names()
+        let names: Vec<String> = dispatcher
+            .tool_names()
+            .await
             .into_iter()
             .filter(|n| visible(n))
             .collect();
         let described =
             futures::future::join_all(names.iter().map(|n| dispatcher.describe(n))).await;
         for (name, described) in names.into_iter().zip(described) {
-            let entry = registry.get(name).expect("listed from the registry");
             match described {
-                Ok(d) => tools.push(annotations::annotate(
-                    convert::tool(&d),
-                    annotations::title(entry),
-                    Hints::of(entry),
-                )),
+                Ok(d) => tools.push(match registry.get(&name) {
+                    Some(entry) => annotations::annotate(
+                        convert::tool(&d),
+                        annotations::title(entry),
+                        Hints::of(entry),
+                    ),
+                    // Another MCP server's tool keeps the title and hints it gave.
+                    None => convert::remote_tool(&d),
+                }),
                 // A tool that cannot load is left out rather than failing the whole list;
                 // calling it by name reports why.
                 Err(e) => tracing::warn!("tool '{name}' is unavailable: {e}"),
             }
         }
-        if registry.get(code_mode::MCP_NAME).is_none() && visible(code_mode::MCP_NAME) {
+        if !dispatcher.has_tool(code_mode::MCP_NAME).await && visible(code_mode::MCP_NAME) {
             let tool = Tool::new(
                 code_mode::MCP_NAME,
                 code_mode::description(&dispatcher, caller_allows).await,
@@ -312,7 +331,7 @@ impl ServerHandler for ToolhostMcp {
         let name = request.name.to_string();
         // A name the server does not offer is counted under one label: clients choose
         // names, and each label value is a time series to store.
-        let label = if offered(&self.dispatcher()).contains(&name) {
+        let label = if offered(&self.dispatcher()).await.contains(&name) {
             name.clone()
         } else {
             "(unknown)".to_owned()
@@ -350,7 +369,7 @@ impl ToolhostMcp {
         let caller = caller_of(&context.extensions);
         let caller_allows = |n: &str| caller.as_ref().is_none_or(|c| c.allows(n));
         if !selection.allows(&name) || !caller_allows(&name) {
-            let offered = offered(&dispatcher);
+            let offered = offered(&dispatcher).await;
             if let Some(caller) = &caller
                 && selection.allows(&name)
                 && offered.contains(&name)
@@ -370,7 +389,7 @@ impl ToolhostMcp {
             // Logs name the caller, never its token.
             tracing::info!(caller = %caller.label(), tool = %name, "tools/call");
         }
-        if dispatcher.registry().get(&name).is_none() {
+        if !dispatcher.has_tool(&name).await {
             if name == code_mode::MCP_NAME {
                 return tokio::select! {
                     result = self.run_python(args, caller) => result.map(Into::into),
@@ -391,7 +410,9 @@ impl ToolhostMcp {
                     )),
                 };
             }
-            let e = crate::error::ToolError::not_found(&name, &dispatcher.registry().names());
+            let known = dispatcher.tool_names().await;
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            let e = crate::error::ToolError::not_found(&name, &known);
             return Err(ErrorData::invalid_params(e.message, None));
         }
 

@@ -31,7 +31,7 @@ use tokio_util::sync::CancellationToken;
 use crate::dispatch::{Dispatcher, DispatcherOptions};
 pub use call_limit::{CallLimits, DEFAULT_MAX_QUEUED_CALLS};
 pub use drain::DEFAULT_DRAIN_TIMEOUT;
-pub use handler::{ToolhostMcp, offered};
+pub use handler::{ToolhostMcp, offered, select};
 pub use replica::{Replica, ReplicaOptions};
 pub use selection::{SelectionArgs, SelectionError, ToolSelection};
 pub use session_limit::DEFAULT_SESSION_IDLE_TIMEOUT;
@@ -63,7 +63,7 @@ pub async fn serve(
     dispatcher_options: DispatcherOptions,
     options: McpOptions,
 ) -> anyhow::Result<()> {
-    let server = ToolhostMcp::new(dispatcher, options.selection.clone())?;
+    let server = ToolhostMcp::new(dispatcher, options.selection.clone()).await?;
     let _watcher = match &options.watch {
         Some(path) => Some(watch::RegistryWatcher::start(
             path.clone(),
