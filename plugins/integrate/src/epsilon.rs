@@ -100,17 +100,13 @@ impl EpsilonTable {
             if n == LIMEXP {
                 n = 2 * (LIMEXP / 2) - 1;
             }
-            let mut ib = if num % 2 == 0 { 2 } else { 1 };
+            let mut ib = if num.is_multiple_of(2) { 2 } else { 1 };
             for _ in 0..=newelm {
                 t[ib] = t[ib + 2];
                 ib += 2;
             }
             if num != n {
-                let mut indx = num - n + 1;
-                for i in 1..=n {
-                    t[i] = t[indx];
-                    indx += 1;
-                }
+                t.copy_within(num - n + 1..=num, 1);
             }
             if self.nres < 4 {
                 self.res3la[self.nres - 1] = result;

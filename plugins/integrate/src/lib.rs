@@ -6,9 +6,11 @@
 //! WebAssembly-specific.
 
 mod adaptive;
+mod dopri5;
 mod epsilon;
 mod expression;
 mod kronrod;
+mod ode;
 mod quad;
 mod report;
 mod schema;
@@ -20,6 +22,7 @@ use serde::Deserialize;
 use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, json};
 
 pub use adaptive::{Outcome, Status, Tolerance};
+pub use ode::{Event, Method, OdeInput};
 pub use quad::{Bound, QuadInput, integrate as quad_integrate};
 
 /// The operation and its arguments; see [`schema`] for what each one does.
@@ -27,6 +30,7 @@ pub use quad::{Bound, QuadInput, integrate as quad_integrate};
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Input {
     Quad(QuadInput),
+    Ode(OdeInput),
 }
 
 impl JsonSchema for Input {
@@ -56,7 +60,12 @@ impl Tool for Integrate {
              singularities at an endpoint (1/sqrt(x), ln(x)) converge. Returns value, abserr \
              (error estimate), neval (evaluations) and a status; defaults epsabs = epsrel = \
              1.49e-8, limit = 50 subintervals, as scipy.integrate.quad. A singularity or \
-             jump inside the interval: split the interval there.",
+             jump inside the interval: split the interval there.\n\
+             - ode: y' = f(t, y) for a system given as {\"name\": \"derivative\"} with y0 by \
+             name and t_span [t0, t1]; Dormand–Prince 5(4) (scipy's RK45) with rtol (default \
+             1e-3) and atol (1e-6); t_eval for output at chosen times (dense output), events \
+             (expressions whose zero crossings are located; terminal ones stop). Explicit \
+             only: a stiff system shows as very many steps.",
         )
         .example(
             "Gaussian integral over the real line (√π)",
@@ -74,11 +83,37 @@ impl Tool for Integrate {
             "Tighter tolerance and more subintervals",
             json!({ "op": "quad", "f": "cos(x^2)", "a": 0, "b": 30, "epsabs": 0, "epsrel": 1e-12, "limit": 500 }),
         )
+        .example(
+            "Lotka–Volterra predator and prey, reported at t = 0, 5, 10, 15",
+            json!({
+                "op": "ode",
+                "rhs": { "prey": "a*prey - b*prey*pred", "pred": "-c*pred + d*prey*pred" },
+                "y0": { "prey": 10, "pred": 5 },
+                "params": { "a": 1.5, "b": 1, "c": 3, "d": 1 },
+                "t_span": [0, 15],
+                "t_eval": [0, 5, 10, 15],
+                "rtol": 1e-8,
+                "atol": 1e-10
+            }),
+        )
+        .example(
+            "A ball thrown up at 10 m/s lands: a terminal event",
+            json!({
+                "op": "ode",
+                "rhs": { "h": "v", "v": "-9.81" },
+                "y0": { "h": 0, "v": 10 },
+                "t_span": [0, 10],
+                "events": [{ "expr": "h", "direction": -1, "terminal": true }],
+                "rtol": 1e-9,
+                "atol": 1e-12
+            }),
+        )
     }
 
     fn call(input: Input) -> Result<Output, ToolError> {
         let report = match &input {
             Input::Quad(i) => quad::run(i)?,
+            Input::Ode(i) => ode::run(i)?,
         };
         Ok(Output::text(report.text).and_json(&report.json))
     }

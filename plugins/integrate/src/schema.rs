@@ -5,6 +5,7 @@
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use toolhost_sdk::{Value, json};
 
+use crate::ode::OdeInput;
 use crate::quad::QuadInput;
 
 struct Operation {
@@ -13,13 +14,22 @@ struct Operation {
     schema: fn(&mut SchemaGenerator) -> Schema,
 }
 
-const OPERATIONS: [Operation; 1] = [Operation {
-    name: "quad",
-    description: "∫ f dx from a to b by adaptive Gauss–Kronrod quadrature (QUADPACK QAGS, \
+const OPERATIONS: [Operation; 2] = [
+    Operation {
+        name: "quad",
+        description: "∫ f dx from a to b by adaptive Gauss–Kronrod quadrature (QUADPACK QAGS, \
                   with Wynn's epsilon extrapolation for endpoint singularities; QAGI for \
                   infinite limits). Returns value, abserr (error estimate) and neval.",
-    schema: QuadInput::json_schema,
-}];
+        schema: QuadInput::json_schema,
+    },
+    Operation {
+        name: "ode",
+        description: "Initial value problem y' = f(t, y) for a system of expressions: \
+                      Dormand–Prince 5(4) with rtol/atol, dense output at t_eval, events. \
+                      Returns t, y (a list per unknown), events and step counts.",
+        schema: OdeInput::json_schema,
+    },
+];
 
 pub fn operation_names() -> Vec<&'static str> {
     OPERATIONS.iter().map(|o| o.name).collect()

@@ -28,7 +28,11 @@ fn every_example_validates_and_runs() {
         assert!(found.is_empty(), "{}: {found:?}", example.description);
         let out = testing::call::<Integrate>(example.input).expect("examples run");
         let j = out.first_json().expect("a JSON result");
-        assert_eq!(j["status"], "converged", "{}", example.description);
+        assert!(
+            ["converged", "reached", "event"].contains(&j["status"].as_str().unwrap()),
+            "{}: {j}",
+            example.description
+        );
     }
 }
 
