@@ -2,23 +2,7 @@
 //! its fourth-order continuous extension for output at requested times and for locating
 //! events. Works on any system y' = f(t, y) given as a closure.
 
-/// The right-hand side: writes f(t, y) into dy.
-pub trait System {
-    fn dim(&self) -> usize;
-    fn rhs(&mut self, t: f64, y: &[f64], dy: &mut [f64]);
-}
-
-#[derive(Clone, Copy, Debug)]
-pub struct Settings {
-    pub rtol: f64,
-    pub atol: f64,
-    /// Accepted plus rejected steps at most.
-    pub max_steps: usize,
-    /// First step; None: chosen from the problem (Hairer's hinit).
-    pub first_step: Option<f64>,
-    /// Largest step; f64::INFINITY for none.
-    pub max_step: f64,
-}
+use crate::solver::{Control, Counts, Dense, Ending, Settings, Step, System, rms_norm};
 
 // Butcher tableau of Dormand and Prince (1980), as in Hairer's dopri5.f.
 const C2: f64 = 1.0 / 5.0;
@@ -59,66 +43,6 @@ const D4: f64 = -10690763975.0 / 1880347072.0;
 const D5: f64 = 701980252875.0 / 199316789632.0;
 const D6: f64 = -1453857185.0 / 822651844.0;
 const D7: f64 = 69997945.0 / 29380423.0;
-
-/// One accepted step, [t0, t0 + h], with what interpolates inside it.
-pub struct Step<'a> {
-    pub t0: f64,
-    pub h: f64,
-    /// y at t0 + h.
-    pub y1: &'a [f64],
-    rcont: &'a [Vec<f64>; 5],
-}
-
-impl Step<'_> {
-    pub fn t1(&self) -> f64 {
-        self.t0 + self.h
-    }
-
-    /// y(t) for t in the step, fourth order.
-    pub fn interpolate(&self, t: f64, out: &mut [f64]) {
-        let theta = (t - self.t0) / self.h;
-        let theta1 = 1.0 - theta;
-        let [r1, r2, r3, r4, r5] = self.rcont;
-        for i in 0..out.len() {
-            out[i] = r1[i] + theta * (r2[i] + theta1 * (r3[i] + theta * (r4[i] + theta1 * r5[i])));
-        }
-    }
-}
-
-/// What the driver wants after a step.
-pub enum Control {
-    Continue,
-    /// Stop at this time (inside the last step), e.g. at a terminal event.
-    Stop,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ending {
-    Reached,
-    Stopped,
-    MaxSteps,
-    /// The step size fell below what t can resolve: a singularity or a very stiff system.
-    StepTooSmall,
-    /// The solution became NaN or infinite.
-    NotFinite,
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Counts {
-    pub nfev: usize,
-    pub accepted: usize,
-    pub rejected: usize,
-}
-
-fn rms_norm(v: &[f64], scale: &[f64]) -> f64 {
-    let n = v.len().max(1) as f64;
-    (v.iter()
-        .zip(scale)
-        .map(|(x, s)| (x / s) * (x / s))
-        .sum::<f64>()
-        / n)
-        .sqrt()
-}
 
 /// Integrates from t0 to t_end (either direction), calling `on_step` after every accepted
 /// step; it may stop the integration.
@@ -287,7 +211,7 @@ pub fn solve<S: System>(
                 t0: t,
                 h: t_new - t,
                 y1: &y1,
-                rcont: &rcont,
+                dense: Dense::Dopri(&rcont),
             };
             let control = on_step(&step);
             // First same as last: k7 of this step is k1 of the next.

@@ -2,7 +2,9 @@
 //! a finite or infinite interval by adaptive Gauss–Kronrod quadrature, following QUADPACK
 //! (QAGS with Wynn's epsilon extrapolation, QAGI with x = a + (1 − t)/t) as
 //! scipy.integrate.quad does, so its accuracy and evaluation counts can be held to
-//! scipy's. Everything here is plain Rust that also runs natively; only `export_tool!` is
+//! scipy's. `ode` solves initial value problems for systems of expressions with
+//! Dormand–Prince 5(4) or, for stiff systems, Radau IIA with the exact Jacobian from the
+//! expression language's reverse mode. Everything here is plain Rust that also runs natively; only `export_tool!` is
 //! WebAssembly-specific.
 
 mod adaptive;
@@ -10,10 +12,13 @@ mod dopri5;
 mod epsilon;
 mod expression;
 mod kronrod;
+mod lu;
 mod ode;
 mod quad;
+mod radau;
 mod report;
 mod schema;
+mod solver;
 
 use std::borrow::Cow;
 
@@ -62,10 +67,11 @@ impl Tool for Integrate {
              1.49e-8, limit = 50 subintervals, as scipy.integrate.quad. A singularity or \
              jump inside the interval: split the interval there.\n\
              - ode: y' = f(t, y) for a system given as {\"name\": \"derivative\"} with y0 by \
-             name and t_span [t0, t1]; Dormand–Prince 5(4) (scipy's RK45) with rtol (default \
-             1e-3) and atol (1e-6); t_eval for output at chosen times (dense output), events \
-             (expressions whose zero crossings are located; terminal ones stop). Explicit \
-             only: a stiff system shows as very many steps.",
+             name and t_span [t0, t1]; method \"dopri5\" (Dormand–Prince 5(4), scipy's RK45, \
+             the default) or \"radau\" (Radau IIA order 5 with the exact Jacobian, for stiff \
+             systems); rtol (default 1e-3) and atol (1e-6); t_eval for output at chosen times \
+             (dense output), events (expressions whose zero crossings are located; terminal \
+             ones stop).",
         )
         .example(
             "Gaussian integral over the real line (√π)",
@@ -94,6 +100,23 @@ impl Tool for Integrate {
                 "t_eval": [0, 5, 10, 15],
                 "rtol": 1e-8,
                 "atol": 1e-10
+            }),
+        )
+        .example(
+            "A stiff system (Robertson's chemical kinetics) with the implicit method",
+            json!({
+                "op": "ode",
+                "method": "radau",
+                "rhs": {
+                    "y1": "-0.04*y1 + 1e4*y2*y3",
+                    "y2": "0.04*y1 - 1e4*y2*y3 - 3e7*y2^2",
+                    "y3": "3e7*y2^2"
+                },
+                "y0": { "y1": 1, "y2": 0, "y3": 0 },
+                "t_span": [0, 1000],
+                "t_eval": [1, 10, 100, 1000],
+                "rtol": 1e-6,
+                "atol": 1e-12
             }),
         )
         .example(

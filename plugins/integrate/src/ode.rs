@@ -9,9 +9,11 @@ use serde::Deserialize;
 use toolhost_expr::{Program, Scratch};
 use toolhost_sdk::{ToolError, Value, json};
 
-use crate::dopri5::{self, Control, Ending, Settings, Step, System};
+use crate::dopri5;
 use crate::expression;
+use crate::radau;
 use crate::report::{Report, num};
+use crate::solver::{Control, Counts, Ending, Jacobian, Settings, Step, System};
 
 /// Steps at most, by default (the schema bounds it at 10 million).
 const DEFAULT_MAX_STEPS: u32 = 100_000;
@@ -48,9 +50,9 @@ pub struct OdeInput {
     /// Absolute tolerance. Default 1e-6, as scipy's solve_ivp.
     #[serde(default = "default_atol")]
     pub atol: f64,
-    /// "dopri5" (Dormand–Prince 5(4), the default; scipy's RK45). Stiff systems need an
-    /// implicit method, which this tool does not have yet: a stiff system shows as a
-    /// great many steps.
+    /// "dopri5" (Dormand–Prince 5(4), the default; scipy's RK45) for non-stiff systems;
+    /// "radau" (Radau IIA of order 5, implicit, with the exact Jacobian of the
+    /// expressions) for stiff ones, where dopri5 takes a great many steps.
     #[serde(default)]
     pub method: Method,
     /// Steps at most (accepted and rejected). Default 100000.
@@ -70,6 +72,7 @@ pub struct OdeInput {
 pub enum Method {
     #[default]
     Dopri5,
+    Radau,
 }
 
 /// A zero crossing to look for.
@@ -87,6 +90,15 @@ pub struct Event {
     /// Stop the integration at the first such crossing. Default false.
     #[serde(default)]
     pub terminal: bool,
+}
+
+impl Method {
+    fn name(self) -> &'static str {
+        match self {
+            Method::Dopri5 => "dopri5",
+            Method::Radau => "radau",
+        }
+    }
 }
 
 fn default_time() -> String {
@@ -107,6 +119,7 @@ struct ExprSystem {
     programs: Vec<Program>,
     scratch: Scratch,
     point: Vec<f64>,
+    grad: Vec<f64>,
 }
 
 impl ExprSystem {
@@ -125,6 +138,18 @@ impl System for ExprSystem {
         self.load(t, y);
         for (d, p) in dy.iter_mut().zip(&self.programs) {
             *d = p.eval_with(&self.point, &mut self.scratch);
+        }
+    }
+}
+
+impl Jacobian for ExprSystem {
+    /// Row i is the exact gradient of f_i (reverse mode), less its t and parameter parts.
+    fn jacobian(&mut self, t: f64, y: &[f64], jac: &mut [f64]) {
+        self.load(t, y);
+        let n = y.len();
+        for (i, p) in self.programs.iter().enumerate() {
+            p.eval_grad(&self.point, &mut self.grad, &mut self.scratch);
+            jac[i * n..(i + 1) * n].copy_from_slice(&self.grad[1..=n]);
         }
     }
 }
@@ -176,6 +201,7 @@ pub fn run(input: &OdeInput) -> Result<Report, ToolError> {
     let mut sys = ExprSystem {
         scratch: programs[0].scratch(),
         programs,
+        grad: vec![0.0; point.len()],
         point,
     };
     let mut event_point = sys.point.clone();
@@ -219,7 +245,7 @@ pub fn run(input: &OdeInput) -> Result<Report, ToolError> {
     let mut stop_at: Option<f64> = None;
     let mut yt = vec![0.0; n];
 
-    let (ending, counts) = dopri5::solve(&mut sys, t0, &y0, t_end, settings, |step: &Step| {
+    let on_step = |step: &Step| {
         // Events in this step, earliest first; a terminal one ends the step there.
         let mut step_end = step.t1();
         let mut terminal_here = false;
@@ -292,7 +318,11 @@ pub fn run(input: &OdeInput) -> Result<Report, ToolError> {
         } else {
             Control::Continue
         }
-    });
+    };
+    let (ending, counts) = match input.method {
+        Method::Dopri5 => dopri5::solve(&mut sys, t0, &y0, t_end, settings, on_step),
+        Method::Radau => radau::solve(&mut sys, t0, &y0, t_end, settings, on_step),
+    };
     if ts.len() * n > MAX_OUTPUT_VALUES {
         return Err(ToolError::new(
             "output_too_large",
@@ -476,7 +506,7 @@ fn report(
     ys: &[Vec<f64>],
     found: &[Found],
     ending: Ending,
-    counts: dopri5::Counts,
+    counts: Counts,
     stop_at: Option<f64>,
 ) -> Report {
     let (status, message) = match ending {
@@ -489,7 +519,7 @@ fn report(
             "max_steps",
             format!(
                 "stopped after {} steps before the end of t_span: raise max_steps; so many steps \
-                 usually mean a stiff system, which needs an implicit method",
+                 usually mean a stiff system: use method \"radau\"",
                 input.max_steps
             ),
         ),
@@ -548,7 +578,7 @@ fn report(
         "events": events,
         "status": status,
         "message": message,
-        "method": "dopri5",
+        "method": input.method.name(),
         "nfev": counts.nfev,
         "steps": counts.accepted,
         "rejected": counts.rejected,

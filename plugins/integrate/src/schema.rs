@@ -25,7 +25,8 @@ const OPERATIONS: [Operation; 2] = [
     Operation {
         name: "ode",
         description: "Initial value problem y' = f(t, y) for a system of expressions: \
-                      Dormand–Prince 5(4) with rtol/atol, dense output at t_eval, events. \
+                      Dormand–Prince 5(4), or Radau IIA for stiff systems (method \
+                      \"radau\"), with rtol/atol, dense output at t_eval, events. \
                       Returns t, y (a list per unknown), events and step counts.",
         schema: OdeInput::json_schema,
     },

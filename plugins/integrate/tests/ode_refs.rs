@@ -199,5 +199,43 @@ fn a_stiff_system_runs_into_max_steps_with_a_warning() {
     .unwrap();
     let j = out.first_json().unwrap();
     assert_eq!(j["status"], "max_steps", "{j}");
-    assert!(j["message"].as_str().unwrap().contains("stiff"));
+    assert!(j["message"].as_str().unwrap().contains("radau"));
+}
+
+#[test]
+fn stiff_end_points_with_radau_are_within_ten_times_scipys_error() {
+    let refs = refs();
+    let stiff = refs["stiff"].as_array().expect("a list of stiff problems");
+    assert_eq!(stiff.len(), 3, "Robertson, van der Pol (μ = 1000), HIRES");
+    for c in stiff {
+        let out = testing::call::<Integrate>(json!({
+            "op": "ode",
+            "method": "radau",
+            "rhs": c["rhs"],
+            "y0": c["y0"],
+            "params": c["params"],
+            "t_span": c["t_span"],
+            "t_eval": [c["t_span"][1]],
+            "rtol": c["rtol"],
+            "atol": c["atol"],
+        }))
+        .unwrap_or_else(|e| panic!("{}: {e}", c["name"]));
+        let j = out.first_json().unwrap();
+        assert_eq!(j["status"], "reached", "{}: {j}", c["name"]);
+        let exact = c["exact_end"].as_object().unwrap();
+        let error = exact
+            .iter()
+            .map(|(name, v)| (j["y"][name][0].as_f64().unwrap() - v.as_f64().unwrap()).abs())
+            .fold(0.0, f64::max);
+        let scipy_error = c["scipy_radau_error"].as_f64().unwrap();
+        eprintln!(
+            "{:>16}: error {error:.2e} (scipy {scipy_error:.2e}), nfev {} (scipy {}), steps {}",
+            c["name"], j["nfev"], c["scipy_radau_nfev"], j["steps"]
+        );
+        assert!(
+            error <= 10.0 * scipy_error,
+            "{}: error {error:e}",
+            c["name"]
+        );
+    }
 }
