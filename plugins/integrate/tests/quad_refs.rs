@@ -99,8 +99,19 @@ fn every_integral_reaches_scipys_accuracy_or_the_requested_one() {
 fn the_median_evaluation_count_is_at_most_scipys() {
     let cases = run_all();
     let ratios: Vec<f64> = cases.iter().map(|c| c.neval / c.scipy_neval).collect();
+    eprintln!(
+        "{:>16} {:>5} {:>5} {:>9} {:>9}",
+        "integral", "neval", "scipy", "error", "scipy's"
+    );
     for c in &cases {
-        eprintln!("{:>16} {:>5} {:>5}", c.name, c.neval, c.scipy_neval);
+        eprintln!(
+            "{:>16} {:>5} {:>5} {:>9.2e} {:>9.2e}",
+            c.name,
+            c.neval,
+            c.scipy_neval,
+            (c.value - c.exact).abs(),
+            c.scipy_error
+        );
     }
     let m = median(ratios);
     assert!(m <= 1.0, "median evaluations relative to scipy: {m}");
