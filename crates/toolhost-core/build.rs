@@ -15,6 +15,7 @@ const BUILTINS: &[(&str, &str)] = &[
     ("calc", "tool-calc"),
     ("data", "tool-data"),
     ("echo", "tool-echo"),
+    ("integrate", "tool-integrate"),
     ("linalg", "tool-linalg"),
     ("mcmc", "tool-mcmc"),
     ("plot_sixel", "tool-plot"),
