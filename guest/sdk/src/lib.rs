@@ -30,6 +30,7 @@ mod content;
 mod error;
 mod host;
 mod info;
+pub mod operations;
 mod schema;
 pub mod testing;
 mod tool;

@@ -1,11 +1,9 @@
-//! The published input schema: one object schema per operation, chosen by `op` with
-//! `if`/`then` (as the stats tool does). A `oneOf` over the operations fails as a whole,
-//! so a validator could only say that no branch matched; with `if`/`then` only the named
-//! operation's schema applies, the validator names the field at fault, and an unknown
-//! `op` is reported against the list of operations.
+//! The published input schema: one object schema per linear algebra operation, chosen by
+//! `op` with `if`/`then` so a validator names the field at fault
+//! ([`toolhost_sdk::operations`]).
 
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use toolhost_sdk::{Value, json};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use toolhost_sdk::operations::{self, Operation};
 
 use crate::decompose::{MatrixInput, QrInput, SvdInput};
 use crate::eigen::EigInput;
@@ -13,12 +11,6 @@ use crate::inverse::PinvInput;
 use crate::matmul::MatmulInput;
 use crate::measures::{CondInput, NormInput, RankInput};
 use crate::solve::SolveInput;
-
-struct Operation {
-    name: &'static str,
-    description: &'static str,
-    schema: fn(&mut SchemaGenerator) -> Schema,
-}
 
 const OPERATIONS: [Operation; 15] = [
     Operation {
@@ -108,49 +100,10 @@ const OPERATIONS: [Operation; 15] = [
     },
 ];
 
-pub fn operation_names() -> Vec<&'static str> {
-    OPERATIONS.iter().map(|o| o.name).collect()
-}
-
 pub fn input_schema(generator: &mut SchemaGenerator) -> Schema {
-    let listing: Vec<String> = OPERATIONS
-        .iter()
-        .map(|o| format!("{}: {}", o.name, o.description))
-        .collect();
-    let branches: Vec<Value> = OPERATIONS
-        .iter()
-        .map(|o| {
-            let mut then = (o.schema)(generator);
-            let object = then.ensure_object();
-            object.insert("description".into(), json!(o.description));
-            object
-                .entry("properties")
-                .or_insert_with(|| json!({}))
-                .as_object_mut()
-                .expect("an object schema's properties are an object")
-                .insert("op".into(), json!({ "const": o.name }));
-            object
-                .entry("required")
-                .or_insert_with(|| json!([]))
-                .as_array_mut()
-                .expect("required is a list")
-                .insert(0, json!("op"));
-            json!({
-                "if": { "properties": { "op": { "const": o.name } }, "required": ["op"] },
-                "then": then,
-            })
-        })
-        .collect();
-    json_schema!({
-        "type": "object",
-        "description": "A linear algebra operation, chosen by `op`; the other fields are that operation's. Matrices are lists of rows.",
-        "properties": {
-            "op": {
-                "enum": operation_names(),
-                "description": listing.join("\n"),
-            }
-        },
-        "required": ["op"],
-        "allOf": branches,
-    })
+    operations::input_schema(
+        generator,
+        &OPERATIONS,
+        "A linear algebra operation, chosen by `op`; the other fields are that operation's. Matrices are lists of rows.",
+    )
 }

@@ -1,19 +1,11 @@
-//! The published input schema: one object schema per operation, chosen by `op` with
-//! `if`/`then`. A `oneOf` over the operations (what a derived internally tagged enum
-//! gives) fails as a whole, so a validator can only say that no branch matched; with
-//! `if`/`then` only the named operation's schema applies and the validator names the
-//! field at fault, and an unknown `op` is reported against the list of operations.
+//! The published input schema: one object schema per statistics operation, chosen by
+//! `op` with `if`/`then` so a validator names the field at fault
+//! ([`toolhost_sdk::operations`]).
 
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use toolhost_sdk::{Value, json};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use toolhost_sdk::operations::{self, Operation};
 
 use crate::{ChiSquaredInput, CorrelationInput, DistributionInput, RegressionInput, TTestInput};
-
-struct Operation {
-    name: &'static str,
-    description: &'static str,
-    schema: fn(&mut SchemaGenerator) -> Schema,
-}
 
 const OPERATIONS: [Operation; 5] = [
     Operation {
@@ -51,45 +43,9 @@ const OPERATIONS: [Operation; 5] = [
 ];
 
 pub fn input_schema(generator: &mut SchemaGenerator) -> Schema {
-    let names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
-    let listing: Vec<String> = OPERATIONS
-        .iter()
-        .map(|o| format!("{}: {}", o.name, o.description))
-        .collect();
-    let branches: Vec<Value> = OPERATIONS
-        .iter()
-        .map(|o| {
-            let mut then = (o.schema)(generator);
-            let object = then.ensure_object();
-            object.insert("description".into(), json!(o.description));
-            object
-                .entry("properties")
-                .or_insert_with(|| json!({}))
-                .as_object_mut()
-                .expect("an object schema's properties are an object")
-                .insert("op".into(), json!({ "const": o.name }));
-            object
-                .entry("required")
-                .or_insert_with(|| json!([]))
-                .as_array_mut()
-                .expect("required is a list")
-                .insert(0, json!("op"));
-            json!({
-                "if": { "properties": { "op": { "const": o.name } }, "required": ["op"] },
-                "then": then,
-            })
-        })
-        .collect();
-    json_schema!({
-        "type": "object",
-        "description": "A statistics operation, chosen by `op`; the other fields are that operation's.",
-        "properties": {
-            "op": {
-                "enum": names,
-                "description": listing.join("\n"),
-            }
-        },
-        "required": ["op"],
-        "allOf": branches,
-    })
+    operations::input_schema(
+        generator,
+        &OPERATIONS,
+        "A statistics operation, chosen by `op`; the other fields are that operation's.",
+    )
 }
