@@ -6,7 +6,8 @@ mod common;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{TestRegistry, shared_cache_dir};
+use common::mcp_client::{call, names, text_of};
+use common::{TestRegistry, installed, shared_cache_dir};
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::RunningService;
 use rmcp::transport::StreamableHttpClientTransport;
@@ -136,31 +137,6 @@ impl Server {
 }
 
 type Client = RunningService<RoleClient, ()>;
-
-async fn names(client: &Client) -> Vec<String> {
-    client
-        .list_all_tools()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|t| t.name.to_string())
-        .collect()
-}
-
-fn call(name: &str, args: Value) -> CallToolRequestParams {
-    let mut params = CallToolRequestParams::new(name.to_owned());
-    params.arguments = Some(args.as_object().unwrap().clone());
-    params
-}
-
-fn text_of(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// `toolhost token new NAME ARGS… --file FILE`: the token it printed.
 async fn new_token(reg: &TestRegistry, file: &Path, name: &str, args: &[&str]) -> String {
@@ -692,20 +668,6 @@ async fn jwt_access_tokens_are_checked_against_the_issuers_keys() {
     let logs = server.stderr();
     assert!(logs.contains("jwt:alice@example.test"), "{logs}");
     assert!(!logs.contains(&valid), "a token reached the log");
-}
-
-/// A program a test drives, installed by .ci/run under the target directory.
-fn installed(relative: &str, how: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("the target dir")
-        .join(relative);
-    assert!(
-        path.exists(),
-        "{} is not installed; install it as .ci/run does:\n  {how}",
-        path.display()
-    );
-    path
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,6 +3,7 @@
 mod common;
 
 use base64::Engine as _;
+use common::mcp_client::{call, text_of};
 use common::{TestRegistry, shared_cache_dir};
 use rmcp::model::{
     CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation,
@@ -71,21 +72,6 @@ async fn stdio_client(reg: &TestRegistry, extra: &[&str]) -> Client {
         .serve(transport)
         .await
         .expect("initialize")
-}
-
-fn call(name: &str, args: Value) -> CallToolRequestParams {
-    let mut params = CallToolRequestParams::new(name.to_owned());
-    params.arguments = Some(args.as_object().unwrap().clone());
-    params
-}
-
-fn text_of(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 type Client = RunningService<RoleClient, Recorder>;

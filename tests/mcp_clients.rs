@@ -6,7 +6,8 @@
 mod common;
 
 use base64::Engine as _;
-use common::{TestRegistry, shared_cache_dir};
+use common::mcp_client::{call, names};
+use common::{TestRegistry, installed, shared_cache_dir};
 use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
@@ -32,12 +33,6 @@ async fn client(reg: &TestRegistry, extra: &[&str]) -> Client {
     ().serve(transport).await.expect("initialize")
 }
 
-fn call(name: &str, args: Value) -> CallToolRequestParams {
-    let mut params = CallToolRequestParams::new(name.to_owned());
-    params.arguments = Some(args.as_object().unwrap().clone());
-    params
-}
-
 fn texts(result: &CallToolResult) -> Vec<String> {
     result
         .content
@@ -57,16 +52,6 @@ fn images(result: &CallToolResult) -> Vec<(String, Vec<u8>)> {
                 .unwrap();
             (i.mime_type.clone(), bytes)
         })
-        .collect()
-}
-
-async fn names(client: &Client) -> Vec<String> {
-    client
-        .list_all_tools()
-        .await
-        .unwrap()
-        .iter()
-        .map(|t| t.name.to_string())
         .collect()
 }
 
@@ -264,20 +249,6 @@ async fn every_built_in_schema_is_portable_at_its_source() {
             assert!(!text.contains("\"uint"), "{name}'s {what} schema: {text}");
         }
     }
-}
-
-/// A program a test drives, installed by .ci/run under the target directory.
-fn installed(relative: &str, how: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("the target dir")
-        .join(relative);
-    assert!(
-        path.exists(),
-        "{} is not installed; install it as .ci/run does:\n  {how}",
-        path.display()
-    );
-    path
 }
 
 #[test]

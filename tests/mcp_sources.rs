@@ -7,7 +7,8 @@
 
 mod common;
 
-use common::{TestRegistry, shared_cache_dir};
+use common::mcp_client::call;
+use common::{TestRegistry, installed, shared_cache_dir};
 use rmcp::model::CallToolRequestParams;
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
@@ -17,20 +18,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use toolhost::{CallObserver, Content, Dispatcher, ErrorCode};
-
-/// A program a test drives, installed by .ci/run under the target directory.
-fn installed(relative: &str, how: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("the target dir")
-        .join(relative);
-    assert!(
-        path.exists(),
-        "{} is not installed; install it as .ci/run does:\n  {how}",
-        path.display()
-    );
-    path
-}
 
 fn python() -> PathBuf {
     installed(
@@ -419,12 +406,6 @@ fn the_cli_lists_and_runs_another_servers_tools_and_stops_the_server_when_it_exi
 }
 
 type Client = RunningService<RoleClient, ()>;
-
-fn call(name: &str, args: Value) -> CallToolRequestParams {
-    let mut params = CallToolRequestParams::new(name.to_owned());
-    params.arguments = Some(args.as_object().unwrap().clone());
-    params
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn toolhost_mcp_aggregates_its_tools_and_other_servers_and_python_calls_them() {

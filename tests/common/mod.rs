@@ -2,6 +2,8 @@
 //! the real components built by host/build.rs.
 #![allow(dead_code)]
 
+pub mod mcp_client;
+
 use std::path::{Path, PathBuf};
 use toolhost::registry::{self, ToolRegistry};
 use toolhost::{Dispatcher, DispatcherOptions};
@@ -148,3 +150,18 @@ pub fn hostile_variant(dir: &Path, n: usize) -> PathBuf {
 }
 
 pub const MIB: u64 = 1 << 20;
+
+/// A program a test drives, installed by .ci/run under the target directory; a missing one
+/// fails the test saying how to install it.
+pub fn installed(relative: &str, how: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target dir")
+        .join(relative);
+    assert!(
+        path.exists(),
+        "{} is not installed; install it as .ci/run does:\n  {how}",
+        path.display()
+    );
+    path
+}
