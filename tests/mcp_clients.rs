@@ -8,12 +8,12 @@ mod common;
 use base64::Engine as _;
 use common::mcp_client::{call, names};
 use common::{TestRegistry, installed, shared_cache_dir};
-use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
+use rmcp::model::{CallToolResult, Tool};
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 type Client = RunningService<RoleClient, ()>;

@@ -9,7 +9,6 @@ mod common;
 
 use common::mcp_client::call;
 use common::{TestRegistry, installed, shared_cache_dir};
-use rmcp::model::CallToolRequestParams;
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
 use rmcp::{RoleClient, ServiceExt};
