@@ -39,6 +39,28 @@ async fn replica(name: &str, reg: &TestRegistry, extra: &[&str]) -> Replica {
     r
 }
 
+/// A replica started with `--drain-timeout drain`, running one long mcmc call (`timeout`
+/// is the client's patience): the replica, and the call's task for its answer.
+async fn replica_running_a_long_call(
+    name: &str,
+    reg: &TestRegistry,
+    drain: &str,
+    timeout: Duration,
+) -> (
+    Replica,
+    tokio::task::JoinHandle<Result<client::Answer, CallError>>,
+) {
+    let r = replica(name, reg, &["--drain-timeout", drain]).await;
+    let mcp = McpHttp::new(&r.mcp_url);
+    let (session, _) = mcp.initialize().await.unwrap();
+    let call = tokio::spawn(async move {
+        mcp.call(&session, 1, "mcmc", long_mcmc_args(1_900_000), timeout)
+            .await
+    });
+    wait_for_metric(&r, "toolhost_calls_in_flight", 1.0).await;
+    (r, call)
+}
+
 async fn exit_code_within(replica: &mut Replica, limit: Duration) -> Option<i32> {
     let status = tokio::time::timeout(limit, replica.child.wait())
         .await
@@ -105,24 +127,9 @@ async fn health_readiness_and_metrics_need_no_session_and_count_what_was_served(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_turns_readyz_503_lets_calls_in_flight_finish_and_exits_0() {
     let reg = TestRegistry::new(REGISTRY);
-    let mut r = replica("draining", &reg, &["--drain-timeout", "60"]).await;
-    let mcp = McpHttp::new(&r.mcp_url);
-    let (session, _) = mcp.initialize().await.unwrap();
-    let call = tokio::spawn({
-        let mcp = mcp.clone();
-        async move {
-            mcp.call(
-                &session,
-                1,
-                "mcmc",
-                long_mcmc_args(1_900_000),
-                Duration::from_secs(90),
-            )
-            .await
-        }
-    });
+    let (mut r, call) =
+        replica_running_a_long_call("draining", &reg, "60", Duration::from_secs(90)).await;
     // The call is running when the signal comes.
-    wait_for_metric(&r, "toolhost_calls_in_flight", 1.0).await;
     r.signal(libc::SIGTERM);
     tokio::time::sleep(Duration::from_millis(100)).await;
     let (status, body) = r.admin_get("/readyz").await.unwrap();
@@ -149,23 +156,8 @@ async fn sigterm_turns_readyz_503_lets_calls_in_flight_finish_and_exits_0() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_past_the_drain_timeout_is_cancelled_with_a_clear_retryable_error() {
     let reg = TestRegistry::new(REGISTRY);
-    let mut r = replica("impatient", &reg, &["--drain-timeout", "0.5"]).await;
-    let mcp = McpHttp::new(&r.mcp_url);
-    let (session, _) = mcp.initialize().await.unwrap();
-    let call = tokio::spawn({
-        let mcp = mcp.clone();
-        async move {
-            mcp.call(
-                &session,
-                1,
-                "mcmc",
-                long_mcmc_args(1_900_000),
-                Duration::from_secs(60),
-            )
-            .await
-        }
-    });
-    wait_for_metric(&r, "toolhost_calls_in_flight", 1.0).await;
+    let (mut r, call) =
+        replica_running_a_long_call("impatient", &reg, "0.5", Duration::from_secs(60)).await;
     let signalled = Instant::now();
     r.signal(libc::SIGTERM);
     let answer = call.await.unwrap().expect("the cancelled call is answered");

@@ -174,6 +174,13 @@ pub async fn offered(dispatcher: &Dispatcher) -> Vec<String> {
     offered_from(dispatcher, dispatcher.tool_names().await)
 }
 
+/// Whether `name` is among [`offered`], without building the list: every call asks.
+async fn offers(dispatcher: &Dispatcher, name: &str) -> bool {
+    name == code_mode::MCP_NAME
+        || dispatcher.has_tool(name).await
+        || dispatcher.script_for_tool_name(name).is_some()
+}
+
 fn offered_from(dispatcher: &Dispatcher, mut names: Vec<String>) -> Vec<String> {
     if !names.iter().any(|n| n == code_mode::MCP_NAME) {
         names.push(code_mode::MCP_NAME.to_owned());
@@ -331,7 +338,7 @@ impl ServerHandler for ToolhostMcp {
         let name = request.name.to_string();
         // A name the server does not offer is counted under one label: clients choose
         // names, and each label value is a time series to store.
-        let label = if offered(&self.dispatcher()).await.contains(&name) {
+        let label = if offers(&self.dispatcher(), &name).await {
             name.clone()
         } else {
             "(unknown)".to_owned()
