@@ -3,8 +3,8 @@
 mod common;
 
 use base64::Engine as _;
-use common::mcp_client::{call, text_of};
-use common::{TestRegistry, shared_cache_dir};
+use common::TestRegistry;
+use common::mcp_client::{call, text_of, toolhost_command};
 use rmcp::model::{
     ClientCapabilities, ClientConfig, Implementation, ProgressNotificationParam, ProtocolVersion,
 };
@@ -53,14 +53,6 @@ fn registry() -> TestRegistry {
     TestRegistry::new(
         "builtins: none\ntools:\n  - name: calc\n    component: builtin:calc\n  - name: echo\n    component: builtin:echo\n  - name: hostile\n    component: {hostile}\n    limits: {timeout_ms: 30000}\n",
     )
-}
-
-fn toolhost_command(args: &[&str]) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"));
-    cmd.args(args)
-        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
-        .kill_on_drop(true);
-    cmd
 }
 
 async fn stdio_client(reg: &TestRegistry, extra: &[&str]) -> Client {

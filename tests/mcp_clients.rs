@@ -6,7 +6,7 @@
 mod common;
 
 use base64::Engine as _;
-use common::mcp_client::{call, names};
+use common::mcp_client::{call, names, toolhost_command};
 use common::{TestRegistry, installed, shared_cache_dir};
 use rmcp::model::{CallToolResult, Tool};
 use rmcp::service::RunningService;
@@ -17,14 +17,6 @@ use std::path::Path;
 use std::process::Command;
 
 type Client = RunningService<RoleClient, ()>;
-
-fn toolhost_command(args: &[&str]) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"));
-    cmd.args(args)
-        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
-        .kill_on_drop(true);
-    cmd
-}
 
 async fn client(reg: &TestRegistry, extra: &[&str]) -> Client {
     let mut args = vec!["--registry", reg.path.to_str().unwrap(), "mcp"];

@@ -98,6 +98,30 @@ impl Browser {
         self.client.execute(script, vec![]).await.expect(script)
     }
 
+    /// The ids of the steps marked failed.
+    async fn failed_steps(&self) -> Value {
+        self.js(
+            "return Array.from(document.querySelectorAll('section.step.failed')).map(s => s.id)",
+        )
+        .await
+    }
+
+    /// The natural width of the first image `selector` finds, once decoded.
+    async fn decoded_width(&self, selector: &str) -> Value {
+        self.js(&format!(
+            "const i = document.querySelector('{selector}'); return i && i.complete && i.naturalWidth"
+        ))
+        .await
+    }
+
+    /// How deep the sub-call tree under step `step` goes.
+    async fn subcall_depth(&self, step: u32) -> Value {
+        self.js(&format!(
+            "return Math.max(...Array.from(document.querySelectorAll('#step-{step} .node')).map(n => +n.dataset.depth))"
+        ))
+        .await
+    }
+
     async fn key(&self, key: char) {
         let keys = KeyActions::new("keyboard".into())
             .then(KeyAction::Down { value: key })
@@ -298,17 +322,13 @@ async fn the_page_shows_the_run_and_is_driven_by_filter_and_keys() {
             .await,
         3
     );
+    assert_eq!(b.failed_steps().await, json!(["step-2"]));
     assert_eq!(
-        b.js("return Array.from(document.querySelectorAll('section.step.failed')).map(s => s.id)")
-            .await,
-        json!(["step-2"])
-    );
-    assert_eq!(
-        b.js("const i = document.querySelector('img.tool-image'); return i && i.complete && i.naturalWidth").await,
+        b.decoded_width("img.tool-image").await,
         24,
         "the tool's image is decoded in the page"
     );
-    assert_eq!(b.js("return Math.max(...Array.from(document.querySelectorAll('#step-3 .node')).map(n => +n.dataset.depth))").await, 2);
+    assert_eq!(b.subcall_depth(3).await, 2);
     assert_eq!(
         b.js("return document.querySelectorAll('.chart .budget').length")
             .await,
@@ -588,11 +608,7 @@ async fn a_recorded_run_renders_with_its_image_error_and_sub_call_tree() {
         b.js("return document.documentElement.dataset.steps").await,
         "3"
     );
-    assert_eq!(
-        b.js("return Array.from(document.querySelectorAll('section.step.failed')).map(s => s.id)")
-            .await,
-        json!(["step-2"])
-    );
+    assert_eq!(b.failed_steps().await, json!(["step-2"]));
     assert!(
         b.js("return document.querySelector('#step-2 .error-box').textContent")
             .await
@@ -601,11 +617,11 @@ async fn a_recorded_run_renders_with_its_image_error_and_sub_call_tree() {
             .contains("ZeroDivisionError")
     );
     assert_eq!(
-        b.js("const i = document.querySelector('#step-1 img.tool-image'); return i && i.complete && i.naturalWidth").await,
+        b.decoded_width("#step-1 img.tool-image").await,
         240,
         "the plot's PNG is decoded in the page"
     );
-    assert_eq!(b.js("return Math.max(...Array.from(document.querySelectorAll('#step-3 .node')).map(n => +n.dataset.depth))").await, 2);
+    assert_eq!(b.subcall_depth(3).await, 2);
     assert!(
         b.js("return document.querySelector('.final').textContent")
             .await

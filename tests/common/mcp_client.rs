@@ -5,6 +5,17 @@ use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::Peer;
 use serde_json::Value;
 
+use super::shared_cache_dir;
+
+/// `toolhost ARGS` with the shared compile cache, killed when dropped.
+pub fn toolhost_command(args: &[&str]) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"));
+    cmd.args(args)
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        .kill_on_drop(true);
+    cmd
+}
+
 /// tools/call parameters: `name` with `args` (a JSON object).
 pub fn call(name: &str, args: Value) -> CallToolRequestParams {
     let mut params = CallToolRequestParams::new(name.to_owned());
