@@ -14,30 +14,39 @@ fn refs() -> Value {
         .expect("the reference file is JSON")
 }
 
+/// Solve reference problem `c` with `method` to the end of its span: the result, and the
+/// largest error of the end point against the problem's exact end.
+fn solve_to_end(c: &Value, method: &str) -> (Value, f64) {
+    let out = testing::call::<Integrate>(json!({
+        "op": "ode",
+        "method": method,
+        "rhs": c["rhs"],
+        "y0": c["y0"],
+        "params": c["params"],
+        "t_span": c["t_span"],
+        "t_eval": [c["t_span"][1]],
+        "rtol": c["rtol"],
+        "atol": c["atol"],
+    }))
+    .unwrap_or_else(|e| panic!("{}: {e}", c["name"]));
+    let j = out.first_json().unwrap().clone();
+    assert_eq!(j["status"], "reached", "{}: {j}", c["name"]);
+    let error = c["exact_end"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, v)| (j["y"][name][0].as_f64().unwrap() - v.as_f64().unwrap()).abs())
+        .fold(0.0, f64::max);
+    (j, error)
+}
+
 #[test]
 fn end_points_are_within_ten_times_scipys_error_in_no_more_evaluations() {
     let refs = refs();
     let odes = refs["ode"].as_array().expect("a list of problems");
     assert!(odes.len() >= 2);
     for c in odes {
-        let out = testing::call::<Integrate>(json!({
-            "op": "ode",
-            "rhs": c["rhs"],
-            "y0": c["y0"],
-            "params": c["params"],
-            "t_span": c["t_span"],
-            "t_eval": [c["t_span"][1]],
-            "rtol": c["rtol"],
-            "atol": c["atol"],
-        }))
-        .unwrap_or_else(|e| panic!("{}: {e}", c["name"]));
-        let j = out.first_json().unwrap();
-        assert_eq!(j["status"], "reached", "{}: {j}", c["name"]);
-        let exact = c["exact_end"].as_object().unwrap();
-        let error = exact
-            .iter()
-            .map(|(name, v)| (j["y"][name][0].as_f64().unwrap() - v.as_f64().unwrap()).abs())
-            .fold(0.0, f64::max);
+        let (j, error) = solve_to_end(c, "dopri5");
         let scipy_error = c["scipy_rk45_error"].as_f64().unwrap();
         let nfev = j["nfev"].as_f64().unwrap();
         let scipy_nfev = c["scipy_rk45_nfev"].as_f64().unwrap();
@@ -208,25 +217,7 @@ fn stiff_end_points_with_radau_are_within_ten_times_scipys_error() {
     let stiff = refs["stiff"].as_array().expect("a list of stiff problems");
     assert_eq!(stiff.len(), 3, "Robertson, van der Pol (μ = 1000), HIRES");
     for c in stiff {
-        let out = testing::call::<Integrate>(json!({
-            "op": "ode",
-            "method": "radau",
-            "rhs": c["rhs"],
-            "y0": c["y0"],
-            "params": c["params"],
-            "t_span": c["t_span"],
-            "t_eval": [c["t_span"][1]],
-            "rtol": c["rtol"],
-            "atol": c["atol"],
-        }))
-        .unwrap_or_else(|e| panic!("{}: {e}", c["name"]));
-        let j = out.first_json().unwrap();
-        assert_eq!(j["status"], "reached", "{}: {j}", c["name"]);
-        let exact = c["exact_end"].as_object().unwrap();
-        let error = exact
-            .iter()
-            .map(|(name, v)| (j["y"][name][0].as_f64().unwrap() - v.as_f64().unwrap()).abs())
-            .fold(0.0, f64::max);
+        let (j, error) = solve_to_end(c, "radau");
         let scipy_error = c["scipy_radau_error"].as_f64().unwrap();
         eprintln!(
             "{:>16}: error {error:.2e} (scipy {scipy_error:.2e}), nfev {} (scipy {}), steps {}",
