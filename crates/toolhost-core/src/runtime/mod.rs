@@ -21,7 +21,7 @@ mod ticker;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use wasmtime::component::{Instance, InstancePre, Linker};
-use wasmtime::{Engine, Store, UpdateDeadline};
+use wasmtime::{Engine, Store};
 
 use bindings::ToolPluginPre;
 pub use cache::{CacheOutcome, CompileCache};
@@ -34,7 +34,6 @@ use crate::error::{ErrorCode, ToolError};
 use crate::output::{Content, LogRecord};
 use crate::registry::{Grants, SandboxLimits};
 use call_state::CallState;
-use classify::DeadlineExceeded;
 
 /// A component compiled, checked against the contract and ready to instantiate.
 pub struct PreparedComponent {
@@ -288,14 +287,7 @@ impl Runtime {
         store.limiter(|s| &mut s.limiter);
         store.set_hostcall_fuel(MAX_HOSTCALL_BYTES);
         store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(move |_| {
-            if Instant::now() >= deadline {
-                Err(DeadlineExceeded.into())
-            } else {
-                // Yield to the executor at every tick so a busy tool never starves others.
-                Ok(UpdateDeadline::Yield(1))
-            }
-        });
+        store.epoch_deadline_callback(move |_| ticker::on_epoch(deadline));
         let _ticking = self.ticker.active_call();
         let work = lift::with_budget(lift_budget, async {
             let instance = component.pre.instantiate_async(&mut store).await?;

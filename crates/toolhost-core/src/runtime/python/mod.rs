@@ -14,14 +14,13 @@ mod state;
 
 use std::time::{Duration, Instant};
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Store, UpdateDeadline};
+use wasmtime::Store;
 
 pub use bindings::wit;
 use bindings::{PythonRepl, PythonReplPre};
 pub use host::PythonHost;
 use state::PythonState;
 
-use super::classify::DeadlineExceeded;
 use super::{Runtime, ticker};
 use crate::error::{ErrorCode, ToolError};
 
@@ -83,14 +82,7 @@ impl Runtime {
     ) -> Result<PythonInstance, ToolError> {
         let mut store = Store::new(&self.engine, PythonState::new(host, limits.memory_bytes));
         store.limiter(|s| &mut s.limiter);
-        store.epoch_deadline_callback(|ctx| {
-            if Instant::now() >= ctx.data().deadline {
-                Err(DeadlineExceeded.into())
-            } else {
-                // Yield at every tick so a busy session never starves other tasks.
-                Ok(UpdateDeadline::Yield(1))
-            }
-        });
+        store.epoch_deadline_callback(|ctx| ticker::on_epoch(ctx.data().deadline));
         store.data_mut().deadline = Instant::now() + start_timeout;
         store.set_epoch_deadline(1);
         let _ticking = self.ticker.active_call();
