@@ -1,6 +1,7 @@
 //! `toolhost bench`: the host's own overheads, measured the way users meet them.
 //! - per call: a trivial tool (`echo`) called back to back on one thread, a fresh sandbox
-//!   each time; p50/p99 latency and calls per second;
+//!   each time; p50/p99 latency and calls per second, and what the slowest calls met
+//!   (bench_tail.rs);
 //! - cold process: `toolhost run` as a whole new process with a warm compile cache: `calc`
 //!   on 2+2, or the tool and input given.
 
@@ -8,6 +9,7 @@ use clap::Args;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
+use super::bench_tail::{self, CallSample, MachineReference, ThreadUsage};
 use super::{Cli, ExitCode, report_error};
 use crate::dispatch::Dispatcher;
 
@@ -64,29 +66,43 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
             return ExitCode::Usage;
         }
     };
+    let mut warmup = Vec::with_capacity(args.warmup.max(1));
+    let mut machine = MachineReference::new(args.calls);
     for _ in 0..args.warmup.max(1) {
-        if let Err(e) = dispatcher.call(tool, input.clone()).await {
-            return report_error(cli, &e);
-        }
-    }
-    let mut latencies = Vec::with_capacity(args.calls);
-    let started = Instant::now();
-    for _ in 0..args.calls {
         let t = Instant::now();
         if let Err(e) = dispatcher.call(tool, input.clone()).await {
             return report_error(cli, &e);
         }
-        latencies.push(t.elapsed());
+        warmup.push(t.elapsed());
+        machine.run_once();
     }
-    let total = started.elapsed();
+    warmup.sort();
+    machine.calibrate(percentile(&warmup, 0.5));
+    let mut samples = Vec::with_capacity(args.calls);
+    let mut busy = Duration::ZERO;
+    for _ in 0..args.calls {
+        let input = input.clone();
+        let before = ThreadUsage::now();
+        let t = Instant::now();
+        if let Err(e) = dispatcher.call(tool, input).await {
+            return report_error(cli, &e);
+        }
+        let latency = t.elapsed();
+        samples.push(CallSample::new(latency, before, ThreadUsage::now()));
+        busy += latency;
+        machine.run_once();
+    }
+    let mut latencies: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
     latencies.sort();
     let per_call = json!({
         "tool": tool,
         "calls": args.calls,
         "p50_us": micros(percentile(&latencies, 0.50)),
         "p99_us": micros(percentile(&latencies, 0.99)),
-        "calls_per_s": args.calls as f64 / total.as_secs_f64(),
+        "calls_per_s": args.calls as f64 / busy.as_secs_f64(),
         "allocator": format!("{:?}", dispatcher.allocator()),
+        "tail": bench_tail::attribute(&samples),
+        "machine": machine.summary(),
     });
 
     let cold = if args.processes > 0 {
@@ -121,6 +137,10 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
             per_call["p50_us"].as_f64().unwrap_or(0.0),
             per_call["p99_us"].as_f64().unwrap_or(0.0),
             per_call["calls_per_s"].as_f64().unwrap_or(0.0),
+        );
+        println!(
+            "{}",
+            bench_tail::describe(&per_call["tail"], &per_call["machine"])
         );
         if !cold.is_null() {
             println!(

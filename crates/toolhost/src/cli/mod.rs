@@ -4,6 +4,7 @@
 mod add;
 mod agent;
 mod bench;
+mod bench_tail;
 mod build;
 mod check;
 mod compile_progress;
