@@ -260,6 +260,38 @@ fn any_json() -> Value {
     ])
 }
 
+/// `--tools` limits what `run_python`'s code reaches, not only the list: code cannot call
+/// a tool the server was told not to serve, and the description does not offer it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_python_reaches_only_the_selected_tools() {
+    let reg = TestRegistry::new(
+        "builtins: none\ntools:\n  - name: calc\n    component: builtin:calc\n  - name: echo\n    component: builtin:echo\n",
+    );
+    let client = stdio_client(&reg, &["--tools", "calc,run_python"]).await;
+    let tools = client.list_all_tools().await.unwrap();
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names, ["calc", "run_python"]);
+    let description = tools[1].description.as_deref().unwrap();
+    assert!(
+        description.contains("calc(") && !description.contains("echo("),
+        "{description}"
+    );
+    let allowed = client
+        .call_tool(call("run_python", json!({ "code": "calc(expr='6*7')['value']" })))
+        .await
+        .unwrap();
+    assert_eq!(allowed.structured_content, Some(json!({ "value": 42.0 })));
+    let refused = client
+        .call_tool(call("run_python", json!({ "code": "echo(text='hi')" })))
+        .await
+        .unwrap();
+    assert_eq!(refused.is_error, Some(true));
+    let text = text_of(&refused);
+    assert!(text.contains("not offered by this server"), "{text}");
+    assert!(!text.contains("hi\n"), "{text}");
+    client.cancel().await.unwrap();
+}
+
 /// The registry's scripts are tools too: listed as `script_NAME` with their documented
 /// arguments as the schema, run as `SCRIPT` runs them, their failures results with isError.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

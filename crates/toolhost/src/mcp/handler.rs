@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 use super::annotations::{self, Hints};
 use super::auth::{Caller, caller_of};
 use super::call_controls::CallControls;
+use super::code_access::CodeAccess;
 use super::request_log::RequestInfo;
 use super::selection::{SelectionArgs, SelectionError, ToolSelection};
 use super::{convert, scripts};
@@ -150,8 +151,8 @@ impl ToolhostMcp {
         let mut session = match slot.take() {
             Some((owner, session)) if owner == caller => session,
             _ => {
-                let dispatcher = self.dispatcher();
-                let options = python_options(&dispatcher, &caller);
+                let (dispatcher, selection) = self.served();
+                let options = python_options(&dispatcher, Some(&selection), &caller);
                 match dispatcher.python_session(options).await {
                     Ok(session) => session,
                     Err(e) => return Ok(convert::failure(&e)),
@@ -194,12 +195,20 @@ fn offered_from(dispatcher: &Dispatcher, mut names: Vec<String>) -> Vec<String> 
     names
 }
 
-/// Code mode's options (pictures as PNG), reaching only `caller`'s tools.
-fn python_options(dispatcher: &Dispatcher, caller: &Option<Caller>) -> crate::repl::PythonOptions {
+/// Code mode's options (pictures as PNG), reaching only what `caller` may call and, for
+/// code the client wrote, only what the server offers. A script the registry lists runs
+/// with the caller's access alone: an operator may serve a script and not the tools it
+/// uses.
+fn python_options(
+    dispatcher: &Dispatcher,
+    selection: Option<&ToolSelection>,
+    caller: &Option<Caller>,
+) -> crate::repl::PythonOptions {
     crate::repl::PythonOptions {
-        access: caller
-            .clone()
-            .map(|c| Arc::new(c) as Arc<dyn toolhost_core::python::ToolAccess>),
+        access: Some(Arc::new(CodeAccess {
+            selection: selection.cloned(),
+            caller: caller.clone(),
+        })),
         ..crate::code_mode::options(dispatcher)
     }
 }
@@ -289,7 +298,7 @@ impl ServerHandler for ToolhostMcp {
         if !dispatcher.has_tool(code_mode::MCP_NAME).await && visible(code_mode::MCP_NAME) {
             let tool = Tool::new(
                 code_mode::MCP_NAME,
-                code_mode::description(&dispatcher, caller_allows).await,
+                code_mode::description(&dispatcher, visible).await,
                 Arc::new(
                     code_mode::input_schema()
                         .as_object()
@@ -410,7 +419,7 @@ impl ToolhostMcp {
                 // A script's own limits bound it; a cancelled one finishes on its thread,
                 // unseen.
                 return tokio::select! {
-                    result = scripts::call(dispatcher.clone(), &script, args, python_options(&dispatcher, &caller)) => result.map(Into::into),
+                    result = scripts::call(dispatcher.clone(), &script, args, python_options(&dispatcher, None, &caller)) => result.map(Into::into),
                     _ = context.ct.cancelled() => Err(ErrorData::internal_error(
                         format!("the call to '{name}' was cancelled by the client"),
                         None,

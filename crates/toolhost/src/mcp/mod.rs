@@ -6,6 +6,7 @@ mod annotations;
 pub mod auth;
 mod call_controls;
 mod call_limit;
+mod code_access;
 mod convert;
 mod drain;
 mod handler;
