@@ -12,7 +12,8 @@ pub const WELL_KNOWN_PATH: &str = "/.well-known/oauth-protected-resource";
 #[derive(Debug, Clone)]
 pub struct ResourceMetadata {
     /// This server's resource identifier: the JWT audience when OAuth is configured.
-    /// Without one, it is `http://HOST/mcp` from the request's Host header.
+    /// Without one, it is `SCHEME://HOST/mcp` from the request's Host header, the scheme
+    /// `https` when a TLS-terminating proxy says so (`X-Forwarded-Proto` or `Forwarded`).
     pub resource: Option<String>,
     /// The issuers whose access tokens are accepted.
     pub authorization_servers: Vec<String>,
@@ -24,7 +25,7 @@ impl ResourceMetadata {
     pub fn resource(&self, headers: &HeaderMap) -> String {
         match &self.resource {
             Some(resource) => resource.clone(),
-            None => format!("http://{}/mcp", host(headers)),
+            None => format!("{}/mcp", origin(headers)),
         }
     }
 
@@ -41,7 +42,7 @@ impl ResourceMetadata {
                 )
             }
             // An audience that is not a URL (a client id): the document is on this host.
-            _ => format!("http://{}{WELL_KNOWN_PATH}", host(headers)),
+            _ => format!("{}{WELL_KNOWN_PATH}", origin(headers)),
         }
     }
 
@@ -57,6 +58,34 @@ impl ResourceMetadata {
         }
         doc
     }
+}
+
+/// `scheme://host` as the client reached us: behind a proxy that ends TLS the request
+/// arrives as plain HTTP, and a metadata URL saying `http://` would send the client's
+/// token in the clear (or nowhere). Only `http` and `https` are taken from the proxy.
+fn origin(headers: &HeaderMap) -> String {
+    let forwarded = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .or_else(|| {
+            headers
+                .get(header::FORWARDED)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|first| {
+                    first.split(';').find_map(|pair| {
+                        let (key, value) = pair.trim().split_once('=')?;
+                        key.eq_ignore_ascii_case("proto").then_some(value)
+                    })
+                })
+        })
+        .map(|p| p.trim().trim_matches('"').to_ascii_lowercase());
+    let scheme = match forwarded.as_deref() {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{}", host(headers))
 }
 
 /// The request's Host, if it is a plain host[:port]; else `localhost` (it is echoed into
@@ -111,5 +140,31 @@ mod tests {
         );
         headers.insert(header::HOST, "evil\"x".parse().unwrap());
         assert!(meta.url(&headers).starts_with("http://localhost/"));
+    }
+
+    #[test]
+    fn behind_a_proxy_that_ends_tls_the_urls_say_https() {
+        let meta = ResourceMetadata {
+            resource: None,
+            authorization_servers: vec![],
+            scopes_supported: vec![],
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "tools.example.com".parse().unwrap());
+        headers.insert("x-forwarded-proto", "https".parse().unwrap());
+        assert_eq!(meta.resource(&headers), "https://tools.example.com/mcp");
+        assert_eq!(
+            meta.url(&headers),
+            "https://tools.example.com/.well-known/oauth-protected-resource/mcp"
+        );
+        headers.remove("x-forwarded-proto");
+        headers.insert(
+            header::FORWARDED,
+            "for=192.0.2.60;proto=https;by=203.0.113.43".parse().unwrap(),
+        );
+        assert_eq!(meta.resource(&headers), "https://tools.example.com/mcp");
+        // Anything but http or https from a proxy is ignored.
+        headers.insert(header::FORWARDED, "proto=javascript".parse().unwrap());
+        assert_eq!(meta.resource(&headers), "http://tools.example.com/mcp");
     }
 }
