@@ -1,18 +1,24 @@
 //! Median simple regret (best found minus the global minimum) and median
 //! seconds per run over seeds 1..=10, natively, through the tool's own input,
 //! on Branin (30 evaluations), Hartmann-6 (60) and Ackley-5 (60), each with
-//! 10 design points. The sandbox's figure is
-//! `cargo bench -p toolhost --bench tools -- bayesopt`.
+//! 10 design points; beside them, in the same run, Optuna's GPSampler on the
+//! same problems when its venv exists (see `support/optuna.rs`). The
+//! sandbox's figure is `cargo bench -p toolhost --bench tools -- bayesopt`.
 //!
-//! `cargo bench -p tool-bayesopt --bench regret`
+//! `cargo bench -p tool-bayesopt --bench regret [-- Branin Hartmann-6 Ackley-5]`
+//! (`--no-optuna` skips the anchor)
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/optuna.rs"]
+mod optuna;
 
 use std::time::Instant;
 
 use common::*;
 use toolhost_sdk::{Value, json};
+
+const SEEDS: u64 = 10;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -24,9 +30,14 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-fn bench(name: &str, objective: &str, bounds: Value, n_calls: usize, minimum: f64) {
+fn rounded(v: &[f64]) -> Vec<f64> {
+    v.iter().map(|r| (r * 1e4).round() / 1e4).collect()
+}
+
+/// Median regret and seconds per run, printing every seed's regret.
+fn bench(name: &str, objective: &str, bounds: Value, n_calls: usize, minimum: f64) -> (f64, f64) {
     let (mut regrets, mut seconds) = (Vec::new(), Vec::new());
-    for seed in 1..=10u64 {
+    for seed in 1..=SEEDS {
         let start = Instant::now();
         let out = call(json!({
             "objective": objective, "bounds": bounds, "n_calls": n_calls,
@@ -36,37 +47,71 @@ fn bench(name: &str, objective: &str, bounds: Value, n_calls: usize, minimum: f6
         seconds.push(start.elapsed().as_secs_f64());
         regrets.push(best_y(&out) - minimum);
     }
+    let (regret, secs) = (median(regrets.clone()), median(seconds));
     println!(
-        "{name:<11} {n_calls:>3} evaluations: median regret {:.4}, median {:.3} s per run (regrets {:?})",
-        median(regrets.clone()),
-        median(seconds),
-        regrets
-            .iter()
-            .map(|r| (r * 1e4).round() / 1e4)
-            .collect::<Vec<_>>()
+        "{name:<11} {n_calls:>3} evaluations: median regret {regret:.4}, median {secs:.3} s per \
+         run (regrets {:?})",
+        rounded(&regrets)
     );
+    (regret, secs)
 }
 
 fn main() {
-    bench(
-        "Branin",
-        BRANIN,
-        json!({"x": [-5, 10], "y": [0, 15]}),
-        30,
-        BRANIN_MIN,
-    );
-    bench(
-        "Hartmann-6",
-        &hartmann6(),
-        unit_bounds(6, 0.0, 1.0),
-        60,
-        HARTMANN6_MIN,
-    );
-    bench(
-        "Ackley-5",
-        &ackley(5),
-        unit_bounds(5, -32.768, 32.768),
-        60,
-        0.0,
-    );
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let only: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let wanted = |name: &str| only.is_empty() || only.iter().any(|o| *o == name);
+    let mut ours = Vec::new();
+    if wanted("Branin") {
+        let r = bench(
+            "Branin",
+            BRANIN,
+            json!({"x": [-5, 10], "y": [0, 15]}),
+            30,
+            BRANIN_MIN,
+        );
+        ours.push(("Branin", r));
+    }
+    if wanted("Hartmann-6") {
+        let r = bench(
+            "Hartmann-6",
+            &hartmann6(),
+            unit_bounds(6, 0.0, 1.0),
+            60,
+            HARTMANN6_MIN,
+        );
+        ours.push(("Hartmann-6", r));
+    }
+    if wanted("Ackley-5") {
+        let r = bench(
+            "Ackley-5",
+            &ackley(5),
+            unit_bounds(5, -32.768, 32.768),
+            60,
+            0.0,
+        );
+        ours.push(("Ackley-5", r));
+    }
+    if args.iter().any(|a| a == "--no-optuna") {
+        return;
+    }
+    let names: Vec<&str> = ours.iter().map(|(name, _)| *name).collect();
+    let runs = match optuna::runs(SEEDS, &names) {
+        Ok(runs) => runs,
+        Err(why) => {
+            println!("no Optuna anchor ({why}): see benches/support/optuna.rs");
+            return;
+        }
+    };
+    for (name, (regret, secs)) in ours {
+        let Some(t) = runs.get(name) else { continue };
+        let (r, s) = (median(t.regrets.clone()), median(t.seconds.clone()));
+        println!(
+            "{name:<11} Optuna {} GPSampler: median regret {r:.4}, median {s:.3} s per run \
+             (regrets {:?}); ours/Optuna: regret {:.2}, time {:.3}",
+            t.version,
+            rounded(&t.regrets),
+            regret / r,
+            secs / s
+        );
+    }
 }
