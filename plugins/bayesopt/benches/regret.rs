@@ -6,7 +6,8 @@
 //! sandbox's figure is `cargo bench -p toolhost --bench tools -- bayesopt`.
 //!
 //! `cargo bench -p tool-bayesopt --bench regret [-- Branin Hartmann-6 Ackley-5]`
-//! (`--no-optuna` skips the anchor)
+//! (`--no-optuna` skips the anchor; `BAYESOPT_EXTRA='{"xi": 0.01}'` adds
+//! settings to every call, to compare them on the same seeds)
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -38,12 +39,18 @@ fn rounded(v: &[f64]) -> Vec<f64> {
 fn bench(name: &str, objective: &str, bounds: Value, n_calls: usize, minimum: f64) -> (f64, f64) {
     let (mut regrets, mut seconds) = (Vec::new(), Vec::new());
     for seed in 1..=SEEDS {
-        let start = Instant::now();
-        let out = call(json!({
+        let mut input = json!({
             "objective": objective, "bounds": bounds, "n_calls": n_calls,
             "n_initial": 10, "seed": seed,
-        }))
-        .unwrap();
+        });
+        if let Ok(extra) = std::env::var("BAYESOPT_EXTRA") {
+            let extra: Value = toolhost_sdk::serde_json::from_str(&extra).unwrap();
+            for (k, v) in extra.as_object().unwrap() {
+                input[k] = v.clone();
+            }
+        }
+        let start = Instant::now();
+        let out = call(input).unwrap();
         seconds.push(start.elapsed().as_secs_f64());
         regrets.push(best_y(&out) - minimum);
     }
