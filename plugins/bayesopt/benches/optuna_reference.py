@@ -97,13 +97,16 @@ def run(objective, bounds, n_calls, seed):
 
 
 def main():
-    seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    # "N" for seeds 1..N, or "A-B" for seeds A..B.
+    spec = sys.argv[1] if len(sys.argv) > 1 else "10"
+    first, _, last = spec.rpartition("-") if "-" in spec else ("1", "", spec)
+    seeds = range(int(first), int(last) + 1)
     only = set(sys.argv[2:])
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     for name, objective, bounds, n_calls, minimum in PROBLEMS:
         if only and name not in only:
             continue
-        for seed in range(1, seeds + 1):
+        for seed in seeds:
             best, seconds = run(objective, bounds, n_calls, seed)
             print(
                 json.dumps(

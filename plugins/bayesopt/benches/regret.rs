@@ -7,7 +7,8 @@
 //!
 //! `cargo bench -p tool-bayesopt --bench regret [-- Branin Hartmann-6 Ackley-5]`
 //! (`--no-optuna` skips the anchor; `BAYESOPT_EXTRA='{"xi": 0.01}'` adds
-//! settings to every call, to compare them on the same seeds)
+//! settings to every call, to compare them on the same seeds;
+//! `BAYESOPT_SEEDS=11-20` takes other seeds than 1-10, for both)
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -19,7 +20,15 @@ use std::time::Instant;
 use common::*;
 use toolhost_sdk::{Value, json};
 
-const SEEDS: u64 = 10;
+/// Seeds 1..=10, or `BAYESOPT_SEEDS` ("A-B").
+fn seeds() -> std::ops::RangeInclusive<u64> {
+    let spec = std::env::var("BAYESOPT_SEEDS").unwrap_or_else(|_| "1-10".into());
+    let (a, b) = spec
+        .split_once('-')
+        .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+        .expect("BAYESOPT_SEEDS is A-B");
+    a..=b
+}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -35,10 +44,10 @@ fn rounded(v: &[f64]) -> Vec<f64> {
     v.iter().map(|r| (r * 1e4).round() / 1e4).collect()
 }
 
-/// Median regret and seconds per run, printing every seed's regret.
+/// Median regret and seconds per run over the seeds, printing every seed's regret.
 fn bench(name: &str, objective: &str, bounds: Value, n_calls: usize, minimum: f64) -> (f64, f64) {
     let (mut regrets, mut seconds) = (Vec::new(), Vec::new());
-    for seed in 1..=SEEDS {
+    for seed in seeds() {
         let mut input = json!({
             "objective": objective, "bounds": bounds, "n_calls": n_calls,
             "n_initial": 10, "seed": seed,
@@ -102,7 +111,7 @@ fn main() {
         return;
     }
     let names: Vec<&str> = ours.iter().map(|(name, _)| *name).collect();
-    let runs = match optuna::runs(SEEDS, &names) {
+    let runs = match optuna::runs(seeds(), &names) {
         Ok(runs) => runs,
         Err(why) => {
             println!("no Optuna anchor ({why}): see benches/support/optuna.rs");

@@ -79,7 +79,7 @@ pub fn run(bench: &Bench) {
     ];
     let measured: Vec<(f64, f64)> = problems.iter().map(|p| ours(bench, p)).collect();
     // After ours, so that the two never share the cores.
-    let anchor = optuna::runs(SEEDS, &[]);
+    let anchor = optuna::runs(1..=SEEDS, &[]);
     match &anchor {
         Ok(runs) => println!(
             "median over seeds 1..={SEEDS}, default settings; Optuna {} GPSampler",

@@ -38,17 +38,17 @@ pub struct ProblemRuns {
     pub version: String,
 }
 
-/// Optuna's runs on seeds 1..=`seeds`, by problem name ("Branin", "Hartmann-6",
+/// Optuna's runs on `seeds`, by problem name ("Branin", "Hartmann-6",
 /// "Ackley-5"; `only` some of them, empty for all); Err says why there are none (no
 /// interpreter, or the script failed).
 pub fn runs(
-    seeds: u64,
+    seeds: std::ops::RangeInclusive<u64>,
     only: &[&str],
 ) -> Result<std::collections::BTreeMap<String, ProblemRuns>, String> {
     let script = workspace_root().join("plugins/bayesopt/benches/optuna_reference.py");
     let out = Command::new(python())
         .arg(script)
-        .arg(seeds.to_string())
+        .arg(format!("{}-{}", seeds.start(), seeds.end()))
         .args(only)
         .env("PYTHONWARNINGS", "ignore")
         .output()
