@@ -75,7 +75,9 @@ pub struct Input {
     #[serde(default)]
     pub acquisition: Kind,
     /// EI and PI: the improvement sought beyond the best value, in the
-    /// objective's units; larger explores more. Default 0.01.
+    /// objective's units; larger explores more. Default 0 (plain EI, as
+    /// Optuna's and BoTorch's): any margin in the objective's units stops
+    /// the end of a run from polishing an optimum more finely than it.
     #[serde(default = "default_xi")]
     pub xi: f64,
     /// UCB: weight of the predictive sd; larger explores more. Default 1.96.
@@ -96,7 +98,7 @@ fn default_trust_region() -> bool {
     true
 }
 fn default_xi() -> f64 {
-    0.01
+    0.0
 }
 fn default_kappa() -> f64 {
     1.96

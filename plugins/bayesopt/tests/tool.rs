@@ -13,8 +13,8 @@ fn finds_the_branin_minimum_within_tolerance_at_a_fixed_seed() {
     }))
     .unwrap();
     let v = out.first_json().unwrap();
-    // The trust region polishes the incumbent: well below skopt's median
-    // regret of 0.0042 at this budget.
+    // The trust region polishes the incumbent: well below Optuna GPSampler's
+    // median regret of 0.020 at this budget (the regret bench's anchor).
     assert!(best_y(&out) - BRANIN_MIN < 0.002, "{}", best_y(&out));
     assert_eq!(v["history"].as_array().unwrap().len(), 30);
     assert_eq!(v["history"][9]["source"], "design");
@@ -22,6 +22,22 @@ fn finds_the_branin_minimum_within_tolerance_at_a_fixed_seed() {
     // The GP's prediction at the best point agrees with what was observed there.
     let mean = v["prediction_at_best"]["mean"].as_f64().unwrap();
     assert!((mean - best_y(&out)).abs() < 0.1, "{mean}");
+}
+
+#[test]
+fn finds_the_hartmann6_minimum_more_closely_than_optuna_at_a_fixed_seed() {
+    let out = call(json!({
+        "objective": hartmann6(), "bounds": unit_bounds(6, 0.0, 1.0),
+        "n_calls": 60, "seed": 1,
+    }))
+    .unwrap();
+    // Optuna's GPSampler: median regret 0.0009 over seeds 1-10 at this
+    // budget. Plain EI (no margin) lets the end of the run polish that far.
+    assert!(
+        best_y(&out) - HARTMANN6_MIN < 0.0009,
+        "{}",
+        best_y(&out) - HARTMANN6_MIN
+    );
 }
 
 fn design_points(out: &toolhost_sdk::Output, n: usize, name: &str) -> Vec<f64> {
