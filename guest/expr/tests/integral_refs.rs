@@ -13,9 +13,15 @@ const FIXTURE: &str = include_str!("../../../tests/fixtures/numerics/calc_integr
 fn textbook_integrals_are_found_and_right() {
     let refs: Value = serde_json::from_str(FIXTURE).unwrap();
     let rows = refs["integrals"].as_array().unwrap();
-    assert!(rows.len() >= 60, "the anchor asks for at least 60 integrals");
+    assert!(
+        rows.len() >= 60,
+        "the anchor asks for at least 60 integrals"
+    );
     let (mut ours, mut theirs, mut wrong) = (0, 0, Vec::new());
-    println!("{:<16} {:<38} {:<6} {:<6} antiderivative", "category", "integrand", "sympy", "calc");
+    println!(
+        "{:<16} {:<38} {:<6} {:<6} antiderivative",
+        "category", "integrand", "sympy", "calc"
+    );
     for row in rows {
         let src = row["expr"].as_str().unwrap();
         let sympy = row["sympy_solved"].as_bool().unwrap();
@@ -25,11 +31,17 @@ fn textbook_integrals_are_found_and_right() {
             Some(a) => {
                 ours += 1;
                 let f = a.antiderivative.to_expr().unwrap().compile(&["x"]).unwrap();
-                let (lo, hi) = (row["interval"][0].as_f64().unwrap(), row["interval"][1].as_f64().unwrap());
+                let (lo, hi) = (
+                    row["interval"][0].as_f64().unwrap(),
+                    row["interval"][1].as_f64().unwrap(),
+                );
                 let got = f.eval(&[hi]) - f.eval(&[lo]);
                 let want = row["definite"].as_f64().unwrap();
                 if !((got - want).abs() <= 1e-9 * want.abs().max(1.0)) {
-                    wrong.push(format!("{src}: F = {}, F(b) - F(a) = {got}, want {want}", a.antiderivative));
+                    wrong.push(format!(
+                        "{src}: F = {}, F(b) - F(a) = {got}, want {want}",
+                        a.antiderivative
+                    ));
                 }
                 format!("{}  [{:?}]", a.antiderivative, a.verification)
             }
@@ -44,7 +56,11 @@ fn textbook_integrals_are_found_and_right() {
         );
     }
     println!("calc found {ours} of {}, sympy {theirs}", rows.len());
-    assert!(wrong.is_empty(), "wrong antiderivatives:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "wrong antiderivatives:\n{}",
+        wrong.join("\n")
+    );
     assert!(
         ours * 10 >= theirs * 9,
         "calc found {ours}, less than 90 % of sympy's {theirs}"

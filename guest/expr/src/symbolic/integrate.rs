@@ -17,7 +17,7 @@ use super::number::Number;
 use super::partial_fractions::integrate_rational;
 use num_traits::{Signed, Zero};
 
-use super::polynomial::{Poly, q, q_expr, rational_function};
+use super::polynomial::{Poly, q, q_expr, rational_function, sqrt_expr};
 use crate::elementary::Un;
 
 /// How deep methods may nest (a substitution inside a by-parts step inside
@@ -300,16 +300,14 @@ impl<'a> Integrator<'a> {
         let t = self.arena.add(&[x, shift]);
         let negative = ca.is_negative();
         let abs_a = if negative { -ca } else { ca };
-        let abs_a = q_expr(self.arena, &abs_a);
-        let sa = self.sqrt(abs_a);
+        let sa = sqrt_expr(self.arena, &abs_a);
         let sqrt_b = self.sqrt(b);
         // The primitive of 1/sqrt(Q).
         let base = if negative {
             if !k.is_positive() {
                 return None;
             }
-            let ke = q_expr(self.arena, &k);
-            let sk = self.sqrt(ke);
+            let sk = sqrt_expr(self.arena, &k);
             let arg = self.arena.mul(&[sa, t]);
             let arg = self.arena.div(arg, sk);
             let asin = self.call(Un::Asin, arg);
@@ -333,9 +331,11 @@ impl<'a> Integrator<'a> {
         Some(self.arena.add(&[first, second]))
     }
 
-    /// `1/cos(u)^2`, `1/sin(u)^2`, `1/cos(u)`, `1/sin(u)` of a linear `u`.
+    /// `1/cos(u)^2`, `1/sin(u)^2`, `1/cos(u)`, `1/sin(u)` and `tan(u)^2` of a
+    /// linear `u`.
     fn trig_power(&mut self, b: Id, e: Id, var: &str) -> Option<Id> {
-        let Node::Call(Func::Un(op @ (Un::Sin | Un::Cos)), args) = self.arena.node(b).clone()
+        let Node::Call(Func::Un(op @ (Un::Sin | Un::Cos | Un::Tan)), args) =
+            self.arena.node(b).clone()
         else {
             return None;
         };
@@ -343,6 +343,12 @@ impl<'a> Integrator<'a> {
         let n = self.arena.as_num(e)?.as_int()?;
         let a = self.linear_slope(u, var)?;
         let g = match (op, n) {
+            (Un::Tan, 2) => {
+                // tan² = sec² - 1
+                let t = self.call(Un::Tan, u);
+                let m = self.arena.neg(u);
+                self.arena.add(&[t, m])
+            }
             (Un::Cos, -2) => self.call(Un::Tan, u),
             (Un::Sin, -2) => {
                 let c = self.call(Un::Cos, u);
@@ -380,13 +386,12 @@ impl<'a> Integrator<'a> {
             return None;
         }
         let x = self.arena.var(var);
-        let ke = q_expr(self.arena, &k);
-        let sk = self.sqrt(ke);
+        let sk = sqrt_expr(self.arena, &k);
         let arg = self.arena.mul(&[sk, x]);
         let erf = self.call(Un::Erf, arg);
         let pi = self.arena.constant(Constant::Pi);
-        let ratio = self.arena.div(pi, ke);
-        let c = self.sqrt(ratio);
+        let sqrt_pi = self.sqrt(pi);
+        let c = self.arena.div(sqrt_pi, sk);
         let h = self.rat(1, 2);
         Some(self.arena.mul(&[h, c, erf]))
     }
@@ -473,10 +478,19 @@ impl<'a> Integrator<'a> {
             Node::Pow([b, e]) if *b == x => self.arena.as_num(*e),
             _ => None,
         };
+        let exponent = match &u_node {
+            Node::Call(Func::Un(Un::Exp), args) => Some(args[0]),
+            _ => None,
+        };
         let mut memo = HashMap::new();
         rebuild(self.arena, h, &mut memo, &mut |arena, node| {
             if *node == u_node {
                 return Some(t);
+            }
+            // exp(r g) = t^r when u = exp(g).
+            if let (Some(g), Node::Call(Func::Un(Un::Exp), args)) = (exponent, node) {
+                let r = arena.div(args[0], g);
+                return arena.as_num(r).map(|_| arena.pow(t, r));
             }
             let k = power?;
             match node {
@@ -498,6 +512,28 @@ impl<'a> Integrator<'a> {
     /// factor (`sin³u = sin u (1 - cos²u)`), `tan²u = sec²u - 1`, and
     /// products of sines and cosines as sums; then multiplied out.
     fn trig_rewrite(&mut self, f: Id) -> Option<Id> {
+        // An odd power of sine or cosine in a product is split alone first,
+        // leaving the rest for a substitution: sin²cos³ = sin²cos(1 - sin²).
+        let factors = self.arena.factors(&f);
+        for (i, &g) in factors.iter().enumerate() {
+            if let Node::Pow([b, e]) = self.arena.node(g).clone()
+                && self
+                    .arena
+                    .as_num(e)
+                    .and_then(Number::as_int)
+                    .is_some_and(|n| n >= 3 && n % 2 == 1)
+                && matches!(
+                    self.arena.node(b),
+                    Node::Call(Func::Un(Un::Sin | Un::Cos), _)
+                )
+                && let Some(split) = trig_power_rewrite(self.arena, b, e)
+            {
+                let mut rest = factors.clone();
+                rest[i] = split;
+                let g = self.arena.mul(&rest);
+                return Some(self.expand(g));
+            }
+        }
         let mut memo = HashMap::new();
         let g = rebuild(self.arena, f, &mut memo, &mut |arena, node| match node {
             Node::Pow([b, e]) => trig_power_rewrite(arena, *b, *e),
@@ -532,7 +568,6 @@ impl<'a> Integrator<'a> {
             if !self.arena.is_zero(d) {
                 return Some(self.arena.div(uv, d));
             }
-            return None;
         }
         // I = uv - (u2 v2 - k I)
         if let Some((u2, dv2)) = self.split_parts(w, var)
@@ -544,13 +579,13 @@ impl<'a> Integrator<'a> {
                 let one = self.arena.one();
                 let mk = self.arena.neg(k);
                 let d = self.arena.add(&[one, mk]);
-                if self.arena.is_zero(d) {
-                    return None;
+                // k = 1 is the identity 0 = 0: integrate v du directly.
+                if !self.arena.is_zero(d) {
+                    let u2v2 = self.arena.mul(&[u2, v2]);
+                    let m = self.arena.neg(u2v2);
+                    let num = self.arena.add(&[uv, m]);
+                    return Some(self.arena.div(num, d));
                 }
-                let u2v2 = self.arena.mul(&[u2, v2]);
-                let m = self.arena.neg(u2v2);
-                let num = self.arena.add(&[uv, m]);
-                return Some(self.arena.div(num, d));
             }
         }
         let rest = self.integrate_at(w, var, depth + 1)?;
@@ -585,7 +620,12 @@ impl<'a> Integrator<'a> {
             return None;
         }
         let u = rest[i];
-        let mut others: Vec<Id> = rest.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, &g)| g).collect();
+        let mut others: Vec<Id> = rest
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, &g)| g)
+            .collect();
         others.push(c);
         let dv = self.arena.mul(&others);
         Some((u, dv))
@@ -605,12 +645,15 @@ impl<'a> Integrator<'a> {
             },
             Node::Pow([b, e]) => {
                 let b_node = self.arena.node(*b);
-                if self.arena.as_num(*e).and_then(Number::as_int).is_some_and(|n| n > 0) {
+                if self
+                    .arena
+                    .as_num(*e)
+                    .and_then(Number::as_int)
+                    .is_some_and(|n| n > 0)
+                {
                     return match b_node {
                         Node::Call(Func::Un(Un::Ln), _) => Some(Liate::Logarithmic),
-                        Node::Call(Func::Un(Un::Sin | Un::Cos), _) => {
-                            Some(Liate::Trigonometric)
-                        }
+                        Node::Call(Func::Un(Un::Sin | Un::Cos), _) => Some(Liate::Trigonometric),
                         _ if self.is_polynomial(*b, var) => Some(Liate::Algebraic),
                         _ => None,
                     };
@@ -683,7 +726,9 @@ fn product_to_sum(arena: &mut Arena, fs: &[Id]) -> Option<Id> {
         Node::Call(Func::Un(op @ (Un::Sin | Un::Cos)), args) => Some((*op, args[0])),
         _ => None,
     };
-    let positions: Vec<usize> = (0..fs.len()).filter(|&i| trig(arena, fs[i]).is_some()).collect();
+    let positions: Vec<usize> = (0..fs.len())
+        .filter(|&i| trig(arena, fs[i]).is_some())
+        .collect();
     let [i, j] = positions.get(..2)?.try_into().ok()?;
     let (oa, a) = trig(arena, fs[i])?;
     let (ob, b) = trig(arena, fs[j])?;

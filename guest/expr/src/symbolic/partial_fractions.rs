@@ -9,8 +9,7 @@ use num_traits::{One, Zero};
 use super::arena::Arena;
 use super::linear::{LinearOutcome, solve_rational};
 use super::node::{Func, Id};
-use super::number::Number;
-use super::polynomial::{Poly, Q, q, q_expr, q_to_number};
+use super::polynomial::{Poly, Q, q, q_expr, sqrt_expr};
 use crate::elementary::Un;
 
 /// A factor of the denominator and the power it appears with.
@@ -183,9 +182,7 @@ fn quadratic_term(arena: &mut Arena, b: &Q, c: &Q, qd: &Poly, j: usize, x: Id) -
 /// `J_j = t/(2a²(j-1)(t²+a²)^(j-1)) + (2j-3)/(2a²(j-1)) J_(j-1)`.
 fn atan_reduction(arena: &mut Arena, a2: &Q, t: Id, qd: Id, j: usize) -> Id {
     if j == 1 {
-        let a2e = arena.num(q_to_number(a2));
-        let half = arena.num(Number::HALF);
-        let a = arena.pow(a2e, half);
+        let a = sqrt_expr(arena, a2);
         let ratio = arena.div(t, a);
         let at = arena.call(Func::Un(Un::Atan), &[ratio]);
         return arena.div(at, a);

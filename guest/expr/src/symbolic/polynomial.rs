@@ -54,6 +54,34 @@ pub(crate) fn q_expr(arena: &mut Arena, v: &Q) -> Id {
     arena.num(q_to_number(v))
 }
 
+/// `sqrt(v)` for a rational `v >= 0` with square factors taken out:
+/// `sqrt(3/4)` is `sqrt(3)/2`, `sqrt(12)` is `2*sqrt(3)`.
+pub(crate) fn sqrt_expr(arena: &mut Arena, v: &Q) -> Id {
+    let half = arena.num(Number::HALF);
+    let (Some(n), Some(d)) = (v.numer().to_i64(), v.denom().to_i64()) else {
+        let e = q_expr(arena, v);
+        return arena.pow(e, half);
+    };
+    // sqrt(n/d) = sqrt(n d)/d, and n d = s² r.
+    let Some(mut r) = n.checked_mul(d) else {
+        let e = q_expr(arena, v);
+        return arena.pow(e, half);
+    };
+    let mut s: i64 = 1;
+    let mut p: i64 = 2;
+    while p <= 10_000 && p * p <= r {
+        while r % (p * p) == 0 {
+            r /= p * p;
+            s *= p;
+        }
+        p += 1;
+    }
+    let c = arena.num(Number::ratio(s, d));
+    let r = arena.int(r);
+    let root = arena.pow(r, half);
+    arena.mul(&[c, root])
+}
+
 /// Coefficients from the constant term up, without trailing zeros.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Poly(Vec<Q>);
@@ -186,10 +214,7 @@ impl Poly {
     }
 
     pub fn eval(&self, x: &Q) -> Q {
-        self.0
-            .iter()
-            .rev()
-            .fold(Q::zero(), |acc, a| acc * x + a)
+        self.0.iter().rev().fold(Q::zero(), |acc, a| acc * x + a)
     }
 
     /// Square-free factorisation (Yun): monic `(factor, multiplicity)` pairs
@@ -239,8 +264,10 @@ impl Poly {
             roots.push(Q::zero());
             p = Poly::new(p.0[zeros..].to_vec());
         }
-        let (Some(a0), Some(an)) = (p.0[0].numer().abs().to_i64(), p.lead().numer().abs().to_i64())
-        else {
+        let (Some(a0), Some(an)) = (
+            p.0[0].numer().abs().to_i64(),
+            p.lead().numer().abs().to_i64(),
+        ) else {
             return roots;
         };
         if a0 > MAX_ROOT_SEARCH || an > MAX_ROOT_SEARCH {
