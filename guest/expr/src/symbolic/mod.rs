@@ -32,6 +32,8 @@ mod polynomial;
 mod print;
 mod rules;
 mod simplify;
+mod solve;
+mod system;
 mod verify;
 
 #[cfg(test)]
@@ -51,6 +53,8 @@ use crate::expr::Expr;
 use crate::functions;
 
 pub use linear::LinearOutcome;
+pub use solve::Root;
+pub use system::{SystemError, solve_linear_system};
 pub use verify::Verification;
 
 /// An antiderivative found by [`Symbolic::integrate`], with how it was
@@ -178,6 +182,21 @@ impl Symbolic {
     pub fn substitute(&self, var: &str, value: f64) -> Symbolic {
         let mut arena = self.arena.clone();
         let v = arena.num(Number::float(value));
+        let root = substitute(&mut arena, self.root, &HashMap::from([(var, v)]));
+        let mut s = Symbolic {
+            arena,
+            root,
+            src: self.src.clone(),
+        };
+        s.compact();
+        s
+    }
+
+    /// The expression with `var` replaced by `value`, simplified.
+    pub fn substitute_expr(&self, var: &str, value: &Symbolic) -> Symbolic {
+        let mut arena = self.arena.clone();
+        let (v_arena, v_root) = value.arena.compact(value.root);
+        let v = import(&mut arena, &v_arena, v_root);
         let root = substitute(&mut arena, self.root, &HashMap::from([(var, v)]));
         let mut s = Symbolic {
             arena,

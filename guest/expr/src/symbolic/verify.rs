@@ -54,6 +54,14 @@ pub(crate) fn equal(arena: &mut Arena, a: Id, b: Id) -> Option<Verification> {
     numerically_equal(arena, a, b).map(|points| Verification::Numeric { points })
 }
 
+/// Whether an expression is zero: symbolically, or at every sample point
+/// where it is finite.
+pub(crate) fn is_zero(s: &super::Symbolic) -> bool {
+    let (mut arena, root) = s.arena.compact(s.root);
+    let zero = arena.zero();
+    equal(&mut arena, root, zero).is_some()
+}
+
 /// The points where both sides are finite, if there are enough and they
 /// agree at all of them.
 fn numerically_equal(arena: &Arena, a: Id, b: Id) -> Option<usize> {
