@@ -33,6 +33,7 @@ mod print;
 mod rules;
 mod simplify;
 mod solve;
+mod special_values;
 mod system;
 mod verify;
 
