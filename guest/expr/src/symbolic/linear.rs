@@ -29,8 +29,8 @@ pub(crate) fn solve_rational(mut a: Vec<Vec<Q>>, mut b: Vec<Q>) -> LinearOutcome
         a.swap(r, p);
         b.swap(r, p);
         let inv = a[r][c].recip();
-        for j in c..cols {
-            a[r][j] = &a[r][j] * &inv;
+        for v in &mut a[r][c..] {
+            *v = &*v * &inv;
         }
         b[r] = &b[r] * &inv;
         for i in 0..rows {
