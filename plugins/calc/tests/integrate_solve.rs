@@ -195,3 +195,15 @@ fn solve_errors_name_the_field() {
     let e = err(json!({ "expr": "x", "range": [0, 1] }));
     assert_eq!(pointer(&e), "/range");
 }
+
+#[test]
+fn every_describe_example_runs() {
+    use toolhost_sdk::Tool;
+    let info = Calc::info();
+    assert!(info.examples.len() >= 12);
+    for example in &info.examples {
+        if let Err(e) = run(example.input.clone()) {
+            panic!("{}: {}", example.description, e.message);
+        }
+    }
+}
