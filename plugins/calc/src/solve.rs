@@ -225,8 +225,9 @@ fn one_unknown(
         None => {
             let Some((lo, hi)) = range else {
                 return Err(ToolError::invalid_input(format!(
-                    "{pointer}: `{src}` is not a polynomial in {var}: give `range` [lo, hi] to \
-                     find its real roots there numerically"
+                    "{pointer}: `{src}` is not a polynomial in {var} (of degree at most 64 \
+                     with numeric coefficients): give `range` [lo, hi] to find its real roots \
+                     there numerically"
                 ))
                 .at("/range"));
             };

@@ -21,6 +21,11 @@ pub(crate) type Q = BigRational;
 /// enumerated for rational roots: trial division up to its square root.
 const MAX_ROOT_SEARCH: i64 = 1_000_000_000_000;
 
+/// The most candidates `p/q` the rational root search tries (each one an
+/// exact evaluation): highly composite coefficients have thousands of
+/// divisors.
+const MAX_ROOT_CANDIDATES: usize = 20_000;
+
 /// The highest degree a polynomial built from an expression may have:
 /// `x^100000` is not worth a dense coefficient vector.
 pub(crate) const MAX_DEGREE: usize = 64;
@@ -273,8 +278,12 @@ impl Poly {
         if a0 > MAX_ROOT_SEARCH || an > MAX_ROOT_SEARCH {
             return roots;
         }
-        for num in divisors(a0) {
-            for den in divisors(an) {
+        let (nums, dens) = (divisors(a0), divisors(an));
+        if nums.len() * dens.len() > MAX_ROOT_CANDIDATES {
+            return roots;
+        }
+        for &num in &nums {
+            for &den in &dens {
                 for sign in [1, -1] {
                     let r = Q::new(BigInt::from(sign * num), BigInt::from(den));
                     if !roots.contains(&r) && p.eval(&r).is_zero() {
