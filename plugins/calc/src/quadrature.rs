@@ -2,9 +2,14 @@
 //! for definite integrals without an antiderivative and to cross-check the
 //! ones with one. Infinite limits are mapped onto finite ones.
 //!
-//! The `integrate` tool has its own QAGS with extrapolation; this simpler one
-//! lives here rather than a shared guest crate because that tool is being
-//! reworked on another branch: merging the two belongs after both land.
+//! The `integrate` tool has QUADPACK's QAGS with extrapolation; this simpler
+//! rule lives here, not in a guest crate shared with it, because that plugin
+//! was being changed on another branch at the same time (moving its QAGS into
+//! a shared crate for calc to use is the follow-up once both have landed).
+//! calc only needs a value it can trust or a clear failure: the adaptive
+//! bisection stops at the tolerance with finite values or reports that it
+//! did not converge, and an exact F(b) - F(a) is only returned when this
+//! agrees with it.
 
 /// Most subintervals: bounds the evaluations (15 each).
 const MAX_INTERVALS: usize = 2_000;
