@@ -109,7 +109,9 @@ pub use error::{ErrorKind, ExprError, Location};
 pub use expr::Expr;
 pub use functions::{CONSTANTS, builtin_functions};
 pub use program::{Program, Scratch};
-pub use symbolic::Symbolic;
+pub use symbolic::{
+    Antiderivative, LinearOutcome, Root, Symbolic, SystemError, Verification, solve_linear_system,
+};
 pub use text::Text;
 
 /// The deepest nesting of parentheses, calls, unary operators and

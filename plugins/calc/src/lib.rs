@@ -1,15 +1,20 @@
 //! `calc`: evaluate expressions of the toolhost expression language, once or over a batch
-//! of variable values, and differentiate or simplify them symbolically. The work itself is
-//! plain Rust (see [`evaluate`] and [`evaluate_symbolic`]); only `export_tool!` is
-//! WebAssembly-specific.
+//! of variable values; differentiate, simplify, integrate them symbolically and solve
+//! equations. The work itself is plain Rust (see [`evaluate`], [`evaluate_symbolic`],
+//! [`integrate::integrate_all`] and [`solve`]); only `export_tool!` is WebAssembly-specific.
 
 mod format;
+pub mod integrate;
+pub mod quadrature;
+pub mod solve;
 mod symbolic;
 
 use std::collections::BTreeMap;
 use toolhost_expr::{Expr, ExprError, Program};
 use toolhost_sdk::{Deserialize, JsonSchema, Output, Tool, ToolError, ToolInfo, Value, json};
 
+pub use integrate::{IntegrateSpec, Limit};
+pub use solve::SolveSpec;
 pub use symbolic::{DiffSpec, MAX_ORDER, SymbolicResult};
 
 /// Batch evaluations per call: a bound on work and on output size.
@@ -49,6 +54,28 @@ pub struct Input {
     /// (numbers, or lists for a batch). Give `at` or `vars`, not both.
     #[serde(default)]
     pub at: Option<BTreeMap<String, VarValue>>,
+    /// Integrate symbolically: a variable name for an antiderivative (`"x"`), or the variable
+    /// with its limits for a definite integral (`{"x": [0, 1]}`; a limit may be an expression
+    /// such as "pi" or "inf"). Antiderivatives are checked by differentiating them back; a
+    /// definite integral without one (or whose antiderivative is not continuous on the
+    /// interval) is computed by adaptive quadrature, with a `note` saying so. Parameters of a
+    /// definite integral take their values from `vars`.
+    #[serde(default)]
+    pub integrate: Option<IntegrateSpec>,
+    /// Solve for an unknown (`"x"`): `expr` is an equation (`"x^2 = 2"`) or an expression set
+    /// to 0. Polynomials are solved exactly (radicals up to degree 4; complex roots as re/im
+    /// pairs); other equations need `range`. Several unknowns (`["x", "y"]`) solve the
+    /// linear system in `equations` exactly. Every root is substituted back before it is
+    /// returned.
+    #[serde(default)]
+    pub solve: Option<SolveSpec>,
+    /// The equations of a system for `solve`, e.g. `["x + y = 3", "x - y = 1"]`.
+    #[serde(default)]
+    pub equations: Option<Vec<String>>,
+    /// `[lo, hi]`: find the real roots in this interval numerically (sampling, Brent's method,
+    /// Newton's method for roots that touch zero); for polynomials, keep the real roots in it.
+    #[serde(default)]
+    pub range: Option<[f64; 2]>,
 }
 
 #[derive(Deserialize, JsonSchema, Debug, Clone)]
@@ -77,7 +104,11 @@ impl Tool for Calc {
              Symbolic math: `diff` differentiates exactly (\"x\", or {\"x\": 2, \"y\": 1} for \
              mixed partials), `simplify` returns the simplified expression, `expand` multiplies \
              out powers of sums, `latex` adds LaTeX for render_math; `at` (or `vars`) evaluates \
-             the result.",
+             the result. `integrate` finds antiderivatives (\"x\") or definite integrals \
+             ({\"x\": [0, 1]}, by the antiderivative or by quadrature with a note); `solve` \
+             finds roots (\"x\": exact for polynomials up to degree 4, numeric on a `range` \
+             otherwise) and solves linear systems given as `equations`. Every antiderivative \
+             and root is checked before it is returned.",
         )
         .example("Arithmetic", json!({ "expr": "2^10 + sqrt(2)" }))
         .example(
@@ -104,9 +135,47 @@ impl Tool for Calc {
             "Simplify",
             json!({ "expr": "(x^2*x^3)/x + 2*x - x", "simplify": true }),
         )
+        .example(
+            "An antiderivative",
+            json!({ "expr": "x^2*exp(x)", "integrate": "x" }),
+        )
+        .example(
+            "A definite integral",
+            json!({ "expr": "1/(x^2 + 1)", "integrate": { "x": [0, 1] } }),
+        )
+        .example(
+            "Roots of a polynomial, exactly",
+            json!({ "expr": "x^3 - 2*x = 1", "solve": "x" }),
+        )
+        .example(
+            "Roots on a range, numerically",
+            json!({ "expr": "cos(x) = x/5", "solve": "x", "range": [-10, 10] }),
+        )
+        .example(
+            "A linear system",
+            json!({ "equations": ["x + y = 3", "x - y = 1"], "solve": ["x", "y"] }),
+        )
     }
 
     fn call(input: Input) -> Result<Output, ToolError> {
+        if input.solve.is_some() {
+            return solve::run(&input);
+        }
+        if input.integrate.is_some() {
+            return integrate::run(&input);
+        }
+        if input.equations.is_some() || input.range.is_some() {
+            let field = if input.equations.is_some() {
+                "/equations"
+            } else {
+                "/range"
+            };
+            return Err(ToolError::invalid_input(format!(
+                "`{}` goes with `solve`: name the unknown(s), e.g. \"solve\": \"x\"",
+                field.trim_start_matches('/')
+            ))
+            .at(field));
+        }
         if symbolic::requested(&input) {
             let results = evaluate_symbolic(&input)?;
             let text = format::symbolic_text(&results);

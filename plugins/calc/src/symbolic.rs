@@ -96,7 +96,7 @@ pub fn orders(spec: &Option<DiffSpec>) -> Result<BTreeMap<String, u32>, ToolErro
     Ok(orders)
 }
 
-fn check_name(name: &str, pointer: &str) -> Result<(), ToolError> {
+pub(crate) fn check_name(name: &str, pointer: &str) -> Result<(), ToolError> {
     let mut bytes = name.bytes();
     let identifier = bytes
         .next()

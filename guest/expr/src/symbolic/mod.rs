@@ -21,13 +21,21 @@ mod arena;
 mod convert;
 mod diff;
 mod display;
+mod integrate;
 mod latex;
+mod linear;
 mod node;
 mod number;
 mod order;
+mod partial_fractions;
+mod polynomial;
 mod print;
 mod rules;
 mod simplify;
+mod solve;
+mod special_values;
+mod system;
+mod verify;
 
 #[cfg(test)]
 mod tests;
@@ -36,13 +44,27 @@ use std::collections::HashMap;
 use std::fmt;
 
 use arena::Arena;
-use diff::{Differentiator, rebuild};
+use diff::{Differentiator, rebuild, substitute};
+use integrate::Integrator;
 use node::{Id, Node};
 use number::Number;
 
 use crate::error::{ErrorKind, ExprError};
 use crate::expr::Expr;
 use crate::functions;
+
+pub use linear::LinearOutcome;
+pub use solve::Root;
+pub use system::{SystemError, solve_linear_system};
+pub use verify::Verification;
+
+/// An antiderivative found by [`Symbolic::integrate`], with how it was
+/// checked.
+#[derive(Clone, Debug)]
+pub struct Antiderivative {
+    pub antiderivative: Symbolic,
+    pub verification: Verification,
+}
 
 /// An expression in symbolic form, always simplified.
 ///
@@ -120,6 +142,84 @@ impl Symbolic {
             self.check_size()?;
         }
         Ok(self)
+    }
+
+    /// An antiderivative with respect to `var` (without the constant), by
+    /// linearity, partial fractions, a table of standard forms,
+    /// substitution, trigonometric identities and integration by parts.
+    ///
+    /// Every result is checked before it is returned: its derivative must
+    /// simplify to the integrand, or agree with it numerically at many
+    /// points where both are defined. `Ok(None)` means no antiderivative was
+    /// found (or none passed the check), which is also the answer for
+    /// integrands without an elementary one such as `exp(x)/x`.
+    ///
+    /// Errors: `var` is not a variable name; the search grew too large.
+    pub fn integrate(&self, var: &str) -> Result<Option<Antiderivative>, ExprError> {
+        check_variable(var)?;
+        let mut arena = self.arena.clone();
+        let Some(root) = Integrator::new(&mut arena).integrate(self.root, var) else {
+            return Ok(None);
+        };
+        let Some(verification) = verify::derivative_matches(&mut arena, root, self.root, var)
+        else {
+            return Ok(None);
+        };
+        let mut s = Symbolic {
+            arena,
+            root,
+            src: self.src.clone(),
+        };
+        s.compact();
+        s.check_size()?;
+        Ok(Some(Antiderivative {
+            antiderivative: s,
+            verification,
+        }))
+    }
+
+    /// The expression with `var` replaced by the number `value` (exact when
+    /// `value` is a whole number), simplified: `F(b) - F(a)` stays exact.
+    pub fn substitute(&self, var: &str, value: f64) -> Symbolic {
+        let mut arena = self.arena.clone();
+        let v = arena.num(Number::float(value));
+        let root = substitute(&mut arena, self.root, &HashMap::from([(var, v)]));
+        let mut s = Symbolic {
+            arena,
+            root,
+            src: self.src.clone(),
+        };
+        s.compact();
+        s
+    }
+
+    /// The expression with `var` replaced by `value`, simplified.
+    pub fn substitute_expr(&self, var: &str, value: &Symbolic) -> Symbolic {
+        let mut arena = self.arena.clone();
+        let (v_arena, v_root) = value.arena.compact(value.root);
+        let v = import(&mut arena, &v_arena, v_root);
+        let root = substitute(&mut arena, self.root, &HashMap::from([(var, v)]));
+        let mut s = Symbolic {
+            arena,
+            root,
+            src: self.src.clone(),
+        };
+        s.compact();
+        s
+    }
+
+    /// `self - other`, simplified.
+    pub fn minus(&self, other: &Symbolic) -> Symbolic {
+        let (mut arena, root) = self.arena.compact(self.root);
+        let (b_arena, b_root) = other.arena.compact(other.root);
+        let b = import(&mut arena, &b_arena, b_root);
+        let nb = arena.neg(b);
+        let root = arena.add(&[root, nb]);
+        Symbolic {
+            arena,
+            root,
+            src: self.src.clone(),
+        }
     }
 
     /// Multiplies out integer powers of sums as well as products
@@ -201,9 +301,36 @@ impl fmt::Debug for Symbolic {
     }
 }
 
+/// Copies `root` of `from` into `into`, through the simplifying constructors.
+fn import(into: &mut Arena, from: &Arena, root: Id) -> Id {
+    let mut map: HashMap<Id, Id> = HashMap::new();
+    let mut stack = vec![(root, false)];
+    while let Some((id, ready)) = stack.pop() {
+        if map.contains_key(&id) {
+            continue;
+        }
+        if !ready {
+            stack.push((id, true));
+            stack.extend(from.children(id).iter().map(|&c| (c, false)));
+            continue;
+        }
+        let kids: Vec<Id> = from.children(id).iter().map(|c| map[c]).collect();
+        let new = match from.node(id) {
+            Node::Add(_) => into.add(&kids),
+            Node::Mul(_) => into.mul(&kids),
+            Node::Pow(_) => into.pow(kids[0], kids[1]),
+            Node::Call(f, _) => into.call(*f, &kids),
+            Node::Var(name) => into.var(name),
+            leaf => into.intern(leaf.clone()),
+        };
+        map.insert(id, new);
+    }
+    map[&root]
+}
+
 /// `(a + b)^n` multiplied out for a whole `n`; a negative `n` expands the
 /// denominator.
-fn expand_power(arena: &mut Arena, node: &Node) -> Option<Id> {
+pub(crate) fn expand_power(arena: &mut Arena, node: &Node) -> Option<Id> {
     let Node::Pow([base, exp]) = node else {
         return None;
     };

@@ -326,6 +326,9 @@ impl Arena {
     }
 
     fn call_un(&mut self, op: Un, u: Id) -> Id {
+        if let Some(v) = super::special_values::exact(self, op, u) {
+            return v;
+        }
         let plain = |arena: &mut Arena, v: Id| arena.intern(Node::Call(Func::Un(op), [v].into()));
         match (op, self.node(u).clone()) {
             (Un::Ln, Node::Call(Func::Un(Un::Exp), args)) => args[0],
