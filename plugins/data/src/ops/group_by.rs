@@ -82,6 +82,10 @@ pub fn group_by(
     Ok(Table::new(columns, Vec::new()))
 }
 
+/// The most key combinations renumbered through a table rather than a hash
+/// map: 4 MiB of u32.
+const DENSE_TABLE_MAX: u64 = 1 << 20;
+
 /// Each row's group (dense, in order of first appearance) and each group's
 /// first row.
 fn assign_groups(table: &Table, keys: &[usize]) -> (Vec<u32>, Vec<u32>) {
@@ -90,14 +94,31 @@ fn assign_groups(table: &Table, keys: &[usize]) -> (Vec<u32>, Vec<u32>) {
     let mut count: u64 = 1;
     for &k in keys {
         let (codes, distinct) = key_codes(&table.columns[k]);
-        // Combine with the groups so far, then renumber densely.
-        let mut dense: FxHashMap<u64, u32> = FxHashMap::default();
-        for (g, &c) in group.iter_mut().zip(&codes) {
-            let combined = u64::from(*g) * distinct as u64 + u64::from(c);
-            let next = dense.len() as u32;
-            *g = *dense.entry(combined).or_insert(next);
+        // Combine with the groups so far, then renumber densely: through a
+        // table when the combinations are few (a text key's codes are
+        // already small), else a hash map.
+        let combinations = count * distinct as u64;
+        if combinations <= DENSE_TABLE_MAX {
+            let mut dense = vec![u32::MAX; combinations as usize];
+            let mut next = 0u32;
+            for (g, &c) in group.iter_mut().zip(&codes) {
+                let slot = &mut dense[(u64::from(*g) * distinct as u64 + u64::from(c)) as usize];
+                if *slot == u32::MAX {
+                    *slot = next;
+                    next += 1;
+                }
+                *g = *slot;
+            }
+            count = u64::from(next);
+        } else {
+            let mut dense: FxHashMap<u64, u32> = FxHashMap::default();
+            for (g, &c) in group.iter_mut().zip(&codes) {
+                let combined = u64::from(*g) * distinct as u64 + u64::from(c);
+                let next = dense.len() as u32;
+                *g = *dense.entry(combined).or_insert(next);
+            }
+            count = dense.len() as u64;
         }
-        count = dense.len() as u64;
     }
     let mut first_row = vec![u32::MAX; count as usize];
     for (r, &g) in group.iter().enumerate() {
