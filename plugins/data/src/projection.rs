@@ -109,3 +109,62 @@ pub fn columns_read(
     }
     Some(read)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(ops: serde_json::Value, types: &[&str]) -> Option<Vec<bool>> {
+        let ops: Vec<Op> = serde_json::from_value(ops).unwrap();
+        let header: Vec<String> = ["id", "cat", "x", "y", "unit price"]
+            .map(String::from)
+            .to_vec();
+        let types = types
+            .iter()
+            .map(|t| (t.to_string(), ColumnType::Number))
+            .collect();
+        columns_read(&ops, &types, &header)
+    }
+
+    #[test]
+    fn a_pipeline_reads_what_its_ops_use_and_no_more() {
+        use serde_json::json;
+        let (t, f) = (true, false);
+        // Filter and sort add their columns to what the group_by uses.
+        let query = json!([
+            { "op": "filter", "expr": "y > 0.5 && unit_price < 3" },
+            { "op": "group_by", "by": ["cat"], "aggs": ["count", "mean(x)"] },
+            { "op": "sort", "by": [{ "column": "mean(x)", "desc": true }] },
+            { "op": "head", "n": 3 }
+        ]);
+        assert_eq!(read(query, &[]), Some(vec![f, t, t, t, t]));
+        let summary = json!([{ "op": "aggregate", "aggs": ["mean(x)", "n_unique(cat)"] }]);
+        assert_eq!(read(summary.clone(), &[]), Some(vec![f, t, t, f, f]));
+        // A declared type is read, to be checked.
+        assert_eq!(read(summary, &["id"]), Some(vec![t, t, t, f, f]));
+        // Counting rows needs one column.
+        let count = json!([{ "op": "aggregate", "aggs": ["count"] }]);
+        assert_eq!(read(count, &[]), Some(vec![t, f, f, f, f]));
+        let described =
+            json!([{ "op": "sort", "by": ["id"] }, { "op": "describe", "columns": ["x"] }]);
+        assert_eq!(read(described, &[]), Some(vec![t, f, t, f, f]));
+    }
+
+    #[test]
+    fn any_doubt_reads_every_column() {
+        use serde_json::json;
+        for ops in [
+            json!([]),
+            json!([{ "op": "describe" }]),
+            json!([{ "op": "filter", "expr": "y > 0.5" }]),
+            json!([{ "op": "head" }]),
+            // Names that are not columns: the op's error lists them all.
+            json!([{ "op": "aggregate", "aggs": ["mean(z)"] }]),
+            json!([{ "op": "filter", "expr": "z > 1" }, { "op": "select", "columns": ["x"] }]),
+            json!([{ "op": "filter", "expr": "y >" }, { "op": "select", "columns": ["x"] }]),
+            json!([{ "op": "select", "columns": ["x", "nope"] }]),
+        ] {
+            assert_eq!(read(ops.clone(), &[]), None, "{ops}");
+        }
+    }
+}
