@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod aggs;
+pub mod comparisons;
 pub mod correlation;
 pub mod describe;
 pub mod filter;
