@@ -168,3 +168,50 @@ async fn a_file_larger_than_the_window_is_read_whole_and_reread_from_its_start()
     assert_eq!(count("049"), Some((ROWS / 50 - 1) as u64));
     assert_eq!(count("late!"), Some(1));
 }
+
+/// `aggregate` in the sandbox on the tricky file: only `name` and `price` are parsed
+/// (quoted cells and line breaks in the unread columns must still be stepped over), and
+/// the negative decimals take the component's short-number path. The figures must be
+/// those of the rows as written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aggregate_reads_only_its_columns_and_matches_the_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, expected) = tricky_table(3000);
+    std::fs::write(dir.path().join("t.csv"), &csv).unwrap();
+    let prices: Vec<f64> = expected.iter().filter_map(|r| r[2].as_f64()).collect();
+    let mut names: Vec<&str> = expected.iter().map(|r| r[1].as_str().unwrap()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mean = prices.iter().sum::<f64>() / prices.len() as f64;
+    let min = prices.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = prices.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+
+    let d = data_registry(dir.path()).dispatcher();
+    let aggs = [
+        "count",
+        "count(price)",
+        "mean(price)",
+        "min(price)",
+        "max(price)",
+        "n_unique(name)",
+    ];
+    let out = d
+        .call(
+            "data",
+            json!({ "path": "/data/t.csv", "ops": [{ "op": "aggregate", "aggs": aggs }] }),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("data failed: {e}"));
+    let out = out.first_json().unwrap();
+    assert_eq!(out["source"]["unread"], json!(["id", "note"]));
+    let row = &out["table"]["data"][0];
+    assert_eq!(row[0], json!(expected.len() as f64));
+    assert_eq!(row[1], json!(prices.len() as f64));
+    let got_mean = row[2].as_f64().unwrap();
+    assert!(
+        (got_mean - mean).abs() < 1e-9 * mean.abs().max(1.0),
+        "{got_mean} vs {mean}"
+    );
+    assert_eq!((row[3].as_f64(), row[4].as_f64()), (Some(min), Some(max)));
+    assert_eq!(row[5], json!(names.len() as f64));
+}

@@ -235,7 +235,10 @@ impl NumberBuilder {
             let short = if field.escaped {
                 None
             } else {
-                number::short_decimal(window(input, field.start), field.end - field.start)
+                let len = field.end - field.start;
+                let negative = len > 0 && input[field.start] == b'-';
+                let sign = usize::from(negative);
+                number::short_decimal(negative, window(input, field.start + sign), len - sign)
             };
             if let Some(d) = short {
                 values[k] = d.digits;

@@ -43,8 +43,8 @@ pub struct Input {
     #[serde(default)]
     pub bad_numbers: BadNumbers,
     /// Operations, run in order, each on the result of the one before:
-    /// filter, select, sort, head, tail, group_by and value_counts give a
-    /// table; describe and correlation summarise and must come last.
+    /// filter, select, sort, head, tail, group_by, aggregate and
+    /// value_counts give a table; describe and correlation summarise and must come last.
     /// Default: `[{"op": "describe"}]`.
     #[serde(default)]
     pub ops: Vec<Op>,
@@ -142,10 +142,20 @@ pub enum Op {
     GroupBy {
         by: Vec<String>,
         /// `count` (rows in the group) or `fn(column)` with fn one of count,
-        /// sum, mean, min, max, sd, median; e.g. `["count", "mean(price)"]`.
+        /// sum, mean, min, max, sd, median, n_unique; e.g. `["count",
+        /// "mean(price)"]`.
         /// Default `["count"]`. Missing values are left out of each aggregate.
         #[serde(default)]
         aggs: Option<Vec<String>>,
+    },
+    /// Aggregates over all rows, as a table of one row with a column per
+    /// aggregate; only what is asked is computed. E.g. `["count(x)",
+    /// "mean(x)", "sd(x)", "min(x)", "max(x)", "n_unique(city)"]`.
+    Aggregate {
+        /// `count` (rows) or `fn(column)` with fn one of count (values
+        /// present), sum, mean, min, max, sd, median, n_unique (distinct
+        /// values). Missing values are left out of each aggregate.
+        aggs: Vec<String>,
     },
     /// How often each value of a column occurs, most frequent first, with
     /// its share of the rows; missing values count as a value (null).
@@ -169,6 +179,7 @@ impl Op {
             Op::Head { .. } => "head",
             Op::Tail { .. } => "tail",
             Op::GroupBy { .. } => "group_by",
+            Op::Aggregate { .. } => "aggregate",
             Op::ValueCounts { .. } => "value_counts",
             Op::Correlation { .. } => "correlation",
         }

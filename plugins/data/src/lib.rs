@@ -19,6 +19,7 @@ mod load_csv;
 mod load_json;
 mod number;
 mod ops;
+mod projection;
 #[cfg(target_arch = "wasm32")]
 mod read_ahead;
 mod render;
@@ -52,7 +53,8 @@ impl Tool for DataTool {
              `text` or as a `path` in a granted directory. `ops` is a pipeline run in order: \
              filter (an expression over column names, e.g. `price > 10 && city == \"Paris\"`), \
              select, sort, head, tail, group_by (aggregates count, sum, mean, min, max, sd, \
-             median), value_counts, and last optionally describe (per column: type, count, \
+             median, n_unique), aggregate (the same over all rows, as one row; only what is \
+             asked is computed), value_counts, and last optionally describe (per column: type, count, \
              missing, mean, sd, min, quartiles, max; top values of text) or correlation \
              (Pearson). With no ops, describes the table. Results come as JSON and as an \
              aligned text table; skipped or unreadable cells are counted in `notes`.",
@@ -143,6 +145,7 @@ pub fn load(source: &mut source::Source, input: &Input) -> Result<Table, DataErr
                 header: input.header,
                 types: &input.types,
                 bad_numbers: input.bad_numbers,
+                ops: &input.ops,
             },
         ),
         Format::Json | Format::Jsonl => {

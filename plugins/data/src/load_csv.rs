@@ -7,7 +7,7 @@ use crate::chunks::{Chunks, Reopener};
 use crate::column::{CellRef, Place};
 use crate::csv::{Batch, BatchReader, MAX_INPUT, RecordError, ScanError, Scanner};
 use crate::error::DataError;
-use crate::input::{BadNumbers, ColumnType};
+use crate::input::{BadNumbers, ColumnType, Op};
 use crate::table::Table;
 
 pub struct CsvOptions<'a> {
@@ -15,6 +15,8 @@ pub struct CsvOptions<'a> {
     pub header: bool,
     pub types: &'a BTreeMap<String, ColumnType>,
     pub bad_numbers: BadNumbers,
+    /// The pipeline to run: only the columns it uses are parsed.
+    pub ops: &'a [Op],
 }
 
 pub fn load(chunks: &mut Chunks, options: &CsvOptions) -> Result<Table, DataError> {
@@ -61,9 +63,13 @@ pub fn load(chunks: &mut Chunks, options: &CsvOptions) -> Result<Table, DataErro
             None => Declared::Infer,
         })
         .collect();
-    let mut columns: Vec<ColumnBuilder> = declared
+    let read = crate::projection::columns_read(options.ops, options.types, &names)
+        .unwrap_or_else(|| vec![true; names.len()]);
+    // The columns parsed, by index in the record.
+    let kept: Vec<usize> = (0..names.len()).filter(|&j| read[j]).collect();
+    let mut columns: Vec<ColumnBuilder> = kept
         .iter()
-        .map(|&d| ColumnBuilder::new(d, estimate))
+        .map(|&j| ColumnBuilder::new(declared[j], estimate))
         .collect();
 
     let reading = Reading {
@@ -74,17 +80,22 @@ pub fn load(chunks: &mut Chunks, options: &CsvOptions) -> Result<Table, DataErro
     };
     for_each_batch(chunks, delimiter, data_line, &names, |window, batch| {
         // Column by column: each loop runs one column's kind of cell.
-        for (j, column) in columns.iter_mut().enumerate() {
+        for (&j, column) in kept.iter().zip(columns.iter_mut()) {
             reading.push_column(window, column, declared[j], j, batch)?;
         }
         Ok(true)
     })?;
     let columns = columns
         .into_iter()
-        .zip(names)
-        .map(|(b, name)| b.finish(name))
+        .zip(&kept)
+        .map(|(b, &j)| b.finish(names[j].clone()))
         .collect();
-    Ok(Table::new(columns, notes))
+    let mut table = Table::new(columns, notes);
+    table.unread = (0..names.len())
+        .filter(|&j| !read[j])
+        .map(|j| names[j].clone())
+        .collect();
+    Ok(table)
 }
 
 /// Where a record starts: offset in the window, and line.

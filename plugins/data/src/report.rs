@@ -16,6 +16,8 @@ pub struct Loaded {
     pub delimiter: Option<u8>,
     pub rows: usize,
     pub columns: Vec<String>,
+    /// Columns not read: no operation uses them.
+    pub unread: Vec<String>,
 }
 
 impl Loaded {
@@ -30,6 +32,7 @@ impl Loaded {
             delimiter: csv.then_some(source.delimiter),
             rows: table.rows(),
             columns: table.names(),
+            unread: table.unread.clone(),
         }
     }
 }
@@ -105,6 +108,9 @@ pub fn render(
     if let Some(d) = loaded.delimiter {
         json["source"]["delimiter"] = json!((d as char).to_string());
     }
+    if !loaded.unread.is_empty() {
+        json["source"]["unread"] = json!(loaded.unread);
+    }
     match outcome {
         Outcome::Describe(summaries) => {
             json["result"] = json!("describe");
@@ -138,11 +144,20 @@ fn summary_line(loaded: &Loaded) -> String {
         Some(d) => format!("{}, delimiter '{}'", loaded.format, d as char),
         None => loaded.format.to_owned(),
     };
+    let unread = if loaded.unread.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = loaded.unread.iter().map(|n| format!("'{n}'")).collect();
+        format!(
+            "; not read, as no operation uses them: {}",
+            names.join(", ")
+        )
+    };
     format!(
-        "{}: {} rows × {} columns ({how})\n",
+        "{}: {} rows × {} columns ({how}){unread}\n",
         loaded.origin,
         loaded.rows,
-        loaded.columns.len()
+        loaded.columns.len() + loaded.unread.len()
     )
 }
 

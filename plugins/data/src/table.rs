@@ -8,11 +8,17 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Said once about the whole table, e.g. renamed duplicate headers.
     pub notes: Vec<String>,
+    /// Columns of the source left unread because no operation uses them.
+    pub unread: Vec<String>,
 }
 
 impl Table {
     pub fn new(columns: Vec<Column>, notes: Vec<String>) -> Self {
-        Table { columns, notes }
+        Table {
+            columns,
+            notes,
+            unread: Vec::new(),
+        }
     }
 
     pub fn rows(&self) -> usize {
@@ -36,6 +42,7 @@ impl Table {
         Table {
             columns: self.columns.iter().map(|c| c.take(rows)).collect(),
             notes: self.notes.clone(),
+            unread: self.unread.clone(),
         }
     }
 }

@@ -112,7 +112,7 @@ fn unknown_columns_suggest_the_closest_name() {
     );
     assert_eq!(
         e.message,
-        "unknown aggregate 'avg' (did you mean 'mean'?): use count, or fn(column) with fn one of count, sum, mean, min, max, sd, median"
+        "unknown aggregate 'avg' (did you mean 'mean'?): use count, or fn(column) with fn one of count, sum, mean, min, max, sd, median, n_unique"
     );
 }
 

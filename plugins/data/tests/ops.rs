@@ -430,3 +430,41 @@ fn long_results_are_cut_to_max_rows_and_say_so() {
         "{text}"
     );
 }
+
+#[test]
+fn comparison_filters_keep_the_rows_the_interpreter_keeps() {
+    // Missing values (NaN) fail every comparison but `!=`; the scan must agree.
+    let mut csv = String::from("x,y\n");
+    for i in 0..400 {
+        let x = if i % 7 == 0 {
+            String::new()
+        } else {
+            format!("{}", (i % 9) as f64 * 0.25 - 1.0)
+        };
+        csv.push_str(&format!("{x},{}\n", (i * 37 % 100) as f64 / 100.0));
+    }
+    for (scanned, interpreted) in [
+        ("y > 0.5", "(y) > 0.5"),
+        ("x != -0.25", "(x) != -0.25"),
+        (
+            "0.5 <= y && x == -1 && x < 1e0",
+            "(0.5 <= y) && (x == -1) && (x < 1)",
+        ),
+        ("x >= -1 && y < .3", "(x >= -1) && (y < 0.3)"),
+    ] {
+        let rows = |expr: &str| {
+            let out = run(
+                json!({ "text": csv, "max_rows": 400, "ops": [{ "op": "filter", "expr": expr }] }),
+            )
+            .0;
+            table(&out).1
+        };
+        let kept = rows(scanned);
+        assert!(
+            !kept.is_empty() && kept.len() < 400,
+            "{scanned}: {}",
+            kept.len()
+        );
+        assert_eq!(kept, rows(interpreted), "{scanned}");
+    }
+}

@@ -12,6 +12,7 @@ use toolhost_expr::{Data, Expr, ExprError, Text};
 
 use crate::column::{ColumnData, MISSING};
 use crate::error::DataError;
+use crate::ops::comparisons;
 use crate::table::Table;
 
 /// The rows of `table` where `src` holds.
@@ -51,6 +52,10 @@ pub fn filter(table: &Table, src: &str, pointer: &str) -> Result<Vec<u32>, DataE
     let program = expr
         .compile_with_text(&vars, &Data::new(), &text)
         .map_err(|e| expression_error(&e, src, pointer, table))?;
+    // Compiled first all the same: an expression that fails, fails alike.
+    if let Some(rows) = comparisons::rows_where(table, src, &vars, &column_of) {
+        return Ok(rows);
+    }
 
     // Per used column: its cells as the numbers the program reads.
     let inputs: Vec<(usize, Cow<[f64]>)> = used

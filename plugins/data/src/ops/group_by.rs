@@ -3,41 +3,14 @@
 
 use std::rc::Rc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::column::{Column, ColumnData, MISSING, Quality};
 use crate::error::DataError;
+use crate::ops::aggs::{self, Agg, Func};
 use crate::ops::numeric_values;
 use crate::summary;
 use crate::table::Table;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Func {
-    Count,
-    Sum,
-    Mean,
-    Min,
-    Max,
-    Sd,
-    Median,
-}
-
-const FUNCS: [(&str, Func); 7] = [
-    ("count", Func::Count),
-    ("sum", Func::Sum),
-    ("mean", Func::Mean),
-    ("min", Func::Min),
-    ("max", Func::Max),
-    ("sd", Func::Sd),
-    ("median", Func::Median),
-];
-
-struct Agg {
-    func: Func,
-    /// `None` for `count` of rows.
-    column: Option<usize>,
-    label: String,
-}
 
 pub fn group_by(
     table: &Table,
@@ -57,12 +30,7 @@ pub fn group_by(
         .map(|(i, n)| table.find(n, &format!("{pointer}/by/{i}")))
         .collect::<Result<_, _>>()?;
     let default = ["count".to_owned()];
-    let aggs: Vec<Agg> = aggs
-        .unwrap_or(&default)
-        .iter()
-        .enumerate()
-        .map(|(i, a)| parse_agg(a, table, &format!("{pointer}/aggs/{i}")))
-        .collect::<Result<_, _>>()?;
+    let aggs = aggs::parse_all(aggs.unwrap_or(&default), table, &format!("{pointer}/aggs"))?;
 
     let (group, first_row) = assign_groups(table, &keys);
     let groups = first_row.len();
@@ -114,56 +82,9 @@ pub fn group_by(
     Ok(Table::new(columns, Vec::new()))
 }
 
-/// `count`, or `fn(column)`.
-fn parse_agg(spec: &str, table: &Table, pointer: &str) -> Result<Agg, DataError> {
-    let spec = spec.trim();
-    let (name, column) = match spec.split_once('(') {
-        Some((f, rest)) if rest.ends_with(')') => {
-            let inner = rest[..rest.len() - 1].trim();
-            let inner = inner
-                .strip_prefix('"')
-                .and_then(|s| s.strip_suffix('"'))
-                .unwrap_or(inner);
-            (f.trim(), Some(inner))
-        }
-        Some(_) => {
-            return Err(DataError::option(
-                pointer,
-                format!("aggregate {spec:?} has no closing ')': write e.g. \"mean(price)\""),
-            ));
-        }
-        None => (spec, None),
-    };
-    let Some(&(_, func)) = FUNCS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) else {
-        let hint = match name.to_ascii_lowercase().as_str() {
-            "avg" | "average" => " (did you mean 'mean'?)",
-            "std" | "stdev" | "stddev" => " (did you mean 'sd'?)",
-            "n" | "size" | "len" => " (did you mean 'count'?)",
-            _ => "",
-        };
-        return Err(DataError::option(
-            pointer,
-            format!(
-                "unknown aggregate '{name}'{hint}: use count, or fn(column) with fn one of count, sum, mean, min, max, sd, median"
-            ),
-        ));
-    };
-    let column = match column {
-        Some(c) => Some(table.find(c, pointer)?),
-        None if func == Func::Count => None,
-        None => {
-            return Err(DataError::option(
-                pointer,
-                format!("aggregate '{name}' needs a column: write e.g. \"{name}(price)\""),
-            ));
-        }
-    };
-    Ok(Agg {
-        func,
-        column,
-        label: spec.replace(' ', ""),
-    })
-}
+/// The most key combinations renumbered through a table rather than a hash
+/// map: 4 MiB of u32.
+const DENSE_TABLE_MAX: u64 = 1 << 20;
 
 /// Each row's group (dense, in order of first appearance) and each group's
 /// first row.
@@ -173,14 +94,31 @@ fn assign_groups(table: &Table, keys: &[usize]) -> (Vec<u32>, Vec<u32>) {
     let mut count: u64 = 1;
     for &k in keys {
         let (codes, distinct) = key_codes(&table.columns[k]);
-        // Combine with the groups so far, then renumber densely.
-        let mut dense: FxHashMap<u64, u32> = FxHashMap::default();
-        for (g, &c) in group.iter_mut().zip(&codes) {
-            let combined = u64::from(*g) * distinct as u64 + u64::from(c);
-            let next = dense.len() as u32;
-            *g = *dense.entry(combined).or_insert(next);
+        // Combine with the groups so far, then renumber densely: through a
+        // table when the combinations are few (a text key's codes are
+        // already small), else a hash map.
+        let combinations = count * distinct as u64;
+        if combinations <= DENSE_TABLE_MAX {
+            let mut dense = vec![u32::MAX; combinations as usize];
+            let mut next = 0u32;
+            for (g, &c) in group.iter_mut().zip(&codes) {
+                let slot = &mut dense[(u64::from(*g) * distinct as u64 + u64::from(c)) as usize];
+                if *slot == u32::MAX {
+                    *slot = next;
+                    next += 1;
+                }
+                *g = *slot;
+            }
+            count = u64::from(next);
+        } else {
+            let mut dense: FxHashMap<u64, u32> = FxHashMap::default();
+            for (g, &c) in group.iter_mut().zip(&codes) {
+                let combined = u64::from(*g) * distinct as u64 + u64::from(c);
+                let next = dense.len() as u32;
+                *g = *dense.entry(combined).or_insert(next);
+            }
+            count = dense.len() as u64;
         }
-        count = dense.len() as u64;
     }
     let mut first_row = vec![u32::MAX; count as usize];
     for (r, &g) in group.iter().enumerate() {
@@ -193,7 +131,7 @@ fn assign_groups(table: &Table, keys: &[usize]) -> (Vec<u32>, Vec<u32>) {
 
 /// Per row a code for its value of the column (missing has its own), and
 /// how many codes there are.
-fn key_codes(column: &Column) -> (Vec<u32>, usize) {
+pub fn key_codes(column: &Column) -> (Vec<u32>, usize) {
     match &column.data {
         ColumnData::Text { codes, dict } => {
             let missing = dict.values.len() as u32;
@@ -275,7 +213,10 @@ fn aggregate(
             quality: Quality::default(),
         });
     }
-    let (values, integer) = numeric_values(column, pointer, agg_name(agg.func))?;
+    if agg.func == Func::NUnique {
+        return Ok(number(distinct_per_group(column, group, groups), true));
+    }
+    let (values, integer) = numeric_values(column, pointer, aggs::name(agg.func))?;
     let mut n = vec![0usize; groups];
     let mut sum = vec![0.0; groups];
     for (&v, &g) in values.iter().zip(group) {
@@ -339,11 +280,23 @@ fn aggregate(
                 .map(|g| summary::median(&mut laid[start[g]..start[g + 1]]).unwrap_or(f64::NAN))
                 .collect()
         }
-        Func::Count => unreachable!("counted above"),
+        Func::Count | Func::NUnique => unreachable!("counted above"),
     };
     Ok(number(out, false))
 }
 
-fn agg_name(f: Func) -> &'static str {
-    FUNCS.iter().find(|(_, g)| *g == f).map_or("", |(n, _)| n)
+/// Per group, how many distinct values the column has there (missing left out).
+fn distinct_per_group(column: &Column, group: &[u32], groups: usize) -> Vec<f64> {
+    let (codes, _) = key_codes(column);
+    let mut seen: FxHashSet<u64> = FxHashSet::default();
+    let mut n = vec![0.0; groups];
+    for (r, (&c, &g)) in codes.iter().zip(group).enumerate() {
+        if column.is_missing(r) {
+            continue;
+        }
+        if seen.insert(u64::from(g) << 32 | u64::from(c)) {
+            n[g as usize] += 1.0;
+        }
+    }
+    n
 }

@@ -1,5 +1,8 @@
 //! The operations and the pipeline that runs them in order.
 
+pub mod aggregate;
+pub mod aggs;
+pub mod comparisons;
 pub mod correlation;
 pub mod describe;
 pub mod filter;
@@ -90,6 +93,7 @@ pub fn run(mut table: Table, ops: &[Op]) -> Result<(Outcome, Vec<Step>), DataErr
                 table.take(&(rows - n..rows).collect::<Vec<_>>())
             }
             Op::GroupBy { by, aggs } => group_by::group_by(&table, by, aggs.as_deref(), &pointer)?,
+            Op::Aggregate { aggs } => aggregate::aggregate(&table, aggs, &pointer)?,
             Op::ValueCounts { column } => {
                 let j = table.find(column, &format!("{pointer}/column"))?;
                 value_counts::value_counts(&table, j)
@@ -116,7 +120,11 @@ fn select(table: Table, names: &[String], pointer: &str) -> Result<Table, DataEr
         .enumerate()
         .map(|(i, n)| table.find(n, &format!("{pointer}/columns/{i}")))
         .collect::<Result<_, _>>()?;
-    let Table { columns, notes } = table;
+    let Table {
+        columns,
+        notes,
+        unread,
+    } = table;
     let mut slots: Vec<Option<Column>> = columns.into_iter().map(Some).collect();
     let mut kept: Vec<Column> = Vec::with_capacity(chosen.len());
     for (i, &j) in chosen.iter().enumerate() {
@@ -130,7 +138,9 @@ fn select(table: Table, names: &[String], pointer: &str) -> Result<Table, DataEr
             }
         }
     }
-    Ok(Table::new(kept, notes))
+    let mut kept = Table::new(kept, notes);
+    kept.unread = unread;
+    Ok(kept)
 }
 
 /// The numbers of a numeric column, and whether all are integers; for a text

@@ -91,6 +91,51 @@ pub fn summarise(values: &[f64]) -> NumberSummary {
     }
 }
 
+/// Count, sum, extremes and (when asked) sample sd of a column, NaN being
+/// missing: the first pass of [`summarise`] without its windows, and its
+/// second only for the sd.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Moments {
+    pub count: usize,
+    pub sum: f64,
+    /// NaN when there is no number.
+    pub mean: f64,
+    /// NaN when there are fewer than two numbers, or it was not asked for.
+    pub sd: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+pub fn moments(values: &[f64], with_sd: bool) -> Moments {
+    let first = scan(values, &[], 0);
+    let n = first.n;
+    if n == 0 {
+        return Moments {
+            count: 0,
+            sum: 0.0,
+            mean: f64::NAN,
+            sd: f64::NAN,
+            min: f64::NAN,
+            max: f64::NAN,
+        };
+    }
+    let mean = first.sum / n as f64;
+    let sd = if with_sd && n > 1 {
+        let (m2, _) = squared_deviations::<false>(values, mean);
+        (m2 / (n - 1) as f64).sqrt()
+    } else {
+        f64::NAN
+    };
+    Moments {
+        count: n,
+        sum: first.sum,
+        mean,
+        sd,
+        min: first_equal(values, first.min),
+        max: first_equal(values, first.max),
+    }
+}
+
 /// The first of `values` equal to `extreme`: what a scan in order keeping
 /// the first extreme finds, which for a zero tells -0.0 from 0.0.
 fn first_equal(values: &[f64], extreme: f64) -> f64 {
