@@ -63,11 +63,19 @@ impl BfgsMatrix {
             }
             (true, false) => {
                 let (i, j) = (j - k, i);
-                if i > j { dot(&self.s[i], &self.y[j]) } else { 0.0 }
+                if i > j {
+                    dot(&self.s[i], &self.y[j])
+                } else {
+                    0.0
+                }
             }
             (false, true) => {
                 let i = i - k;
-                if i > j { dot(&self.s[i], &self.y[j]) } else { 0.0 }
+                if i > j {
+                    dot(&self.s[i], &self.y[j])
+                } else {
+                    0.0
+                }
             }
             (false, false) => theta * dot(&self.s[i - k], &self.s[j - k]),
         });
@@ -218,8 +226,9 @@ impl BfgsMatrix {
             }
             let v = self.m_times(&wtr);
             // N = I − (1/θ) M WZᵀ WZ.
-            let wtw: Mat<f64> =
-                Mat::from_fn(k2, k2, |a, b| wz.iter().map(|row| row[a] * row[b]).sum::<f64>());
+            let wtw: Mat<f64> = Mat::from_fn(k2, k2, |a, b| {
+                wz.iter().map(|row| row[a] * row[b]).sum::<f64>()
+            });
             let mwtw = &self.middle * &wtw;
             let nmat = Mat::from_fn(k2, k2, |a, b| {
                 (if a == b { 1.0 } else { 0.0 }) - mwtw[(a, b)] / theta

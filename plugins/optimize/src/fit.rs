@@ -158,7 +158,10 @@ pub fn curve_fit(input: &CurveFitInput) -> Result<Report, ToolError> {
     if input.y.len() != m {
         return Err(at(
             "/y",
-            format!("/y: {} values for {m} x values; give one y per x", input.y.len()),
+            format!(
+                "/y: {} values for {m} x values; give one y per x",
+                input.y.len()
+            ),
         ));
     }
     let weight = match &input.sigma {
@@ -167,12 +170,18 @@ pub fn curve_fit(input: &CurveFitInput) -> Result<Report, ToolError> {
             if s.len() != m {
                 return Err(at(
                     "/sigma",
-                    format!("/sigma: {} values for {m} points; give one sigma per point", s.len()),
+                    format!(
+                        "/sigma: {} values for {m} points; give one sigma per point",
+                        s.len()
+                    ),
                 ));
             }
             if let Some(i) = s.iter().position(|v| !(*v > 0.0 && v.is_finite())) {
                 let p = format!("/sigma/{i}");
-                return Err(at(&p, format!("{p}: sigma must be positive and finite, got {}", s[i])));
+                return Err(at(
+                    &p,
+                    format!("{p}: sigma must be positive and finite, got {}", s[i]),
+                ));
             }
             s.iter().map(|v| 1.0 / v).collect()
         }
@@ -301,7 +310,10 @@ impl Residuals for ExpressionResiduals {
 pub fn least_squares(input: &LeastSquaresInput) -> Result<Report, ToolError> {
     let vars = Variables::read("x0", &input.x0, &input.params)?;
     if input.residuals.is_empty() {
-        return Err(at("/residuals", "/residuals: give at least one residual expression".to_owned()));
+        return Err(at(
+            "/residuals",
+            "/residuals: give at least one residual expression".to_owned(),
+        ));
     }
     let names = vars.names();
     let programs = input

@@ -33,7 +33,9 @@ impl HessianVector {
         while taken.iter().any(|n| n.starts_with(&prefix)) {
             prefix.insert(0, 'v');
         }
-        let directions: Vec<String> = (0..unknowns.len()).map(|i| format!("{prefix}{i}")).collect();
+        let directions: Vec<String> = (0..unknowns.len())
+            .map(|i| format!("{prefix}{i}"))
+            .collect();
         let mut terms = Vec::with_capacity(unknowns.len());
         for (name, v) in unknowns.iter().zip(&directions) {
             let mut d = symbolic.clone();
@@ -112,7 +114,10 @@ mod tests {
         hv.product(&[x, y], &[0.3, -0.7], &mut out);
         for i in 0..2 {
             let want = h[i][0] * 0.3 + h[i][1] * -0.7;
-            assert!((out[i] - want).abs() < 1e-10 * want.abs().max(1.0), "{out:?}");
+            assert!(
+                (out[i] - want).abs() < 1e-10 * want.abs().max(1.0),
+                "{out:?}"
+            );
         }
     }
 

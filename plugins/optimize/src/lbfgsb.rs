@@ -126,15 +126,7 @@ pub fn minimize(
                 trials.push((s, gt.clone()));
                 (v, dot(&gt, &d))
             };
-            line_search::search(
-                &mut phi,
-                fx,
-                gd,
-                stp0,
-                stpmx,
-                line_search::LBFGSB,
-                budget,
-            )
+            line_search::search(&mut phi, fx, gd, stp0, stpmx, line_search::LBFGSB, budget)
         };
         if step.ending == Ending::Failed || step.stp == 0.0 {
             if nfev >= settings.max_fev {

@@ -38,7 +38,11 @@ impl Solution {
     pub fn grad_norm(&self) -> f64 {
         let (m, n) = self.jacobian.shape();
         (0..n)
-            .map(|j| (0..m).map(|i| self.jacobian[(i, j)] * self.residuals[i]).sum::<f64>())
+            .map(|j| {
+                (0..m)
+                    .map(|i| self.jacobian[(i, j)] * self.residuals[i])
+                    .sum::<f64>()
+            })
             .fold(0.0, |a: f64, g: f64| a.max(g.abs()))
     }
 }
@@ -208,7 +212,10 @@ mod tests {
         };
         let sol = solve(&mut Rosenbrock, &[-1.2, 1.0], settings);
         assert!(sol.status.is_success(), "{sol:?}");
-        assert!((sol.x[0] - 1.0).abs() < 1e-10 && (sol.x[1] - 1.0).abs() < 1e-10, "{sol:?}");
+        assert!(
+            (sol.x[0] - 1.0).abs() < 1e-10 && (sol.x[1] - 1.0).abs() < 1e-10,
+            "{sol:?}"
+        );
     }
 
     #[test]

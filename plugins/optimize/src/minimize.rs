@@ -54,6 +54,10 @@ pub struct MinimizeInput {
     #[serde(default)]
     #[schemars(range(min = 0.0))]
     pub ftol: Option<f64>,
+    /// lbfgsb: correction pairs kept (scipy's maxcor). Default 10.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 100))]
+    pub memory: Option<u32>,
     /// nelder_mead: the simplex's size in every coordinate at which it stops (default
     /// 1e-8).
     #[serde(default)]
@@ -126,13 +130,14 @@ pub fn run(input: &MinimizeInput) -> Result<Report, ToolError> {
                 max_fev,
                 gtol,
                 ftol: input.ftol.unwrap_or(lbfgsb::Settings::default().ftol),
-                ..Default::default()
+                memory: input.memory.map_or(10, |m| m.clamp(1, 100) as usize),
             };
             let mut f = |x: &[f64], g: &mut [f64]| objective.value_grad(x, g);
             lbfgsb::minimize(&mut f, &start, &bounds, settings)
         }
         Method::TrustNewton => {
-            let mut hv = HessianVector::new(&expr, &vars.unknowns, &vars.params, &vars.param_values)?;
+            let mut hv =
+                HessianVector::new(&expr, &vars.unknowns, &vars.params, &vars.param_values)?;
             let settings = trust_newton::Settings {
                 max_iter,
                 max_fev,
@@ -182,7 +187,10 @@ fn choose(
             Method::NelderMead,
             "f has a kink or step (abs, min, max, floor, a comparison, if …), where a gradient misleads",
         )),
-        None => Ok((Method::Lbfgsb, "f is smooth: exact gradients from reverse mode")),
+        None => Ok((
+            Method::Lbfgsb,
+            "f is smooth: exact gradients from reverse mode",
+        )),
     }
 }
 

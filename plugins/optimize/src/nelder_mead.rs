@@ -162,7 +162,10 @@ mod tests {
         let mut f = |x: &[f64]| (x[0] - 1.0).abs() + 2.0 * (x[1] + 0.5).abs();
         let out = minimize(&mut f, &[3.0, 2.0], &Bounds::unbounded(2), settings());
         assert!(out.status.is_success(), "{out:?}");
-        assert!((out.x[0] - 1.0).abs() < 1e-7 && (out.x[1] + 0.5).abs() < 1e-7, "{out:?}");
+        assert!(
+            (out.x[0] - 1.0).abs() < 1e-7 && (out.x[1] + 0.5).abs() < 1e-7,
+            "{out:?}"
+        );
     }
 
     #[test]

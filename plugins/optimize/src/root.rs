@@ -95,17 +95,26 @@ fn scalar(input: &RootInput, src: &str) -> Result<Report, ToolError> {
                 .collect();
             match free.as_slice() {
                 [one] => (*one).to_owned(),
-                [] => return Err(at("/f", "/f: f has no unknown; every name is a parameter".to_owned())),
+                [] => {
+                    return Err(at(
+                        "/f",
+                        "/f: f has no unknown; every name is a parameter".to_owned(),
+                    ));
+                }
                 more => {
                     return Err(at(
                         "/var",
-                        format!("/var: f has several unknowns ({}); name the one to solve for in var, and give the others in params", more.join(", ")),
+                        format!(
+                            "/var: f has several unknowns ({}); name the one to solve for in var, and give the others in params",
+                            more.join(", ")
+                        ),
                     ));
                 }
             }
         }
     };
-    let start: BTreeMap<String, f64> = [(var.clone(), start_map.get(&var).copied().unwrap_or(0.0))].into();
+    let start: BTreeMap<String, f64> =
+        [(var.clone(), start_map.get(&var).copied().unwrap_or(0.0))].into();
     let vars = Variables::read("x0", &start, &input.params)?;
     let program = expression::compile(
         &expr,
@@ -129,7 +138,10 @@ fn scalar(input: &RootInput, src: &str) -> Result<Report, ToolError> {
     let (x, fx, iterations, status, method) = match input.bracket {
         Some([a, b]) => {
             if !(a.is_finite() && b.is_finite()) || a == b {
-                return Err(at("/bracket", "/bracket: give two different finite numbers [a, b]".to_owned()));
+                return Err(at(
+                    "/bracket",
+                    "/bracket: give two different finite numbers [a, b]".to_owned(),
+                ));
             }
             let (fa, _) = f.eval(a);
             let (fb, _) = f.eval(b);
@@ -143,23 +155,52 @@ fn scalar(input: &RootInput, src: &str) -> Result<Report, ToolError> {
             if fa * fb > 0.0 {
                 return Err(at(
                     "/bracket",
-                    format!("/bracket: f has the same sign at both ends (f({}) = {}, f({}) = {}); give an interval where it changes sign, or x0 instead", num(a), num(fa), num(b), num(fb)),
+                    format!(
+                        "/bracket: f has the same sign at both ends (f({}) = {}, f({}) = {}); give an interval where it changes sign, or x0 instead",
+                        num(a),
+                        num(fa),
+                        num(b),
+                        num(fb)
+                    ),
                 ));
             }
-            let (x, fx, it, st) = safeguarded_newton(&mut f, a.min(b), a.max(b), fa, fb, input.x0.as_ref().and_then(|m| m.get(&var).copied()), xtol, max_iter);
+            let (x, fx, it, st) = safeguarded_newton(
+                &mut f,
+                a.min(b),
+                a.max(b),
+                fa,
+                fb,
+                input.x0.as_ref().and_then(|m| m.get(&var).copied()),
+                xtol,
+                max_iter,
+            );
             (x, fx, it, st, "newton_bisection")
         }
         None => {
             if input.x0.is_none() {
-                return Err(at("/x0", "/x0: give a starting value ({\"x\": 1}) or a bracket [a, b]".to_owned()));
+                return Err(at(
+                    "/x0",
+                    "/x0: give a starting value ({\"x\": 1}) or a bracket [a, b]".to_owned(),
+                ));
             }
             let x0 = vars.x0[0];
             let (f0, _) = f.eval(x0);
             if !f0.is_finite() {
-                return Err(ToolError::new("not_finite", format!("/x0: f is {f0} at {var} = {}; start where it is defined", num(x0))).with_details(json!({ "pointer": "/x0" })));
+                return Err(ToolError::new(
+                    "not_finite",
+                    format!(
+                        "/x0: f is {f0} at {var} = {}; start where it is defined",
+                        num(x0)
+                    ),
+                )
+                .with_details(json!({ "pointer": "/x0" })));
             }
             let (x, fx, it, st) = newton(&mut f, x0, f0, xtol, max_iter);
-            let st = if st.is_success() && !small_enough(fx.abs(), f0.abs()) { Status::NoProgress } else { st };
+            let st = if st.is_success() && !small_enough(fx.abs(), f0.abs()) {
+                Status::NoProgress
+            } else {
+                st
+            };
             (x, fx, it, st, "newton")
         }
     };
@@ -177,7 +218,11 @@ fn scalar(input: &RootInput, src: &str) -> Result<Report, ToolError> {
     });
     let text = format!(
         "{} {var} = {}\nf = {}\n{} after {iterations} iterations, {} evaluations",
-        if success { "root" } else { "no root found; last point" },
+        if success {
+            "root"
+        } else {
+            "no root found; last point"
+        },
         num(x),
         num(fx),
         status.message(),
@@ -228,7 +273,9 @@ fn safeguarded_newton(
     }
     // Orient so that f(lo) < 0 < f(hi).
     let flip = flo > 0.0;
-    let mut x = start.filter(|s| *s > lo && *s < hi).unwrap_or(0.5 * (lo + hi));
+    let mut x = start
+        .filter(|s| *s > lo && *s < hi)
+        .unwrap_or(0.5 * (lo + hi));
     let mut dx_old = hi - lo;
     let mut dx = dx_old;
     let (mut fx, mut dfx) = f.eval(x);
@@ -254,7 +301,9 @@ fn safeguarded_newton(
         } else {
             hi = x;
         }
-        if dx.abs() <= xtol + 4.0 * f64::EPSILON * x.abs() || hi - lo <= xtol + 4.0 * f64::EPSILON * x.abs() {
+        if dx.abs() <= xtol + 4.0 * f64::EPSILON * x.abs()
+            || hi - lo <= xtol + 4.0 * f64::EPSILON * x.abs()
+        {
             let status = if fx.is_finite() && small_enough(fx.abs(), flo.abs().max(fhi.abs())) {
                 Status::StepTolerance
             } else {
@@ -267,7 +316,13 @@ fn safeguarded_newton(
 }
 
 /// Newton's method from x0, halving a step that does not reduce |f|.
-fn newton(f: &mut ScalarFunction, mut x: f64, mut fx: f64, xtol: f64, max_iter: usize) -> (f64, f64, usize, Status) {
+fn newton(
+    f: &mut ScalarFunction,
+    mut x: f64,
+    mut fx: f64,
+    xtol: f64,
+    max_iter: usize,
+) -> (f64, f64, usize, Status) {
     let (_, mut dfx) = f.eval(x);
     for it in 1..=max_iter {
         if fx == 0.0 {
@@ -335,17 +390,28 @@ impl System {
 
 fn system(input: &RootInput, eqs: &BTreeMap<String, String>) -> Result<Report, ToolError> {
     let Some(x0) = &input.x0 else {
-        return Err(at("/x0", "/x0: a system needs its unknowns and starting values, e.g. {\"x\": 1, \"y\": 1}".to_owned()));
+        return Err(at(
+            "/x0",
+            "/x0: a system needs its unknowns and starting values, e.g. {\"x\": 1, \"y\": 1}"
+                .to_owned(),
+        ));
     };
     if input.bracket.is_some() {
-        return Err(at("/bracket", "/bracket: a bracket is for one equation; a system starts from x0".to_owned()));
+        return Err(at(
+            "/bracket",
+            "/bracket: a bracket is for one equation; a system starts from x0".to_owned(),
+        ));
     }
     let vars = Variables::read("x0", x0, &input.params)?;
     let n = vars.unknowns.len();
     if eqs.len() != n {
         return Err(at(
             "/f",
-            format!("/f: {} equations for {n} unknowns ({}); give one equation per unknown (least_squares fits more equations than unknowns)", eqs.len(), vars.unknowns.join(", ")),
+            format!(
+                "/f: {} equations for {n} unknowns ({}); give one equation per unknown (least_squares fits more equations than unknowns)",
+                eqs.len(),
+                vars.unknowns.join(", ")
+            ),
         ));
     }
     let names = vars.names();
@@ -354,7 +420,12 @@ fn system(input: &RootInput, eqs: &BTreeMap<String, String>) -> Result<Report, T
         .map(|(label, src)| {
             let pointer = format!("/f/{label}");
             let expr = expression::parse(src, &pointer)?;
-            expression::compile(&expr, &pointer, &names, "an unknown (a key of x0) or a parameter (in params)")
+            expression::compile(
+                &expr,
+                &pointer,
+                &names,
+                "an unknown (a key of x0) or a parameter (in params)",
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut point = vars.x0.clone();
@@ -448,7 +519,11 @@ fn system(input: &RootInput, eqs: &BTreeMap<String, String>) -> Result<Report, T
     });
     let text = format!(
         "{} {}\nmax |f| = {}\n{} after {iterations} iterations, {} evaluations",
-        if status.is_success() { "root" } else { "no root found; last point" },
+        if status.is_success() {
+            "root"
+        } else {
+            "no root found; last point"
+        },
         assignments(&vars.unknowns, &x),
         num(fmax),
         status.message(),

@@ -56,11 +56,17 @@ fn parameters_and_standard_errors_match_scipy_to_one_part_in_a_million() {
                 .max((got - want).abs() / want.abs())
                 .max((se_got - se_want).abs() / se_want.abs());
             assert!(close(got, want), "{name}: {p} = {got}, scipy {want}");
-            assert!(close(se_got, se_want), "{name}: stderr of {p} = {se_got}, scipy {se_want}");
+            assert!(
+                close(se_got, se_want),
+                "{name}: stderr of {p} = {se_got}, scipy {se_want}"
+            );
         }
         let norm = j["residual_norm"].as_f64().unwrap();
         let want = fit["scipy"]["residual_norm"].as_f64().unwrap();
-        assert!(close(norm, want), "{name}: residual norm {norm}, scipy {want}");
+        assert!(
+            close(norm, want),
+            "{name}: residual norm {norm}, scipy {want}"
+        );
     }
     println!("largest relative difference from scipy: {worst:.2e}");
 }

@@ -40,7 +40,10 @@ fn x(j: &Value, name: &str) -> f64 {
 fn every_example_validates_and_succeeds() {
     let v = validator();
     for example in Optimize::info().examples {
-        let found: Vec<String> = v.iter_errors(&example.input).map(|e| e.to_string()).collect();
+        let found: Vec<String> = v
+            .iter_errors(&example.input)
+            .map(|e| e.to_string())
+            .collect();
         assert!(found.is_empty(), "{}: {found:?}", example.description);
         let j = call(example.input.clone());
         assert_eq!(j["success"], true, "{}: {j}", example.description);
@@ -52,10 +55,13 @@ fn rosenbrock_reaches_one_one_by_every_gradient_method() {
     for method in ["lbfgsb", "trust_newton"] {
         let j = call(json!({
             "op": "minimize", "f": "(1-x)^2 + 100*(y-x^2)^2", "x0": { "x": -1.2, "y": 1 },
-            "method": method, "gtol": 1e-9
+            "method": method, "gtol": 1e-9, "ftol": 1e-15
         }));
         assert_eq!(j["success"], true, "{method}: {j}");
-        assert!((x(&j, "x") - 1.0).abs() < 1e-6 && (x(&j, "y") - 1.0).abs() < 1e-6, "{method}: {j}");
+        assert!(
+            (x(&j, "x") - 1.0).abs() < 1e-6 && (x(&j, "y") - 1.0).abs() < 1e-6,
+            "{method}: {j}"
+        );
         assert_eq!(j["method"], method);
     }
 }
@@ -85,7 +91,9 @@ fn a_lower_bound_is_active_at_the_answer() {
 
 #[test]
 fn kinks_choose_nelder_mead_and_it_finds_the_median() {
-    let j = call(json!({ "op": "minimize", "f": "abs(m - 1) + abs(m - 2) + abs(m - 7)", "x0": { "m": 0 } }));
+    let j = call(
+        json!({ "op": "minimize", "f": "abs(m - 1) + abs(m - 2) + abs(m - 7)", "x0": { "m": 0 } }),
+    );
     assert_eq!(j["method"], "nelder_mead");
     assert!((x(&j, "m") - 2.0).abs() < 1e-6, "{j}");
     assert!(j["grad_norm"].is_null());
@@ -133,7 +141,10 @@ fn a_system_root_satisfies_every_equation() {
     }));
     assert_eq!(j["success"], true, "{j}");
     let (a, b) = (x(&j, "x"), x(&j, "y"));
-    assert!((a * a + b * b - 4.0).abs() < 1e-12 && (a * b - 1.0).abs() < 1e-12, "{j}");
+    assert!(
+        (a * a + b * b - 4.0).abs() < 1e-12 && (a * b - 1.0).abs() < 1e-12,
+        "{j}"
+    );
 }
 
 #[test]
@@ -141,7 +152,10 @@ fn least_squares_solves_rosenbrocks_residuals() {
     let j = call(json!({
         "op": "least_squares", "residuals": ["10*(y - x^2)", "1 - x"], "x0": { "x": -1.2, "y": 1 }
     }));
-    assert!((x(&j, "x") - 1.0).abs() < 1e-9 && (x(&j, "y") - 1.0).abs() < 1e-9, "{j}");
+    assert!(
+        (x(&j, "x") - 1.0).abs() < 1e-9 && (x(&j, "y") - 1.0).abs() < 1e-9,
+        "{j}"
+    );
     assert!(j["cost"].as_f64().unwrap() < 1e-20);
 }
 
@@ -150,57 +164,136 @@ fn a_straight_line_fit_has_the_textbook_standard_errors() {
     // y = 1 + 2x + noise; ordinary least squares has closed-form errors.
     let xs = [0.0, 1.0, 2.0, 3.0, 4.0];
     let ys = [1.1, 2.9, 5.2, 6.8, 9.1];
-    let j = call(json!({ "op": "curve_fit", "model": "a + b*x", "x": xs, "y": ys, "p0": { "a": 0, "b": 0 } }));
+    let j = call(
+        json!({ "op": "curve_fit", "model": "a + b*x", "x": xs, "y": ys, "p0": { "a": 0, "b": 0 } }),
+    );
     let n = 5.0;
     let mx = xs.iter().sum::<f64>() / n;
     let my = ys.iter().sum::<f64>() / n;
     let sxx: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
-    let b = xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)).sum::<f64>() / sxx;
+    let b = xs
+        .iter()
+        .zip(&ys)
+        .map(|(x, y)| (x - mx) * (y - my))
+        .sum::<f64>()
+        / sxx;
     let a = my - b * mx;
-    let s2 = xs.iter().zip(&ys).map(|(x, y)| (y - a - b * x).powi(2)).sum::<f64>() / (n - 2.0);
+    let s2 = xs
+        .iter()
+        .zip(&ys)
+        .map(|(x, y)| (y - a - b * x).powi(2))
+        .sum::<f64>()
+        / (n - 2.0);
     let se_b = (s2 / sxx).sqrt();
     let se_a = (s2 * (1.0 / n + mx * mx / sxx)).sqrt();
-    let close = |got: &Value, want: f64| (got.as_f64().unwrap() - want).abs() < 1e-10 * want.abs().max(1.0);
-    assert!(close(&j["params"]["a"], a) && close(&j["params"]["b"], b), "{j}");
-    assert!(close(&j["stderr"]["a"], se_a) && close(&j["stderr"]["b"], se_b), "{j}");
+    let close =
+        |got: &Value, want: f64| (got.as_f64().unwrap() - want).abs() < 1e-10 * want.abs().max(1.0);
+    assert!(
+        close(&j["params"]["a"], a) && close(&j["params"]["b"], b),
+        "{j}"
+    );
+    assert!(
+        close(&j["stderr"]["a"], se_a) && close(&j["stderr"]["b"], se_b),
+        "{j}"
+    );
 }
 
 #[test]
 fn bad_fields_are_named_by_pointer() {
     let cases = [
-        (json!({ "op": "minimize", "f": "x +", "x0": { "x": 0 } }), "/f"),
-        (json!({ "op": "minimize", "f": "x + z", "x0": { "x": 0 } }), "/f"),
+        (
+            json!({ "op": "minimize", "f": "x +", "x0": { "x": 0 } }),
+            "/f",
+        ),
+        (
+            json!({ "op": "minimize", "f": "x + z", "x0": { "x": 0 } }),
+            "/f",
+        ),
         (json!({ "op": "minimize", "f": "x^2", "x0": {} }), "/x0"),
-        (json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "bounds": { "y": [0, 1] } }), "/bounds/y"),
-        (json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "bounds": { "x": [2, 1] } }), "/bounds/x"),
-        (json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "params": { "x": 1 } }), "/params/x"),
-        (json!({ "op": "minimize", "f": "floor(x) + x^2", "x0": { "x": 0 }, "method": "lbfgsb" }), "/method"),
-        (json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "method": "trust_newton", "bounds": { "x": [0, 1] } }), "/bounds"),
-        (json!({ "op": "minimize", "f": "ln(x)", "x0": { "x": -1 } }), "/x0"),
-        (json!({ "op": "root", "f": "x^2 + 1", "bracket": [0, 1] }), "/bracket"),
-        (json!({ "op": "root", "f": "x*y", "bracket": [0, 1] }), "/var"),
-        (json!({ "op": "root", "f": { "a": "x + y", "b": "x - y", "c": "x" }, "x0": { "x": 0, "y": 0 } }), "/f"),
-        (json!({ "op": "root", "f": { "a": "x + ", "b": "x - y" }, "x0": { "x": 0, "y": 0 } }), "/f/a"),
-        (json!({ "op": "least_squares", "residuals": ["x", "x - q"], "x0": { "x": 0 } }), "/residuals/1"),
-        (json!({ "op": "curve_fit", "model": "a*x", "x": [1, 2], "y": [1], "p0": { "a": 1 } }), "/y"),
-        (json!({ "op": "curve_fit", "model": "a*x", "x": [1, 2], "y": [1, 2], "p0": { "a": 1 }, "sigma": [1, 0] }), "/sigma/1"),
-        (json!({ "op": "curve_fit", "model": "a*t", "x": [1, 2], "y": [1, 2], "p0": { "a": 1 } }), "/model"),
+        (
+            json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "bounds": { "y": [0, 1] } }),
+            "/bounds/y",
+        ),
+        (
+            json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "bounds": { "x": [2, 1] } }),
+            "/bounds/x",
+        ),
+        (
+            json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "params": { "x": 1 } }),
+            "/params/x",
+        ),
+        (
+            json!({ "op": "minimize", "f": "floor(x) + x^2", "x0": { "x": 0 }, "method": "lbfgsb" }),
+            "/method",
+        ),
+        (
+            json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "method": "trust_newton", "bounds": { "x": [0, 1] } }),
+            "/bounds",
+        ),
+        (
+            json!({ "op": "minimize", "f": "ln(x)", "x0": { "x": -1 } }),
+            "/x0",
+        ),
+        (
+            json!({ "op": "root", "f": "x^2 + 1", "bracket": [0, 1] }),
+            "/bracket",
+        ),
+        (
+            json!({ "op": "root", "f": "x*y", "bracket": [0, 1] }),
+            "/var",
+        ),
+        (
+            json!({ "op": "root", "f": { "a": "x + y", "b": "x - y", "c": "x" }, "x0": { "x": 0, "y": 0 } }),
+            "/f",
+        ),
+        (
+            json!({ "op": "root", "f": { "a": "x + ", "b": "x - y" }, "x0": { "x": 0, "y": 0 } }),
+            "/f/a",
+        ),
+        (
+            json!({ "op": "least_squares", "residuals": ["x", "x - q"], "x0": { "x": 0 } }),
+            "/residuals/1",
+        ),
+        (
+            json!({ "op": "curve_fit", "model": "a*x", "x": [1, 2], "y": [1], "p0": { "a": 1 } }),
+            "/y",
+        ),
+        (
+            json!({ "op": "curve_fit", "model": "a*x", "x": [1, 2], "y": [1, 2], "p0": { "a": 1 }, "sigma": [1, 0] }),
+            "/sigma/1",
+        ),
+        (
+            json!({ "op": "curve_fit", "model": "a*t", "x": [1, 2], "y": [1, 2], "p0": { "a": 1 } }),
+            "/model",
+        ),
     ];
     for (input, want) in cases {
         let e = error(input.clone());
         assert_eq!(pointer(&e), want, "{input}: {e}");
         assert!(e.message.starts_with(want), "{input}: {e}");
     }
-    assert_eq!(error(json!({ "op": "minimize", "f": "ln(x)", "x0": { "x": -1 } })).code, "not_finite");
-    assert_eq!(error(json!({ "op": "minimize", "f": "x + z", "x0": { "x": 0 } })).code, "invalid_input");
+    assert_eq!(
+        error(json!({ "op": "minimize", "f": "ln(x)", "x0": { "x": -1 } })).code,
+        "not_finite"
+    );
+    assert_eq!(
+        error(json!({ "op": "minimize", "f": "x + z", "x0": { "x": 0 } })).code,
+        "invalid_input"
+    );
 }
 
 #[test]
 fn the_schema_names_a_bad_method_and_a_missing_start() {
     let v = validator();
     let bad = json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "method": "bfgs" });
-    let paths: Vec<String> = v.iter_errors(&bad).map(|e| e.instance_path().as_str().to_owned()).collect();
+    let paths: Vec<String> = v
+        .iter_errors(&bad)
+        .map(|e| e.instance_path().as_str().to_owned())
+        .collect();
     assert!(paths.contains(&"/method".to_owned()), "{paths:?}");
     let missing = json!({ "op": "curve_fit", "model": "a*x", "x": [1], "y": [1] });
-    assert!(v.iter_errors(&missing).any(|e| e.to_string().contains("p0")));
+    assert!(
+        v.iter_errors(&missing)
+            .any(|e| e.to_string().contains("p0"))
+    );
 }
