@@ -28,7 +28,8 @@ pub struct MinimizeInput {
     pub f: String,
     /// The unknowns and their starting values, e.g. {"x": -1.2, "y": 1}.
     pub x0: BTreeMap<String, f64>,
-    /// Bounds by unknown: [lower, upper], null for none, e.g. {"x": [0, null]}. Only
+    /// Bounds by unknown: [lower, upper], null for none, e.g. {"x": [0, null]}; x0 must lie
+    /// within them. Only
     /// lbfgsb and nelder_mead take bounds.
     #[serde(default)]
     pub bounds: BTreeMap<String, [Option<f64>; 2]>,

@@ -83,9 +83,20 @@ impl Variables {
             let lo = lo.unwrap_or(f64::NEG_INFINITY);
             let hi = hi.unwrap_or(f64::INFINITY);
             if lo > hi {
+                let p0 = format!("{p}/0");
                 return Err(at(
-                    &p,
-                    format!("{p}: the lower bound {lo} is above the upper bound {hi}"),
+                    &p0,
+                    format!("{p0}: the lower bound {lo} is above the upper bound {hi}"),
+                ));
+            }
+            let start = self.x0[i];
+            if start < lo || start > hi {
+                let px = format!("/x0/{name}");
+                return Err(at(
+                    &px,
+                    format!(
+                        "{px}: the start {start} is outside {name}'s bounds [{lo}, {hi}]; start inside them"
+                    ),
                 ));
             }
             bounds.lower[i] = lo;

@@ -100,6 +100,27 @@ fn kinks_choose_nelder_mead_and_it_finds_the_median() {
 }
 
 #[test]
+fn nelder_mead_keeps_to_the_bounds() {
+    let j = call(json!({
+        "op": "minimize", "f": "max(abs(x + 2), abs(y - 1))", "x0": { "x": 1, "y": 0 },
+        "bounds": { "x": [0, null] }
+    }));
+    assert_eq!(j["method"], "nelder_mead");
+    assert!(x(&j, "x") >= 0.0 && x(&j, "x") < 1e-6, "{j}");
+    assert!((j["f"].as_f64().unwrap() - 2.0).abs() < 1e-6, "{j}");
+}
+
+#[test]
+fn a_root_in_one_unknown_with_a_parameter() {
+    // x³ = a with a = 10, the unknown named by var.
+    let j = call(
+        json!({ "op": "root", "f": "x^3 - a", "var": "x", "params": { "a": 10 }, "bracket": [0, 5] }),
+    );
+    assert!((x(&j, "x") - 10f64.cbrt()).abs() < 1e-12, "{j}");
+    assert_eq!(j["success"], true);
+}
+
+#[test]
 fn smooth_objectives_choose_lbfgsb() {
     let j = call(json!({ "op": "minimize", "f": "(x - 3)^2", "x0": { "x": 0 } }));
     assert_eq!(j["method"], "lbfgsb");
@@ -216,7 +237,11 @@ fn bad_fields_are_named_by_pointer() {
         ),
         (
             json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "bounds": { "x": [2, 1] } }),
-            "/bounds/x",
+            "/bounds/x/0",
+        ),
+        (
+            json!({ "op": "minimize", "f": "x^2 + y^2", "x0": { "x": 0, "y": 5 }, "bounds": { "y": [null, 1] } }),
+            "/x0/y",
         ),
         (
             json!({ "op": "minimize", "f": "x^2", "x0": { "x": 0 }, "params": { "x": 1 } }),
