@@ -500,7 +500,7 @@ async fn explores_hits_an_error_fixes_it_and_answers() {
     assert!(
         model
             .feedback(1)
-            .contains(r#"=> ['bayesopt', 'calc', 'data', 'echo', 'integrate', 'linalg', 'mcmc', 'plot_sixel', 'render_math', 'stats', 'web_fetch']"#),
+            .contains(r#"=> ['bayesopt', 'calc', 'data', 'echo', 'integrate', 'linalg', 'mcmc', 'optimize', 'plot_sixel', 'render_math', 'stats', 'web_fetch']"#),
         "{}",
         model.feedback(1)
     );

@@ -18,6 +18,7 @@ const BUILTINS: &[(&str, &str)] = &[
     ("integrate", "tool-integrate"),
     ("linalg", "tool-linalg"),
     ("mcmc", "tool-mcmc"),
+    ("optimize", "tool-optimize"),
     ("plot_sixel", "tool-plot"),
     ("render_math", "tool-render-math"),
     ("stats", "tool-stats"),

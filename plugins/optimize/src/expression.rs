@@ -1,0 +1,43 @@
+//! Compiling the user's expressions, with errors that name the input field at fault and,
+//! for a syntax error, its line, column and a caret under it.
+
+use toolhost_expr::{ErrorKind, Expr, ExprError, Program};
+use toolhost_sdk::{ToolError, json};
+
+/// Parses `src`, the value of the field at `pointer`.
+pub fn parse(src: &str, pointer: &str) -> Result<Expr, ToolError> {
+    Expr::parse(src).map_err(|e| expr_error(&e, src, pointer, &[], ""))
+}
+
+/// Compiles `expr` (from the field at `pointer`) against `names`; `role` says where the
+/// names come from, for an unknown one ("a variable in x0 or a parameter in params").
+pub fn compile(
+    expr: &Expr,
+    pointer: &str,
+    names: &[String],
+    role: &str,
+) -> Result<Program, ToolError> {
+    expr.compile(names)
+        .map_err(|e| expr_error(&e, expr.source(), pointer, names, role))
+}
+
+fn expr_error(e: &ExprError, src: &str, pointer: &str, names: &[String], role: &str) -> ToolError {
+    let mut message = format!("{pointer}: {e}");
+    if e.kind() == ErrorKind::UnknownVariable {
+        message.push_str(&format!(
+            ": every name must be {role}; known here: {}",
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        ));
+    }
+    let mut details = json!({ "pointer": pointer, "kind": format!("{:?}", e.kind()) });
+    if let Some(loc) = e.location() {
+        details["line"] = json!(loc.line);
+        details["column"] = json!(loc.column);
+        details["snippet"] = json!(e.render(src));
+    }
+    ToolError::invalid_input(message).with_details(details)
+}
