@@ -154,6 +154,9 @@ pub fn run(bench: &Bench) {
     let norm_input = json!({ "op": "norm", "a": a });
     let (norm, norm_inside) = sandbox_median_ms(bench, &norm_input);
     let (check, serialise) = host_share_ms(bench, &norm_input);
+    // A product of two 500×500 matrices: faer's gemm alone, 0.25 GFlop.
+    let (matmul, matmul_inside) =
+        sandbox_median_ms(bench, &json!({ "op": "matmul", "a": a, "b": s }));
     println!("sandbox, {N}×{N}, median of {CALLS} calls:");
     println!("  solve  {solve:8.1} ms    in the guest: {solve_inside}");
     println!(
