@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use faer::prelude::Solve;
 use faer::{Mat, Side};
 use tool_linalg::{Input, Linalg};
-use toolhost_sdk::{Content, Tool, json};
+use toolhost_sdk::{Content, Tool, Value, json, testing};
 
 const N: usize = 500;
 const RUNS: usize = 21;
@@ -117,6 +117,43 @@ fn main() {
         "faer matmul A·A",
         median_ms(|| {
             std::hint::black_box(&a * &a);
+        }),
+    );
+    // The host's passes over a call's JSON, as `Dispatcher::call` makes them.
+    let solve_value: Value = serde_json::from_str(&solve_text).unwrap();
+    let validator = jsonschema::validator_for(&testing::input_schema::<Linalg>()).unwrap();
+    // The check reaches every entry: a string as the last one fails it.
+    let mut bad = solve_value.clone();
+    bad["a"][N - 1][N - 1] = json!("x");
+    assert!(
+        !validator.is_valid(&bad),
+        "the schema check skipped the matrix"
+    );
+    row(
+        "host: schema check of the solve input",
+        median_ms(|| assert!(validator.is_valid(std::hint::black_box(&solve_value)))),
+    );
+    row(
+        "host: the solve input, Value → JSON text",
+        median_ms(|| {
+            std::hint::black_box(solve_value.to_string());
+        }),
+    );
+    let eigh_output = Linalg::call(serde_json::from_str(&eigh_text).unwrap()).unwrap();
+    let Some(Content::Json(eigh_json)) = eigh_output.content.get(1) else {
+        panic!("eigh returns text, then JSON");
+    };
+    row(
+        "guest: the eigh output, Value → JSON text",
+        median_ms(|| {
+            std::hint::black_box(eigh_json.to_string());
+        }),
+    );
+    let eigh_json_text = eigh_json.to_string();
+    row(
+        "host: the eigh output, JSON text → Value",
+        median_ms(|| {
+            std::hint::black_box(serde_json::from_str::<Value>(&eigh_json_text).unwrap());
         }),
     );
     row(
