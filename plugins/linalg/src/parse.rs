@@ -4,7 +4,9 @@
 //! fields (`a`, `b`) are read straight into vectors as they come, whichever operation
 //! they belong to, and every other field is kept as raw JSON text (a borrowed slice)
 //! until `op` is known; then the operation's input type is read from those fields, the
-//! matrices handed over from memory. A vector-or-matrix is told apart by its first entry.
+//! matrices replayed from memory (one copy of the numbers, no parsing). A vector-or-matrix
+//! is told apart by its first entry. The raw fields borrow from the input, so `Input` is
+//! read from JSON text (`serde_json::from_str`, as the SDK does), not from a `Value`.
 
 use std::fmt;
 
