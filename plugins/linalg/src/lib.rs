@@ -12,15 +12,16 @@ mod inverse;
 mod matmul;
 mod matrix;
 mod measures;
+mod parse;
 mod report;
 mod schema;
 mod solve;
 
 use std::borrow::Cow;
+use std::time::Instant;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::Deserialize;
-use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, json};
+use toolhost_sdk::{LogLevel, Output, Tool, ToolError, ToolInfo, json};
 
 pub use decompose::{MatrixInput, QrInput, SvdInput};
 pub use eigen::EigInput;
@@ -29,9 +30,9 @@ pub use matmul::MatmulInput;
 pub use measures::{CondInput, NormInput, RankInput};
 pub use solve::SolveInput;
 
-/// The operation and its arguments; see [`schema`] for what each one does.
-#[derive(Deserialize, Debug)]
-#[serde(tag = "op", rename_all = "snake_case")]
+/// The operation and its arguments; see [`schema`] for what each one does. Read from
+/// JSON by [`parse`], in one pass: the `op` field picks the variant wherever it appears.
+#[derive(Debug)]
 pub enum Input {
     Solve(SolveInput),
     Eig(EigInput),
@@ -134,6 +135,7 @@ impl Tool for Linalg {
     }
 
     fn call(input: Input) -> Result<Output, ToolError> {
+        let start = Instant::now();
         let report = match &input {
             Input::Solve(i) => solve::run(i)?,
             Input::Eig(i) => eigen::run_eig(i)?,
@@ -151,7 +153,19 @@ impl Tool for Linalg {
             Input::Expm(i) => expm::run(i)?,
             Input::Matmul(i) => matmul::run(i)?,
         };
-        Ok(Output::text(report.text).and_json(&report.json))
+        let computed = start.elapsed();
+        let output = Output::text(report.text).and_json(&report.json);
+        // Where the time went, for anyone tuning a large call (the input's parse comes
+        // before and the output's serialisation after; `toolhost run -v` shows this).
+        toolhost_sdk::log(
+            LogLevel::Debug,
+            &format!(
+                "checks and computation {:.1} ms, output built {:.1} ms",
+                computed.as_secs_f64() * 1e3,
+                (start.elapsed() - computed).as_secs_f64() * 1e3
+            ),
+        );
+        Ok(output)
     }
 }
 

@@ -6,16 +6,15 @@ use std::borrow::Cow;
 
 use faer::Mat;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::Deserialize;
 use toolhost_sdk::{ToolError, Value, json};
 
 /// Rows or columns a matrix may have: a bound on the work one call can ask for (a
 /// 4,000×4,000 matrix is 128 MB of JSON, far past any sensible call).
 pub const MAX_DIM: usize = 4_000;
 
-/// A matrix as a list of rows, checked only by serde (numbers, nested lists).
-#[derive(Deserialize, Debug, Clone, PartialEq)]
-#[serde(transparent)]
+/// A matrix as a list of rows, checked only as it is read (numbers, nested lists;
+/// [`crate::parse`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rows(pub Vec<Vec<f64>>);
 
 /// Rows written as slices, for the operations' unit tests.
@@ -39,9 +38,9 @@ impl JsonSchema for Rows {
     }
 }
 
-/// A right-hand side or second operand: one vector (a column) or a matrix (rows).
-#[derive(Deserialize, Debug, Clone, PartialEq)]
-#[serde(untagged)]
+/// A right-hand side or second operand: one vector (a column) or a matrix (rows), told
+/// apart by its first entry ([`crate::parse`]).
+#[derive(Debug, Clone, PartialEq)]
 pub enum VectorOrRows {
     Vector(Vec<f64>),
     Rows(Vec<Vec<f64>>),

@@ -3,7 +3,9 @@
 //! single-threaded (`OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1`) on the same matrices, in
 //! the same run. The goal: at most 2× numpy's time. numpy is timed on its arrays alone;
 //! the sandbox's figure includes shipping 250,000 numbers in as JSON, so a `norm` of the
-//! same matrix is timed too, to show that fixed cost.
+//! same matrix is timed too, to show that fixed cost, and the host's own share of it (the
+//! same schema check and serialisation `Dispatcher::call` makes, timed alone) is printed
+//! beside it. faer natively on the same matrices: `cargo bench -p tool-linalg`.
 //!
 //! numpy comes from the venv the reference script uses (tests/fixtures/numerics):
 //! `python3 -m venv target/numerics-venv && target/numerics-venv/bin/pip install numpy`,
@@ -11,6 +13,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -94,13 +97,48 @@ print(json.dumps({"solve": med(lambda: np.linalg.solve(a, b), calls),
     ))
 }
 
-fn sandbox_median_ms(bench: &Bench, input: &Value) -> f64 {
+/// The median of [`CALLS`] calls, and the tool's own account of the last one (its debug
+/// log: computation and output building, in the guest).
+fn sandbox_median_ms(bench: &Bench, input: &Value) -> (f64, String) {
     bench.call("linalg", input); // compile and warm the cache outside the figure
-    median(
-        (0..CALLS)
-            .map(|_| millis(bench.call("linalg", input).1))
-            .collect(),
-    )
+    let mut inside = String::new();
+    let times = (0..CALLS)
+        .map(|_| {
+            let (out, took) = bench.call("linalg", input);
+            inside = out
+                .logs
+                .iter()
+                .map(|l| l.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            millis(took)
+        })
+        .collect();
+    (median(times), inside)
+}
+
+/// Medians of the host's two passes over a call's input before the guest runs: the schema
+/// check (the validator `Dispatcher::call` compiles from the tool's published schema) and
+/// writing the arguments as JSON text for the guest.
+fn host_share_ms(bench: &Bench, input: &Value) -> (f64, f64) {
+    let schema = bench.describe("linalg").input_schema;
+    let validator = jsonschema::validator_for(&schema).expect("linalg's schema compiles");
+    let time = |f: &dyn Fn()| {
+        median(
+            (0..CALLS)
+                .map(|_| {
+                    let start = Instant::now();
+                    f();
+                    millis(start.elapsed())
+                })
+                .collect(),
+        )
+    };
+    let check = time(&|| assert!(validator.is_valid(std::hint::black_box(input))));
+    let serialise = time(&|| {
+        std::hint::black_box(input.to_string());
+    });
+    (check, serialise)
 }
 
 pub fn run(bench: &Bench) {
@@ -111,13 +149,28 @@ pub fn run(bench: &Bench) {
     std::fs::write(&inputs, json!({ "a": a, "b": b, "s": s }).to_string())
         .expect("write the bench matrices");
 
-    let solve = sandbox_median_ms(bench, &json!({ "op": "solve", "a": a, "b": b }));
-    let eigh = sandbox_median_ms(bench, &json!({ "op": "eigh", "a": s }));
-    let norm = sandbox_median_ms(bench, &json!({ "op": "norm", "a": a }));
+    let (solve, solve_inside) = sandbox_median_ms(bench, &json!({ "op": "solve", "a": a, "b": b }));
+    let (eigh, eigh_inside) = sandbox_median_ms(bench, &json!({ "op": "eigh", "a": s }));
+    let norm_input = json!({ "op": "norm", "a": a });
+    let (norm, norm_inside) = sandbox_median_ms(bench, &norm_input);
+    let (check, serialise) = host_share_ms(bench, &norm_input);
+    // A product of two 500×500 matrices: faer's gemm alone, 0.25 GFlop.
+    let (matmul, matmul_inside) =
+        sandbox_median_ms(bench, &json!({ "op": "matmul", "a": a, "b": s }));
     println!("sandbox, {N}×{N}, median of {CALLS} calls:");
-    println!("  solve  {solve:8.1} ms");
-    println!("  eigh   {eigh:8.1} ms  (eigenvalues and eigenvectors)");
-    println!("  norm   {norm:8.1} ms  (the cost of the call and its 250,000-number input alone)");
+    println!("  solve  {solve:8.1} ms    in the guest: {solve_inside}");
+    println!(
+        "  eigh   {eigh:8.1} ms  (eigenvalues and eigenvectors)    in the guest: {eigh_inside}"
+    );
+    println!(
+        "  norm   {norm:8.1} ms  (the cost of the call and its 250,000-number input alone)    in the guest: {norm_inside}"
+    );
+    println!(
+        "    of which the host's schema check {check:.1} ms, its serialisation {serialise:.1} ms"
+    );
+    println!(
+        "  matmul {matmul:8.1} ms  (A·S, two matrices in, one out)    in the guest: {matmul_inside}"
+    );
     match numpy_medians(&inputs) {
         Some((np_solve, np_eigh, version)) => {
             let (np_solve, np_eigh) = (np_solve * 1e3, np_eigh * 1e3);

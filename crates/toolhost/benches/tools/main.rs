@@ -89,6 +89,13 @@ impl Bench {
         }
     }
 
+    /// A tool's description (its input schema, examples); a failure ends the benchmark.
+    pub fn describe(&self, tool: &str) -> toolhost::ToolDescription {
+        self.runtime
+            .block_on(self.dispatcher.describe(tool))
+            .unwrap_or_else(|e| panic!("describe {tool} failed: {e}"))
+    }
+
     /// One call, timed; a failure ends the benchmark with the tool's error.
     pub fn call(&self, tool: &str, input: &Value) -> (ToolOutput, Duration) {
         let start = Instant::now();
