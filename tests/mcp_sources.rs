@@ -406,6 +406,65 @@ fn the_cli_lists_and_runs_another_servers_tools_and_stops_the_server_when_it_exi
 
 type Client = RunningService<RoleClient, ()>;
 
+/// Counts the `notifications/tools/list_changed` a client of `toolhost mcp` is sent.
+#[derive(Clone, Default)]
+struct ListChanges(Arc<tokio::sync::Notify>);
+
+impl rmcp::ClientHandler for ListChanges {
+    async fn on_tool_list_changed(
+        &self,
+        _context: rmcp::service::NotificationContext<RoleClient>,
+    ) {
+        self.0.notify_one();
+    }
+}
+
+/// A server that adds a tool while it runs and says so: toolhost lists it again, calls
+/// the new tool, and passes the news on to its own MCP clients.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_servers_tool_list_change_is_followed_and_passed_on() {
+    let server = PythonServer::new("");
+    let d = server.dispatcher();
+    assert!(!d.tool_names().await.iter().any(|n| n == "py_grown"));
+    let out = d.call("py_grow", json!({})).await.expect("py_grow");
+    assert_eq!(out.first_json(), Some(&json!({"result": "grew"})));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !d.tool_names().await.iter().any(|n| n == "py_grown") {
+        assert!(Instant::now() < deadline, "py_grown never listed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let out = d.call("py_grown", json!({})).await.expect("py_grown");
+    assert_eq!(out.first_json(), Some(&json!({"result": "grown"})));
+
+    // Through `toolhost mcp`: its client hears of the change and sees the new tool.
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_toolhost"));
+    cmd.args(["--registry", server.registry.path.to_str().unwrap(), "mcp"])
+        .env("TOOLHOST_CACHE_DIR", shared_cache_dir())
+        .kill_on_drop(true);
+    let changes = ListChanges::default();
+    let client = changes
+        .clone()
+        .serve(TokioChildProcess::new(cmd).expect("spawn toolhost mcp"))
+        .await
+        .expect("initialize");
+    let names = |tools: &[rmcp::model::Tool]| -> Vec<String> {
+        tools.iter().map(|t| t.name.to_string()).collect()
+    };
+    let before = client.list_all_tools().await.expect("tools/list");
+    assert!(!names(&before).contains(&"py_grown".to_owned()));
+    let heard = changes.0.notified();
+    client
+        .call_tool(call("py_grow", json!({})))
+        .await
+        .expect("py_grow");
+    tokio::time::timeout(Duration::from_secs(10), heard)
+        .await
+        .expect("tools/list_changed passed on");
+    let after = client.list_all_tools().await.expect("tools/list");
+    assert!(names(&after).contains(&"py_grown".to_owned()), "{:?}", names(&after));
+    client.cancel().await.ok();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn toolhost_mcp_aggregates_its_tools_and_other_servers_and_python_calls_them() {
     let server = PythonServer::new(&everything_entry("e_"));

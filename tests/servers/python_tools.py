@@ -2,7 +2,7 @@
 
 Its tools exercise what toolhost promises for another server's tools: structured content,
 images, a tool's own failure, long calls that must be cancelled, progress, oversized output,
-crashes. The directory named by TOOLS_STATE_DIR is where it leaves evidence (a call that was
+crashes, a tool list that changes while it runs. The directory named by TOOLS_STATE_DIR is where it leaves evidence (a call that was
 cancelled) and where a test puts `refuse-start` to make it fail at startup.
 
 Run: python python_tools.py            (stdio)
@@ -93,6 +93,19 @@ async def steps(n: int, ctx: Context) -> str:
         await ctx.report_progress(i, n, f"step {i}")
         await asyncio.sleep(0.01)
     return f"{n} steps"
+
+
+@server.tool()
+async def grow(ctx: Context) -> str:
+    """Add a tool named `grown`, then tell the client the tool list changed."""
+
+    def grown() -> str:
+        """Added while the server runs."""
+        return "grown"
+
+    server.add_tool(grown, name="grown")
+    await ctx.session.send_tool_list_changed()
+    return "grew"
 
 
 @server.tool()

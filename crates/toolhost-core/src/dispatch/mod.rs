@@ -163,6 +163,13 @@ impl Dispatcher {
         &self.inner.registry
     }
 
+    /// One receiver per MCP server of the registry, woken when that server's tools may
+    /// have changed (it said so, or it was started again): a front end tells its own
+    /// clients. Listings follow by themselves.
+    pub fn watch_remote_tools(&self) -> Vec<tokio::sync::watch::Receiver<u64>> {
+        self.inner.remote.watch_tools()
+    }
+
     pub fn allocator(&self) -> crate::runtime::Allocator {
         self.inner.runtime.allocator()
     }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::{OnceCell, mpsc};
+use tokio::sync::{mpsc, watch};
 
 use super::describe::{GrantsView, LimitsView, RemoteOrigin, ToolDescription};
 use super::observer::CallObserver;
@@ -35,8 +35,29 @@ pub(super) struct Listing {
 
 struct Source {
     server: Arc<McpServer>,
-    /// Listed once, on first need; a failed listing is tried again next time.
-    listing: OnceCell<Arc<Listing>>,
+    /// The last listing, with the server's tools version it was made at: listed on first
+    /// need and again once the server says its tools changed (or it was restarted). A
+    /// failed listing is tried again next time.
+    listing: std::sync::RwLock<Option<(u64, Arc<Listing>)>>,
+    /// One listing of a server at a time.
+    listing_now: tokio::sync::Mutex<()>,
+}
+
+impl Source {
+    fn last(&self) -> Option<Arc<Listing>> {
+        let last = self.listing.read().expect("listing lock");
+        last.as_ref().map(|(_, listing)| listing.clone())
+    }
+
+    fn current(&self) -> Option<Arc<Listing>> {
+        let last = self.listing.read().expect("listing lock");
+        match &*last {
+            Some((version, listing)) if *version == self.server.tools_version() => {
+                Some(listing.clone())
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Every server of the registry. Nothing starts until a tool of it is needed.
@@ -54,7 +75,8 @@ impl RemoteSources {
                 .iter()
                 .map(|entry| Source {
                     server: Arc::new(McpServer::new(entry.clone())),
-                    listing: OnceCell::new(),
+                    listing: std::sync::RwLock::new(None),
+                    listing_now: tokio::sync::Mutex::new(()),
                 })
                 .collect(),
             component_names: registry.names().into_iter().map(str::to_owned).collect(),
@@ -63,6 +85,11 @@ impl RemoteSources {
 
     pub fn is_empty(&self) -> bool {
         self.sources.is_empty()
+    }
+
+    /// One receiver per server, woken when its tools may have changed.
+    pub fn watch_tools(&self) -> Vec<watch::Receiver<u64>> {
+        self.sources.iter().map(|s| s.server.watch_tools()).collect()
     }
 
     /// Every server's tools, listing (so starting) those not listed yet, in registry
@@ -139,7 +166,7 @@ impl RemoteSources {
         }
         self.sources
             .iter()
-            .filter_map(|s| s.listing.get())
+            .filter_map(Source::last)
             .find_map(|l| l.tools.iter().find(|t| t.description.name == name).cloned())
     }
 
@@ -147,17 +174,29 @@ impl RemoteSources {
     pub fn known_names(&self) -> Vec<String> {
         self.sources
             .iter()
-            .filter_map(|s| s.listing.get())
-            .flat_map(|l| l.tools.iter().map(|t| t.description.name.clone()))
+            .filter_map(Source::last)
+            .flat_map(|l| {
+                l.tools
+                    .iter()
+                    .map(|t| t.description.name.clone())
+                    .collect::<Vec<_>>()
+            })
             .collect()
     }
 
     async fn listing(&self, source: &Source) -> Result<Arc<Listing>, ToolError> {
-        source
-            .listing
-            .get_or_try_init(|| list(source.server.clone()))
-            .await
-            .cloned()
+        if let Some(listing) = source.current() {
+            return Ok(listing);
+        }
+        let _one_at_a_time = source.listing_now.lock().await;
+        if let Some(listing) = source.current() {
+            return Ok(listing);
+        }
+        // Read before listing: a change announced meanwhile leaves this listing stale.
+        let version = source.server.tools_version();
+        let listing = list(source.server.clone()).await?;
+        *source.listing.write().expect("listing lock") = Some((version, listing.clone()));
+        Ok(listing)
     }
 }
 

@@ -1,5 +1,6 @@
-//! toolhost's side of an MCP session with a tool server: who it says it is, and where the
-//! server's progress notifications go (to the call that asked for them).
+//! toolhost's side of an MCP session with a tool server: who it says it is, where the
+//! server's progress notifications go (to the call that asked for them), and its word
+//! that its tool list changed.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,7 +10,7 @@ use rmcp::model::{
 };
 use rmcp::service::NotificationContext;
 use rmcp::{ClientHandler, RoleClient};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 /// One progress report: done, total (if known), message.
 pub(crate) type Progress = (f64, Option<f64>, Option<String>);
@@ -36,6 +37,8 @@ impl ProgressRoutes {
 #[derive(Clone)]
 pub(crate) struct SourceClient {
     pub progress: Arc<ProgressRoutes>,
+    /// Counts the server's `notifications/tools/list_changed`.
+    pub tools_changed: watch::Sender<u64>,
 }
 
 impl ClientHandler for SourceClient {
@@ -61,5 +64,9 @@ impl ClientHandler for SourceClient {
         if let Some(route) = route {
             let _ = route.send((params.progress, params.total, params.message));
         }
+    }
+
+    async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        self.tools_changed.send_modify(|changes| *changes += 1);
     }
 }

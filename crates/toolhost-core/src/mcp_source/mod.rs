@@ -79,6 +79,9 @@ pub(crate) struct McpServer {
     progress: Arc<ProgressRoutes>,
     /// Kept across reconnections, so an HTTP server's connections are reused.
     http: reqwest::Client,
+    /// Bumped when the server says its tools changed, and when it is started again (a
+    /// restarted server may offer other tools): listings older than this are stale.
+    tools_changed: tokio::sync::watch::Sender<u64>,
 }
 
 impl McpServer {
@@ -88,7 +91,19 @@ impl McpServer {
             state: tokio::sync::Mutex::default(),
             progress: Arc::default(),
             http: connect::http_client(),
+            tools_changed: tokio::sync::watch::Sender::new(0),
         }
+    }
+
+    /// How many times the server's tools may have changed: a listing made at an older
+    /// count is stale.
+    pub fn tools_version(&self) -> u64 {
+        *self.tools_changed.borrow()
+    }
+
+    /// Wakes whenever [`Self::tools_version`] moves.
+    pub fn watch_tools(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.tools_changed.subscribe()
     }
 
     pub fn entry(&self) -> &McpServerEntry {
@@ -224,9 +239,13 @@ impl McpServer {
         }
         let client = SourceClient {
             progress: self.progress.clone(),
+            tools_changed: self.tools_changed.clone(),
         };
         match connect::connect(&self.entry, client, &self.http).await {
             Ok(Connected { session, stderr }) => {
+                if state.generations > 0 {
+                    self.tools_changed.send_modify(|changes| *changes += 1);
+                }
                 state.generations += 1;
                 let peer = session.peer().clone();
                 let generation = state.generations;

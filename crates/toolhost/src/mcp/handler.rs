@@ -57,7 +57,8 @@ impl ToolhostMcp {
         selection_args: SelectionArgs,
     ) -> Result<Self, SelectionError> {
         let selection = select(&dispatcher, &selection_args).await?;
-        Ok(ToolhostMcp {
+        let remote = dispatcher.watch_remote_tools();
+        let server = ToolhostMcp {
             shared: Arc::new(Shared {
                 dispatcher: RwLock::new((dispatcher, selection)),
                 selection_args,
@@ -65,7 +66,25 @@ impl ToolhostMcp {
             }),
             python: Arc::default(),
             controls: Arc::default(),
-        })
+        };
+        server.follow_remote_tools(remote);
+        Ok(server)
+    }
+
+    /// When another MCP server's tools change, tell this server's clients. The tasks end
+    /// with the dispatcher that owns those servers.
+    fn follow_remote_tools(&self, receivers: Vec<tokio::sync::watch::Receiver<u64>>) {
+        for mut changed in receivers {
+            let shared = Arc::downgrade(&self.shared);
+            tokio::spawn(async move {
+                while changed.changed().await.is_ok() {
+                    let Some(shared) = shared.upgrade() else {
+                        return;
+                    };
+                    tell_tools_changed(&shared).await;
+                }
+            });
+        }
     }
 
     /// Every session made from this server runs its calls under `controls`.
@@ -113,15 +132,10 @@ impl ToolhostMcp {
     /// an unknown tool is not served.
     pub async fn replace_dispatcher(&self, dispatcher: Dispatcher) -> Result<(), SelectionError> {
         let selection = select(&dispatcher, &self.shared.selection_args).await?;
+        let remote = dispatcher.watch_remote_tools();
         *self.shared.dispatcher.write().expect("dispatcher lock") = (dispatcher, selection);
-        let peers: Vec<Peer<RoleServer>> = self.shared.peers.lock().expect("peers lock").clone();
-        let mut alive = Vec::with_capacity(peers.len());
-        for peer in peers {
-            if peer.notify_tool_list_changed().await.is_ok() {
-                alive.push(peer);
-            }
-        }
-        *self.shared.peers.lock().expect("peers lock") = alive;
+        self.follow_remote_tools(remote);
+        tell_tools_changed(&self.shared).await;
         Ok(())
     }
 
@@ -166,6 +180,18 @@ impl ToolhostMcp {
             Err(e) => convert::failure(&e),
         })
     }
+}
+
+/// Send every connected client `notifications/tools/list_changed`, forgetting those gone.
+async fn tell_tools_changed(shared: &Shared) {
+    let peers: Vec<Peer<RoleServer>> = shared.peers.lock().expect("peers lock").clone();
+    let mut alive = Vec::with_capacity(peers.len());
+    for peer in peers {
+        if peer.notify_tool_list_changed().await.is_ok() {
+            alive.push(peer);
+        }
+    }
+    *shared.peers.lock().expect("peers lock") = alive;
 }
 
 /// Every name the server offers before selection: the registry's tools, those of the MCP
