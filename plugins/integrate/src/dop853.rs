@@ -315,9 +315,7 @@ fn stage(
         }
         *yt = y[i] + acc * hs;
     }
-    let (done, rest) = k.split_at_mut(s);
-    let _ = done;
-    sys.rhs(t + C[s] * hs, ytmp, &mut rest[0]);
+    sys.rhs(t + C[s] * hs, ytmp, &mut k[s]);
 }
 
 impl EmbeddedPair for Dop853 {
