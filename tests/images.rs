@@ -45,6 +45,42 @@ fn out_png_asks_plot_for_a_png_and_writes_it() {
 }
 
 #[test]
+fn an_integrate_plot_arrives_through_run_beside_the_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = r#"{"op":"ode","rhs":{"y":"-y"},"y0":{"y":1},"t_span":[0,2],"plot":{"width":300,"height":200}}"#;
+    let o = toolhost_in(dir.path(), &["--json", "run", "integrate", input], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON output");
+    let content = v["content"].as_array().expect("content items");
+    let json = content
+        .iter()
+        .find(|c| c["type"] == "json")
+        .expect("the JSON result");
+    assert_eq!(json["json"]["status"], "reached", "{json}");
+    let image = content
+        .iter()
+        .find(|c| c["type"] == "image")
+        .expect("the picture");
+    assert_eq!(image["mime_type"], "image/png");
+    use base64::Engine as _;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(image["data"].as_str().unwrap())
+        .unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    // Without --json and with no terminal graphics, the picture is saved and said so.
+    let o = toolhost_in(dir.path(), &["run", "integrate", input], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let saved = err
+        .split("[image/png image saved to ")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .unwrap_or_else(|| panic!("no saved image in {err}"));
+    assert!(std::fs::read(saved).unwrap().starts_with(b"\x89PNG"));
+    let _ = std::fs::remove_file(saved);
+}
+
+#[test]
 fn out_svg_asks_render_math_for_an_svg() {
     let dir = tempfile::tempdir().unwrap();
     let o = toolhost_in(

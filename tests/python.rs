@@ -424,6 +424,36 @@ async fn images_are_objects_saved_where_the_host_allows() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn integrate_returns_its_json_or_with_plot_its_picture() {
+    let mut s = session().await;
+    let o = ok(
+        &mut s,
+        "r = integrate(op='ode', method='dop853', rhs={'y': '-y'}, y0={'y': 1}, t_span=[0, 2], t_eval=[2], rtol=1e-10, atol=1e-12)\n(r['method'], r['y']['y'][0])",
+    )
+    .await;
+    let v = o.value.unwrap_or_default();
+    let end: f64 = v
+        .trim_start_matches("('dop853', ")
+        .trim_end_matches(')')
+        .parse()
+        .unwrap_or_else(|_| panic!("{v}"));
+    assert!((end - (-2f64).exp()).abs() < 1e-9, "{v}");
+    let o = ok(
+        &mut s,
+        "img = integrate(op='quad', f='exp(-x^2)', a='-inf', b='inf', plot={'width': 320, 'height': 240})\n(img.mime, img.data[:4])",
+    )
+    .await;
+    assert_eq!(
+        o.value.as_deref(),
+        Some("('image/png', b'\\x89PNG')"),
+        "{:?}",
+        o.value
+    );
+    assert_eq!(o.images.len(), 1);
+    assert_eq!(o.images[0].mime_type, "image/png");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn multi_line_input_continues_as_in_cpython() {
     let mut s = session().await;
     assert!(s.needs_more_input("def f(x):").await);

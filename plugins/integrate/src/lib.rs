@@ -3,17 +3,21 @@
 //! (QAGS with Wynn's epsilon extrapolation, QAGI with x = a + (1 − t)/t) as
 //! scipy.integrate.quad does, so its accuracy and evaluation counts can be held to
 //! scipy's. `ode` solves initial value problems for systems of expressions with
-//! Dormand–Prince 5(4) or, for stiff systems, Radau IIA with the exact Jacobian from the
-//! expression language's reverse mode. Everything here is plain Rust that also runs natively; only `export_tool!` is
+//! Dormand–Prince 5(4) or 8(5,3) or, for stiff systems, Radau IIA with the exact Jacobian
+//! from the expression language's reverse mode. Either can draw its result (`plot`)
+//! through the plot tool's renderer. Everything here is plain Rust that also runs natively; only `export_tool!` is
 //! WebAssembly-specific.
 
 mod adaptive;
+mod dop853;
 mod dopri5;
 mod epsilon;
+mod explicit;
 mod expression;
 mod kronrod;
 mod lu;
 mod ode;
+mod plot;
 mod quad;
 mod radau;
 mod report;
@@ -28,6 +32,7 @@ use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, json};
 
 pub use adaptive::{Outcome, Status, Tolerance};
 pub use ode::{Event, Method, OdeInput};
+pub use plot::{ImageFormat, PlotOptions, PlotRequest};
 pub use quad::{Bound, QuadInput, integrate as quad_integrate};
 
 /// The operation and its arguments; see [`schema`] for what each one does.
@@ -68,10 +73,14 @@ impl Tool for Integrate {
              jump inside the interval: split the interval there.\n\
              - ode: y' = f(t, y) for a system given as {\"name\": \"derivative\"} with y0 by \
              name and t_span [t0, t1]; method \"dopri5\" (Dormand–Prince 5(4), scipy's RK45, \
-             the default) or \"radau\" (Radau IIA order 5 with the exact Jacobian, for stiff \
-             systems); rtol (default 1e-3) and atol (1e-6); t_eval for output at chosen times \
-             (dense output), events (expressions whose zero crossings are located; terminal \
-             ones stop).",
+             the default), \"dop853\" (Dormand–Prince 8(5,3), scipy's DOP853: fewer \
+             evaluations at tight tolerances, rtol below about 1e-6) or \"radau\" (Radau IIA \
+             order 5 with the exact Jacobian, for stiff systems); rtol (default 1e-3) and atol \
+             (1e-6); t_eval for output at chosen times (dense output), events (expressions \
+             whose zero crossings are located; terminal ones stop).\n\
+             Either operation draws its result with \"plot\": true (an 800×600 PNG beside the \
+             JSON: each unknown against t, or the integrand over the interval) or \
+             {\"format\": \"png\" | \"svg\", \"width\", \"height\"}.",
         )
         .example(
             "Gaussian integral over the real line (√π)",
@@ -101,6 +110,43 @@ impl Tool for Integrate {
                 "rtol": 1e-8,
                 "atol": 1e-10
             }),
+        )
+        .example(
+            "The Arenstorf orbit (a satellite between earth and moon) over one period at a \
+             tight tolerance, where the eighth-order method pays",
+            json!({
+                "op": "ode",
+                "method": "dop853",
+                "rhs": {
+                    "x": "vx",
+                    "y": "vy",
+                    "vx": "x + 2*vy - (1 - mu)*(x + mu)/((x + mu)^2 + y^2)^1.5 - mu*(x - 1 + mu)/((x - 1 + mu)^2 + y^2)^1.5",
+                    "vy": "y - 2*vx - (1 - mu)*y/((x + mu)^2 + y^2)^1.5 - mu*y/((x - 1 + mu)^2 + y^2)^1.5"
+                },
+                "y0": { "x": 0.994, "y": 0, "vx": 0, "vy": -2.00158510637908 },
+                "params": { "mu": 0.012277471 },
+                "t_span": [0, 17.0652165601579],
+                "t_eval": [17.0652165601579],
+                "rtol": 1e-10,
+                "atol": 1e-12
+            }),
+        )
+        .example(
+            "The predator–prey cycles drawn: a PNG of both populations against time",
+            json!({
+                "op": "ode",
+                "rhs": { "prey": "a*prey - b*prey*pred", "pred": "-c*pred + d*prey*pred" },
+                "y0": { "prey": 10, "pred": 5 },
+                "params": { "a": 1.5, "b": 1, "c": 3, "d": 1 },
+                "t_span": [0, 15],
+                "rtol": 1e-6,
+                "plot": true
+            }),
+        )
+        .example(
+            "The integrand drawn too: ∫ exp(-x) cos(x) from 0 to ∞, as a 600×400 SVG",
+            json!({ "op": "quad", "f": "exp(-x) * cos(x)", "a": 0, "b": "inf",
+                    "plot": { "format": "svg", "width": 600, "height": 400 } }),
         )
         .example(
             "A stiff system (Robertson's chemical kinetics) with the implicit method",
@@ -138,7 +184,11 @@ impl Tool for Integrate {
             Input::Quad(i) => quad::run(i)?,
             Input::Ode(i) => ode::run(i)?,
         };
-        Ok(Output::text(report.text).and_json(&report.json))
+        let mut out = Output::text(report.text).and_json(&report.json);
+        if let Some(picture) = report.picture {
+            out = out.and_image(picture.mime_type, picture.data);
+        }
+        Ok(out)
     }
 }
 

@@ -11,6 +11,7 @@ use toolhost_sdk::{ToolError, Value, json};
 use crate::adaptive::{self, Outcome, Status, Tolerance};
 use crate::expression;
 use crate::kronrod::{Kronrod15Infinite, Kronrod21, Range};
+use crate::plot::{self, Canvas, PlotRequest};
 use crate::report::{Report, num};
 
 /// scipy's default tolerances (√ of double precision's ε, rounded).
@@ -51,6 +52,11 @@ pub struct QuadInput {
     #[serde(default = "default_limit")]
     #[schemars(range(min = 1, max = 10000))]
     pub limit: u32,
+    /// Draw the integrand over the interval (on an infinite one, over the window holding
+    /// 99 % of ∫|f|): true for an 800×600 PNG, or {"format": "png" | "svg", "width": px,
+    /// "height": px}. The picture comes beside the JSON result.
+    #[serde(default)]
+    pub plot: PlotRequest,
 }
 
 fn default_tol() -> f64 {
@@ -98,6 +104,7 @@ pub fn run(input: &QuadInput) -> Result<Report, ToolError> {
     let a = bound(&input.a, "/a", input)?;
     let b = bound(&input.b, "/b", input)?;
     let tol = tolerance(input)?;
+    let canvas = Canvas::from_request(&input.plot)?;
 
     let mut point = vec![0.0; names.len()];
     for (slot, value) in point[1..].iter_mut().zip(input.params.values()) {
@@ -125,7 +132,27 @@ pub fn run(input: &QuadInput) -> Result<Report, ToolError> {
         )
         .with_details(json!({ "pointer": "/f" })));
     }
-    Ok(report(input, &var, a, b, &outcome))
+    let mut report = report(input, &var, a, b, &outcome);
+    if let Some(canvas) = canvas {
+        let mut f = |x: f64| integrand.at(x);
+        let (from, to) = plot::integrand_window(a, b, &mut f);
+        let (x, y) = plot::sample(from, to, plot::INTEGRAND_SAMPLES, &mut f);
+        let series = vec![toolhost_plot::Series {
+            label: Some(input.f.clone()),
+            x: Some(x),
+            y: Some(y),
+            ..toolhost_plot::Series::default()
+        }];
+        let title = format!(
+            "∫ {} d{var} from {} to {} = {}",
+            input.f,
+            limit_text(a),
+            limit_text(b),
+            num(outcome.value)
+        );
+        report.picture = Some(canvas.draw(title, &var, None, series)?);
+    }
+    Ok(report)
 }
 
 /// ∫ f over [a, b], where a and b may be infinite and in either order.
@@ -309,5 +336,9 @@ fn report(input: &QuadInput, var: &str, a: f64, b: f64, o: &Outcome) -> Report {
         "b": limit_json(b),
         "warnings": warnings,
     });
-    Report { text, json }
+    Report {
+        text,
+        json,
+        picture: None,
+    }
 }

@@ -36,8 +36,10 @@ pub struct Step<'a> {
 
 /// What interpolates inside a step.
 pub enum Dense<'a> {
-    /// Dormand–Prince's continuous extension (Shampine), fourth order.
+    /// Dormand–Prince 5(4)'s continuous extension (Shampine), fourth order.
     Dopri(&'a [Vec<f64>; 5]),
+    /// DOP853's interpolant, seventh order, built on first use.
+    Dop853(Box<crate::dop853::Interpolant<'a>>),
     /// Radau IIA's collocation polynomial: y0 plus the interpolant through (0, 0) and
     /// (c_i, z_i), third order.
     Collocation {
@@ -64,6 +66,7 @@ impl Step<'_> {
                         + theta * (r2[i] + theta1 * (r3[i] + theta * (r4[i] + theta1 * r5[i])));
                 }
             }
+            Dense::Dop853(interpolant) => interpolant.at(theta, out),
             Dense::Collocation { y0, c, z } => {
                 let w = lagrange_weights(c, theta);
                 for i in 0..out.len() {
@@ -99,9 +102,11 @@ pub struct Counts {
     pub rejected: usize,
 }
 
-pub fn rms_norm(v: &[f64], scale: &[f64]) -> f64 {
-    let n = v.len().max(1) as f64;
-    (v.iter()
+/// √(mean of (v_i / scale_i)²): the error norm of Hairer's codes and scipy's.
+pub fn rms_norm(v: impl IntoIterator<Item = impl std::borrow::Borrow<f64>>, scale: &[f64]) -> f64 {
+    let n = scale.len().max(1) as f64;
+    (v.into_iter()
+        .map(|x| *x.borrow())
         .zip(scale)
         .map(|(x, s)| (x / s) * (x / s))
         .sum::<f64>()

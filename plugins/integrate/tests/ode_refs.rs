@@ -1,6 +1,7 @@
-//! `ode` against scipy's solve_ivp (RK45, the same Dormand–Prince pair) on the committed
-//! reference problems (tests/fixtures/numerics/integrate_refs.json): at rtol 1e-8 the end
-//! point must be within 10× of scipy's error, with no more than scipy's evaluations.
+//! `ode` against scipy's solve_ivp on the committed reference problems
+//! (tests/fixtures/numerics/integrate_refs.json): at rtol 1e-8 the end point must be within
+//! 10× of scipy's error with the same method (RK45 for dopri5, DOP853 for dop853, Radau for
+//! radau), and dopri5, which takes RK45's decisions, in no more than its evaluations.
 
 use tool_integrate::Integrate;
 use toolhost_sdk::{Value, json, testing};
@@ -61,6 +62,80 @@ fn end_points_are_within_ten_times_scipys_error_in_no_more_evaluations() {
         );
         assert!(nfev <= scipy_nfev, "{}: {nfev} evaluations", c["name"]);
     }
+}
+
+#[test]
+fn dop853_end_points_are_within_ten_times_scipys_error() {
+    let refs = refs();
+    let odes = refs["ode"].as_array().expect("a list of problems");
+    assert_eq!(odes.len(), 3, "Lotka–Volterra, Kepler, Arenstorf");
+    for c in odes {
+        let (j, error) = solve_to_end(c, "dop853");
+        assert_eq!(j["method"], "dop853");
+        let scipy_error = c["scipy_dop853_error"].as_f64().unwrap();
+        eprintln!(
+            "{:>16}: error {error:.2e} (scipy {scipy_error:.2e}), nfev {} (scipy {}; RK45 {})",
+            c["name"], j["nfev"], c["scipy_dop853_nfev"], c["scipy_rk45_nfev"]
+        );
+        assert!(
+            error <= 10.0 * scipy_error,
+            "{}: error {error:e}",
+            c["name"]
+        );
+    }
+}
+
+#[test]
+fn dop853_locates_events_interpolates_and_runs_backwards() {
+    // y = sin(t) as a system: events at π, 2π, 3π; output between steps from the
+    // seventh-order interpolant.
+    let out = testing::call::<Integrate>(json!({
+        "op": "ode", "method": "dop853",
+        "rhs": { "y": "v", "v": "-y" }, "y0": { "y": 0, "v": 1 }, "t_span": [0, 10],
+        "t_eval": [0.5, 2.5, 7.25, 10], "events": [{ "expr": "y" }],
+        "rtol": 1e-10, "atol": 1e-12
+    }))
+    .unwrap();
+    let j = out.first_json().unwrap();
+    let events = j["events"].as_array().unwrap();
+    assert_eq!(events.len(), 3, "{j}");
+    for (k, e) in events.iter().enumerate() {
+        let t = e["t"].as_f64().unwrap();
+        assert!(
+            (t - (k + 1) as f64 * std::f64::consts::PI).abs() < 1e-9,
+            "{j}"
+        );
+    }
+    for (i, t) in [0.5f64, 2.5, 7.25, 10.0].iter().enumerate() {
+        let y = j["y"]["y"][i].as_f64().unwrap();
+        assert!((y - t.sin()).abs() < 1e-9, "t = {t}: {y}");
+    }
+    // The ball lands at 20/g; backwards, y = exp(sin t) comes back to exp(−sin 3).
+    let out = testing::call::<Integrate>(json!({
+        "op": "ode", "method": "dop853", "rhs": { "h": "v", "v": "-9.81" },
+        "y0": { "h": 0, "v": 10 }, "t_span": [0, 10],
+        "events": [{ "expr": "h", "direction": -1, "terminal": true }],
+        "rtol": 1e-10, "atol": 1e-12
+    }))
+    .unwrap();
+    let j = out.first_json().unwrap();
+    assert_eq!(j["status"], "event");
+    let landing = j["events"][0]["t"].as_f64().unwrap();
+    assert!((landing - 20.0 / 9.81).abs() < 1e-10, "{j}");
+    let out = testing::call::<Integrate>(json!({
+        "op": "ode", "method": "dop853", "rhs": { "y": "y*cos(t)" }, "y0": { "y": 1 },
+        "t_span": [3, 0], "rtol": 1e-10, "atol": 1e-12
+    }))
+    .unwrap();
+    let j = out.first_json().unwrap();
+    let end = j["y"]["y"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!((end - (-(3f64).sin()).exp()).abs() < 1e-9, "{end}");
 }
 
 #[test]

@@ -103,6 +103,35 @@ fn a_wrong_type_or_unknown_field_is_reported_at_its_field() {
 }
 
 #[test]
+fn the_schema_names_a_bad_plot_size_or_format_at_its_field() {
+    let v = validator();
+    let ode = |plot: Value| json!({ "op": "ode", "rhs": { "y": "-y" }, "y0": { "y": 1 }, "t_span": [0, 1], "plot": plot });
+    let found = errors(&v, &ode(json!({ "width": 50 })));
+    assert!(found.iter().any(|(at, _)| at == "/plot/width"), "{found:?}");
+    let found = errors(
+        &v,
+        &json!({ "op": "quad", "f": "x", "a": 0, "b": 1, "plot": { "height": 9000 } }),
+    );
+    assert!(
+        found.iter().any(|(at, _)| at == "/plot/height"),
+        "{found:?}"
+    );
+    let found = errors(&v, &ode(json!({ "format": "gif" })));
+    assert!(
+        found.iter().any(|(at, _)| at.starts_with("/plot")),
+        "{found:?}"
+    );
+    for fine in [
+        json!(true),
+        json!(false),
+        json!({ "format": "svg", "width": 300 }),
+    ] {
+        let found = errors(&v, &ode(fine.clone()));
+        assert!(found.is_empty(), "{fine}: {found:?}");
+    }
+}
+
+#[test]
 fn expression_errors_name_the_field_and_the_column() {
     let e = testing::call::<Integrate>(json!({ "op": "quad", "f": "sin(x", "a": 0, "b": 1 }))
         .unwrap_err();

@@ -4,9 +4,9 @@
 //! sine over [0, 10]. The sandbox's figures are `cargo bench -p toolhost --bench tools
 //! -- plot`.
 //!
-//! `cargo bench -p tool-plot --bench line_plot`
+//! `cargo bench -p toolhost-plot --bench line_plot`
 
-use tool_plot::{Input, render_plot};
+use toolhost_plot::{Input, render_plot};
 use toolhost_sdk::{Value, json};
 
 const POINTS: usize = 10_000;
