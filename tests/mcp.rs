@@ -277,7 +277,10 @@ async fn run_python_reaches_only_the_selected_tools() {
         "{description}"
     );
     let allowed = client
-        .call_tool(call("run_python", json!({ "code": "calc(expr='6*7')['value']" })))
+        .call_tool(call(
+            "run_python",
+            json!({ "code": "calc(expr='6*7')['value']" }),
+        ))
         .await
         .unwrap();
     assert_eq!(allowed.structured_content, Some(json!({ "value": 42.0 })));

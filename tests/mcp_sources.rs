@@ -411,10 +411,7 @@ type Client = RunningService<RoleClient, ()>;
 struct ListChanges(Arc<tokio::sync::Notify>);
 
 impl rmcp::ClientHandler for ListChanges {
-    async fn on_tool_list_changed(
-        &self,
-        _context: rmcp::service::NotificationContext<RoleClient>,
-    ) {
+    async fn on_tool_list_changed(&self, _context: rmcp::service::NotificationContext<RoleClient>) {
         self.0.notify_one();
     }
 }
@@ -461,7 +458,11 @@ async fn a_servers_tool_list_change_is_followed_and_passed_on() {
         .await
         .expect("tools/list_changed passed on");
     let after = client.list_all_tools().await.expect("tools/list");
-    assert!(names(&after).contains(&"py_grown".to_owned()), "{:?}", names(&after));
+    assert!(
+        names(&after).contains(&"py_grown".to_owned()),
+        "{:?}",
+        names(&after)
+    );
     client.cancel().await.ok();
 }
 

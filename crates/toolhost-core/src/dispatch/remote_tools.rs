@@ -89,7 +89,10 @@ impl RemoteSources {
 
     /// One receiver per server, woken when its tools may have changed.
     pub fn watch_tools(&self) -> Vec<watch::Receiver<u64>> {
-        self.sources.iter().map(|s| s.server.watch_tools()).collect()
+        self.sources
+            .iter()
+            .map(|s| s.server.watch_tools())
+            .collect()
     }
 
     /// Every server's tools, listing (so starting) those not listed yet, in registry

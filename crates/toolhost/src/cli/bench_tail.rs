@@ -79,7 +79,9 @@ fn spin(rounds: u64, buffer: &mut [u8]) -> u64 {
     let mut x = std::hint::black_box(1u64);
     let lines = buffer.len() / 64;
     for i in 0..rounds {
-        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i ^ (x >> 7));
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(i ^ (x >> 7));
         let line = (i as usize % lines) * 64;
         buffer[line] = buffer[line].wrapping_add(x as u8);
     }
@@ -108,9 +110,10 @@ impl MachineReference {
     /// them. The runs so far are then dropped.
     pub fn calibrate(&mut self, typical: Duration) {
         self.samples.sort();
-        let per_round = self.samples.get(self.samples.len() / 2).map_or(1e-9, |d| {
-            d.as_secs_f64().max(1e-12) / self.rounds as f64
-        });
+        let per_round = self
+            .samples
+            .get(self.samples.len() / 2)
+            .map_or(1e-9, |d| d.as_secs_f64().max(1e-12) / self.rounds as f64);
         self.rounds = ((typical.as_secs_f64() / per_round) as u64).max(1);
         self.samples.clear();
     }

@@ -13,8 +13,8 @@ mod host;
 mod state;
 
 use std::time::{Duration, Instant};
-use wasmtime::component::{HasSelf, Linker};
 use wasmtime::Store;
+use wasmtime::component::{HasSelf, Linker};
 
 pub use bindings::wit;
 use bindings::{PythonRepl, PythonReplPre};

@@ -160,7 +160,9 @@ mod tests {
         headers.remove("x-forwarded-proto");
         headers.insert(
             header::FORWARDED,
-            "for=192.0.2.60;proto=https;by=203.0.113.43".parse().unwrap(),
+            "for=192.0.2.60;proto=https;by=203.0.113.43"
+                .parse()
+                .unwrap(),
         );
         assert_eq!(meta.resource(&headers), "https://tools.example.com/mcp");
         // Anything but http or https from a proxy is ignored.
