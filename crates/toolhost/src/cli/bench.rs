@@ -66,18 +66,11 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
             return ExitCode::Usage;
         }
     };
-    let mut warmup = Vec::with_capacity(args.warmup.max(1));
-    let mut machine = MachineReference::new(args.calls);
     for _ in 0..args.warmup.max(1) {
-        let t = Instant::now();
         if let Err(e) = dispatcher.call(tool, input.clone()).await {
             return report_error(cli, &e);
         }
-        warmup.push(t.elapsed());
-        machine.run_once();
     }
-    warmup.sort();
-    machine.calibrate(percentile(&warmup, 0.5));
     let mut samples = Vec::with_capacity(args.calls);
     let mut busy = Duration::ZERO;
     for _ in 0..args.calls {
@@ -90,7 +83,6 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
         let latency = t.elapsed();
         samples.push(CallSample::new(latency, before, ThreadUsage::now()));
         busy += latency;
-        machine.run_once();
     }
     let mut latencies: Vec<Duration> = samples.iter().map(|s| s.latency).collect();
     latencies.sort();
@@ -102,7 +94,7 @@ pub async fn bench(cli: &Cli, dispatcher: &Dispatcher, args: &BenchArgs) -> Exit
         "calls_per_s": args.calls as f64 / busy.as_secs_f64(),
         "allocator": format!("{:?}", dispatcher.allocator()),
         "tail": bench_tail::attribute(&samples),
-        "machine": machine.summary(),
+        "machine": MachineReference::measure(percentile(&latencies, 0.5), args.calls),
     });
 
     let cold = if args.processes > 0 {

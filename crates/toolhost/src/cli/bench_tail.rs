@@ -2,7 +2,7 @@
 //! thread's resource usage, so the slowest calls can be sorted into those that took page
 //! faults, those the kernel preempted (another process wanted the core: machine load,
 //! not toolhost), those that slept, and the rest. A fixed loop as long as a median call,
-//! arithmetic and a walk over memory, timed between the calls, is the machine's own tail
+//! arithmetic and a walk over memory, timed after the calls, is the machine's own tail
 //! for like work (a virtual machine's stolen time and a neighbour core's memory traffic
 //! show there and in no counter).
 
@@ -70,8 +70,9 @@ impl CallSample {
 /// store, the host's buffers), so the loop meets the caches and memory a call meets.
 const REFERENCE_BYTES: usize = 256 * 1024;
 
-/// Rounds of the loop's runs before it is calibrated.
+/// Rounds of the loop's runs before it is calibrated, and how many such runs.
 const CALIBRATION_ROUNDS: u64 = 20_000;
+const CALIBRATION_RUNS: usize = 200;
 
 /// `rounds` steps of arithmetic, each writing one cache line of `buffer` in turn; nothing
 /// a compiler can drop.
@@ -97,34 +98,41 @@ pub struct MachineReference {
 }
 
 impl MachineReference {
-    pub fn new(runs: usize) -> Self {
-        MachineReference {
+    /// Run the loop `runs` times back to back, as long as `typical` (a median call) each,
+    /// after calibrating it on a few runs of its own: the calls are not disturbed by it.
+    pub fn measure(typical: Duration, runs: usize) -> Value {
+        let mut reference = MachineReference {
             rounds: CALIBRATION_ROUNDS,
             buffer: vec![1u8; REFERENCE_BYTES],
             samples: Vec::with_capacity(runs),
+        };
+        for _ in 0..CALIBRATION_RUNS {
+            reference.run_once();
         }
+        reference.calibrate(typical);
+        for _ in 0..runs {
+            reference.run_once();
+        }
+        reference.summary()
     }
 
-    /// Scale the loop to `typical`, a median call, from its median run so far: runs made
-    /// between warm-up calls, so the loop is measured meeting the caches as calls leave
-    /// them. The runs so far are then dropped.
-    pub fn calibrate(&mut self, typical: Duration) {
+    /// Scale the loop to `typical` from its median run so far; those runs are dropped.
+    fn calibrate(&mut self, typical: Duration) {
         self.samples.sort();
-        let per_round = self
-            .samples
-            .get(self.samples.len() / 2)
-            .map_or(1e-9, |d| d.as_secs_f64().max(1e-12) / self.rounds as f64);
+        let per_round = self.samples.get(self.samples.len() / 2).map_or(1e-9, |d| {
+            d.as_secs_f64().max(1e-12) / self.rounds as f64
+        });
         self.rounds = ((typical.as_secs_f64() / per_round) as u64).max(1);
         self.samples.clear();
     }
 
-    pub fn run_once(&mut self) {
+    fn run_once(&mut self) {
         let t = Instant::now();
         spin(self.rounds, &mut self.buffer);
         self.samples.push(t.elapsed());
     }
 
-    pub fn summary(mut self) -> Value {
+    fn summary(mut self) -> Value {
         self.samples.sort();
         json!({
             "p50_us": percentile_us(&self.samples, 0.50),
@@ -194,7 +202,7 @@ pub fn describe(tail: &Value, machine: &Value) -> String {
     );
     if let (Some(p50), Some(p99)) = (machine["p50_us"].as_f64(), machine["p99_us"].as_f64()) {
         text.push_str(&format!(
-            "\n  the machine: a fixed loop (arithmetic and a 256 KiB memory walk) as long as a median call, between the calls: \
+            "\n  the machine: a fixed loop (arithmetic and a 256 KiB memory walk) as long as a median call, after the calls: \
              p50 {p50:.1} µs   p99 {p99:.1} µs"
         ));
     }
@@ -230,16 +238,9 @@ mod tests {
 
     #[test]
     fn the_reference_loop_is_calibrated_to_the_typical_call() {
-        let typical = Duration::from_micros(200);
-        let mut reference = MachineReference::new(21);
-        for _ in 0..21 {
-            reference.run_once();
-        }
-        reference.calibrate(typical);
-        for _ in 0..21 {
-            reference.run_once();
-        }
-        let p50 = reference.summary()["p50_us"].as_f64().unwrap();
+        let p50 = MachineReference::measure(Duration::from_micros(200), 21)["p50_us"]
+            .as_f64()
+            .unwrap();
         // Loose: a loaded test machine stretches it, but it is neither empty nor huge.
         assert!((50.0..5_000.0).contains(&p50), "{p50}");
     }
