@@ -21,6 +21,24 @@ pub fn compile(
         .map_err(|e| expr_error(&e, expr.source(), pointer, names, role))
 }
 
+/// What an unknown name in a residual or an equation must be.
+pub const UNKNOWN_OR_PARAMETER: &str = "an unknown (a key of x0) or a parameter (in params)";
+
+/// Parses and compiles each `(pointer, source)` against `names`, the unknowns then the
+/// parameters: the residuals of a fit, the equations of a system.
+pub fn compile_each<'a>(
+    sources: impl IntoIterator<Item = (String, &'a str)>,
+    names: &[String],
+) -> Result<Vec<Program>, ToolError> {
+    sources
+        .into_iter()
+        .map(|(pointer, src)| {
+            let expr = parse(src, &pointer)?;
+            compile(&expr, &pointer, names, UNKNOWN_OR_PARAMETER)
+        })
+        .collect()
+}
+
 fn expr_error(e: &ExprError, src: &str, pointer: &str, names: &[String], role: &str) -> ToolError {
     let mut message = format!("{pointer}: {e}");
     if e.kind() == ErrorKind::UnknownVariable {

@@ -316,21 +316,14 @@ pub fn least_squares(input: &LeastSquaresInput) -> Result<Report, ToolError> {
         ));
     }
     let names = vars.names();
-    let programs = input
-        .residuals
-        .iter()
-        .enumerate()
-        .map(|(i, src)| {
-            let pointer = format!("/residuals/{i}");
-            let expr = expression::parse(src, &pointer)?;
-            expression::compile(
-                &expr,
-                &pointer,
-                &names,
-                "an unknown (a key of x0) or a parameter (in params)",
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let programs = expression::compile_each(
+        input
+            .residuals
+            .iter()
+            .enumerate()
+            .map(|(i, src)| (format!("/residuals/{i}"), src.as_str())),
+        &names,
+    )?;
     let mut point = vars.x0.clone();
     point.extend(&vars.param_values);
     let mut problem = ExpressionResiduals {

@@ -88,12 +88,8 @@ pub fn run(input: &MinimizeInput) -> Result<Report, ToolError> {
     let vars = Variables::read("x0", &input.x0, &input.params)?;
     let bounds = vars.bounds(&input.bounds)?;
     let expr = expression::parse(&input.f, "/f")?;
-    let program = expression::compile(
-        &expr,
-        "/f",
-        &vars.names(),
-        "an unknown (a key of x0) or a parameter (in params)",
-    )?;
+    let program =
+        expression::compile(&expr, "/f", &vars.names(), expression::UNKNOWN_OR_PARAMETER)?;
     let (method, reason) = choose(input.method, &program)?;
     if method == Method::TrustNewton && bounds.any() {
         return Err(at(

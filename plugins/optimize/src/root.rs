@@ -415,19 +415,11 @@ fn system(input: &RootInput, eqs: &BTreeMap<String, String>) -> Result<Report, T
         ));
     }
     let names = vars.names();
-    let programs = eqs
-        .iter()
-        .map(|(label, src)| {
-            let pointer = format!("/f/{label}");
-            let expr = expression::parse(src, &pointer)?;
-            expression::compile(
-                &expr,
-                &pointer,
-                &names,
-                "an unknown (a key of x0) or a parameter (in params)",
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let programs = expression::compile_each(
+        eqs.iter()
+            .map(|(label, src)| (format!("/f/{label}"), src.as_str())),
+        &names,
+    )?;
     let mut point = vars.x0.clone();
     point.extend(&vars.param_values);
     let mut sys = System {
