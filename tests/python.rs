@@ -425,7 +425,13 @@ async fn images_are_objects_saved_where_the_host_allows() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn integrate_returns_its_json_or_with_plot_its_picture() {
-    let mut s = session().await;
+    // A registry of its own: the shared one holds exactly the tools other tests count.
+    let reg = TestRegistry::new("builtins: [integrate]\ntools: []\n");
+    let d = reg.dispatcher();
+    let mut s = d
+        .python_session(PythonOptions::default())
+        .await
+        .expect("a Python session starts");
     let o = ok(
         &mut s,
         "r = integrate(op='ode', method='dop853', rhs={'y': '-y'}, y0={'y': 1}, t_span=[0, 2], t_eval=[2], rtol=1e-10, atol=1e-12)\n(r['method'], r['y']['y'][0])",
