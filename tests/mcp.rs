@@ -293,7 +293,10 @@ async fn run_python_reaches_only_the_selected_tools() {
     let text = text_of(&missing);
     assert!(text.contains("name 'echo' is not defined"), "{text}");
     let refused = client
-        .call_tool(call("run_python", json!({ "code": "TOOL('echo', text='hi')" })))
+        .call_tool(call(
+            "run_python",
+            json!({ "code": "TOOL('echo', text='hi')" }),
+        ))
         .await
         .unwrap();
     assert_eq!(refused.is_error, Some(true));

@@ -119,9 +119,10 @@ impl MachineReference {
     /// Scale the loop to `typical` from its median run so far; those runs are dropped.
     fn calibrate(&mut self, typical: Duration) {
         self.samples.sort();
-        let per_round = self.samples.get(self.samples.len() / 2).map_or(1e-9, |d| {
-            d.as_secs_f64().max(1e-12) / self.rounds as f64
-        });
+        let per_round = self
+            .samples
+            .get(self.samples.len() / 2)
+            .map_or(1e-9, |d| d.as_secs_f64().max(1e-12) / self.rounds as f64);
         self.rounds = ((typical.as_secs_f64() / per_round) as u64).max(1);
         self.samples.clear();
     }
