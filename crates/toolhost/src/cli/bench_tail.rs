@@ -9,6 +9,8 @@
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
+use super::bench::{micros, percentile};
+
 /// The calling thread's counters at one instant.
 #[derive(Clone, Copy, Default)]
 pub struct ThreadUsage {
@@ -142,16 +144,8 @@ impl MachineReference {
     }
 }
 
-fn micros(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e6
-}
-
 fn percentile_us(sorted: &[Duration], p: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    Some(micros(sorted[i.min(sorted.len() - 1)]))
+    (!sorted.is_empty()).then(|| micros(percentile(sorted, p)))
 }
 
 /// The slowest 1 % of `samples` by cause, and p50/p99 over the calls nothing disturbed.
