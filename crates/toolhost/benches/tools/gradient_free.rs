@@ -127,12 +127,13 @@ pub fn run(bench: &Bench) {
         "min bulk ESS per second, median of {SEEDS} seeds, 100,000 draws; acceptance in brackets"
     );
     println!(
-        "{:<8} {:>16} {:>18} {:>16} {:>20} {:>14}",
+        "{:<8} {:>16} {:>18} {:>16} {:>20} {:>16} {:>14}",
         "target",
         "ours: ensemble",
         "ours: Metropolis",
         "emcee",
         "emcee vectorised",
+        "emcee's own ESS",
         "ensemble/emcee"
     );
     for (name, density, names) in &targets {
