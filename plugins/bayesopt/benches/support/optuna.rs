@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! python3 -m venv target/optuna-venv
-//! target/optuna-venv/bin/pip install --no-cache-dir optuna torch greenlet
+//! target/optuna-venv/bin/pip install --no-cache-dir optuna torch greenlet scipy
 //! ```
 //!
 //! or name another interpreter with `OPTUNA_PYTHON`.
