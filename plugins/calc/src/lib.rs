@@ -5,7 +5,6 @@
 
 mod format;
 pub mod integrate;
-pub mod quadrature;
 pub mod solve;
 mod symbolic;
 
