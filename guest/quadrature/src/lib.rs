@@ -50,6 +50,9 @@ pub fn integrate<F: FnMut(f64) -> f64>(f: F, a: f64, b: f64, tol: Tolerance) -> 
 mod tests {
     use super::*;
 
+    /// A named integral over [a, b] and its exact value.
+    type Case = (&'static str, fn(f64) -> f64, f64, f64, f64);
+
     fn tol(eps: f64) -> Tolerance {
         Tolerance::new(eps, eps, 200).unwrap()
     }
@@ -57,7 +60,7 @@ mod tests {
     #[test]
     fn smooth_singular_and_infinite_integrals_converge_within_their_estimates() {
         let pi = std::f64::consts::PI;
-        let cases: [(&str, fn(f64) -> f64, f64, f64, f64); 5] = [
+        let cases: [Case; 5] = [
             ("sin on [0, π]", f64::sin, 0.0, pi, 2.0),
             ("x^-1/2 on [0, 1]", |x| 1.0 / x.sqrt(), 0.0, 1.0, 2.0),
             ("ln(x)/√x on [0, 1]", |x| x.ln() / x.sqrt(), 0.0, 1.0, -4.0),
