@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use toolhost_expr::{Symbolic, Verification};
 use toolhost_quadrature::{Outcome, Status, Tolerance};
-use toolhost_sdk::{Deserialize, JsonSchema, Output, ToolError, Value, json};
+use toolhost_sdk::{Deserialize, JsonSchema, Output, ToolError, Value, expr_field_error, json};
 
-use crate::{Input, Values, VarValue, expr_error, format, sources, symbolic};
+use crate::{Input, Values, VarValue, format, sources, symbolic};
 
 /// Quadrature tolerance, absolute and relative: the same as the agreement asked of an
 /// antiderivative's value.
@@ -227,7 +227,7 @@ pub fn integrate_all(input: &Input) -> Result<Vec<IntegralResult>, ToolError> {
 }
 
 fn parse(src: &str, pointer: &str) -> Result<Symbolic, ToolError> {
-    Symbolic::parse(src).map_err(|e| expr_error(&e, src, pointer))
+    Symbolic::parse(src).map_err(|e| expr_field_error(&e, src, pointer, None))
 }
 
 fn not_found(src: &str, var: &str, pointer: &str) -> ToolError {
@@ -253,7 +253,7 @@ fn indefinite(
     let f = parse(src, pointer)?;
     let found = f
         .integrate(var)
-        .map_err(|e| expr_error(&e, src, pointer))?
+        .map_err(|e| expr_field_error(&e, src, pointer, None))?
         .ok_or_else(|| not_found(src, var, pointer))?;
     let s = found.antiderivative;
     let (vars, vars_pointer) = crate::values(input)?;
@@ -364,12 +364,14 @@ fn definite(
     let program = f
         .to_expr()
         .and_then(|e| e.compile(&[var]))
-        .map_err(|e| expr_error(&e, src, pointer))?;
+        .map_err(|e| expr_field_error(&e, src, pointer, None))?;
     let integrand = |x: f64| program.eval(&[x]);
     let tol = Tolerance::new(QUAD_TOL, QUAD_TOL, QUAD_INTERVALS)
         .expect("calc's quadrature tolerance is a valid constant");
     let quad = toolhost_quadrature::integrate(integrand, lo.value, hi.value, tol);
-    let found = f.integrate(var).map_err(|e| expr_error(&e, src, pointer))?;
+    let found = f
+        .integrate(var)
+        .map_err(|e| expr_field_error(&e, src, pointer, None))?;
     let limits = [lo.text.clone(), hi.text.clone()];
     let mut result = IntegralResult {
         expr: src.to_owned(),
