@@ -28,6 +28,8 @@ extern crate self as toolhost_sdk;
 
 mod content;
 mod error;
+#[cfg(feature = "expr")]
+mod expr_error;
 mod host;
 mod info;
 pub mod operations;
@@ -43,6 +45,8 @@ pub mod bindings;
 
 pub use content::{Content, Output};
 pub use error::ToolError;
+#[cfg(feature = "expr")]
+pub use expr_error::{NameScope, expr_field_error};
 pub use host::{LogLevel, log, progress};
 pub use info::{Example, ToolInfo};
 pub use tool::Tool;

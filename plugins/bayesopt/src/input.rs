@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 use toolhost_expr::Program;
-use toolhost_sdk::ToolError;
+use toolhost_sdk::{NameScope, ToolError, expr_field_error};
 
 use crate::acquisition::Kind;
 use crate::design::Design;
@@ -206,8 +206,11 @@ pub fn validate(input: &Input) -> Result<Problem, ToolError> {
                     "/n_calls",
                 ));
             }
-            let program = toolhost_expr::compile(src, &space.names)
-                .map_err(|e| bad(format!("the objective does not compile: {e}"), "/objective"))?;
+            let program = toolhost_expr::compile(src, &space.names).map_err(|e| {
+                let scope = NameScope::new("a dimension (a key of `bounds`)")
+                    .names("known here", &space.names);
+                expr_field_error(&e, src, "/objective", Some(&scope))
+            })?;
             (
                 Mode::Objective {
                     program,

@@ -208,7 +208,12 @@ fn bad_input_is_an_invalid_input_naming_the_field() {
     expect_error(
         json!({"objective": "x + z", "bounds": {"x": [0, 1]}}),
         "/objective",
-        &["compile"],
+        &[
+            "line 1, column 5",
+            "unknown variable 'z'",
+            "a dimension (a key of `bounds`)",
+            "known here: x",
+        ],
     );
     expect_error(
         json!({"objective": "ln(x)", "bounds": {"x": [-1, 1]}}),

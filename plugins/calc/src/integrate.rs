@@ -1,18 +1,21 @@
 //! calc's `integrate`: antiderivatives, checked by differentiating them back, and
 //! definite integrals by the antiderivative (confirmed by quadrature) or, without one, by
-//! adaptive Gauss–Kronrod quadrature with a note saying so.
+//! adaptive Gauss–Kronrod quadrature (QUADPACK's QAGS/QAGI from `toolhost-quadrature`,
+//! as the `integrate` tool uses) with a note saying so.
 
 use std::collections::BTreeMap;
 
 use toolhost_expr::{Symbolic, Verification};
-use toolhost_sdk::{Deserialize, JsonSchema, Output, ToolError, Value, json};
+use toolhost_quadrature::{Outcome, Status, Tolerance};
+use toolhost_sdk::{Deserialize, JsonSchema, Output, ToolError, Value, expr_field_error, json};
 
-use crate::quadrature::{self, Quadrature};
-use crate::{Input, Values, VarValue, expr_error, format, sources, symbolic};
+use crate::{Input, Values, VarValue, format, sources, symbolic};
 
 /// Quadrature tolerance, absolute and relative: the same as the agreement asked of an
 /// antiderivative's value.
 const QUAD_TOL: f64 = 1e-10;
+/// Most subintervals: bounds the work at 21·(2·2000 − 1), about 84,000 evaluations.
+const QUAD_INTERVALS: usize = 2_000;
 /// Points at which the integrand must be finite for `F(b) - F(a)` to be trusted.
 const CONTINUITY_SAMPLES: usize = 1_000;
 
@@ -224,7 +227,7 @@ pub fn integrate_all(input: &Input) -> Result<Vec<IntegralResult>, ToolError> {
 }
 
 fn parse(src: &str, pointer: &str) -> Result<Symbolic, ToolError> {
-    Symbolic::parse(src).map_err(|e| expr_error(&e, src, pointer))
+    Symbolic::parse(src).map_err(|e| expr_field_error(&e, src, pointer, None))
 }
 
 fn not_found(src: &str, var: &str, pointer: &str) -> ToolError {
@@ -250,7 +253,7 @@ fn indefinite(
     let f = parse(src, pointer)?;
     let found = f
         .integrate(var)
-        .map_err(|e| expr_error(&e, src, pointer))?
+        .map_err(|e| expr_field_error(&e, src, pointer, None))?
         .ok_or_else(|| not_found(src, var, pointer))?;
     let s = found.antiderivative;
     let (vars, vars_pointer) = crate::values(input)?;
@@ -361,10 +364,14 @@ fn definite(
     let program = f
         .to_expr()
         .and_then(|e| e.compile(&[var]))
-        .map_err(|e| expr_error(&e, src, pointer))?;
+        .map_err(|e| expr_field_error(&e, src, pointer, None))?;
     let integrand = |x: f64| program.eval(&[x]);
-    let quad = quadrature::integrate(&integrand, lo.value, hi.value, QUAD_TOL, QUAD_TOL);
-    let found = f.integrate(var).map_err(|e| expr_error(&e, src, pointer))?;
+    let tol = Tolerance::new(QUAD_TOL, QUAD_TOL, QUAD_INTERVALS)
+        .expect("calc's quadrature tolerance is a valid constant");
+    let quad = toolhost_quadrature::integrate(integrand, lo.value, hi.value, tol);
+    let found = f
+        .integrate(var)
+        .map_err(|e| expr_field_error(&e, src, pointer, None))?;
     let limits = [lo.text.clone(), hi.text.clone()];
     let mut result = IntegralResult {
         expr: src.to_owned(),
@@ -396,18 +403,19 @@ fn definite(
             Err(why) => note = Some(why),
         }
     }
-    if !quad.converged {
+    if !converged(&quad) {
         return Err(ToolError::new(
             "not_found",
             format!(
                 "{pointer}: the integral of `{src}` over [{}, {}] did not converge: quadrature \
-                 reached {} with error estimate {} after {} evaluations (is the integrand \
-                 singular or divergent on the interval?){}",
+                 stopped ({}) at {} with error estimate {} after {} evaluations (is the \
+                 integrand singular or divergent on the interval?){}",
                 lo.text,
                 hi.text,
+                stop_reason(&quad),
                 format::number(quad.value),
-                format::number(quad.error),
-                quad.evaluations,
+                format::number(quad.abserr),
+                quad.neval,
                 note.map(|n| format!("; {n}")).unwrap_or_default()
             ),
         )
@@ -419,10 +427,10 @@ fn definite(
         exact: None,
         value: quad.value,
         method: "quadrature",
-        error_estimate: Some(quad.error),
+        error_estimate: Some(quad.abserr),
         note: Some(format!(
             "{why}; the value is by adaptive Gauss–Kronrod quadrature ({} evaluations)",
-            quad.evaluations
+            quad.neval
         )),
     });
     Ok(result)
@@ -436,7 +444,7 @@ fn by_antiderivative(
     lo: &LimitValue,
     hi: &LimitValue,
     integrand: &dyn Fn(f64) -> f64,
-    quad: &Quadrature,
+    quad: &Outcome,
 ) -> Result<(Symbolic, f64), String> {
     let (a, b) = (lo.value, hi.value);
     if a.is_finite() && b.is_finite() {
@@ -461,8 +469,8 @@ fn by_antiderivative(
             "the antiderivative {big_f} has no finite value at a limit"
         ));
     }
-    if quad.converged {
-        let tol = (100.0 * quad.error).max(1e-8 * value.abs()).max(1e-12);
+    if converged(quad) {
+        let tol = (100.0 * quad.abserr).max(1e-8 * value.abs()).max(1e-12);
         if (value - quad.value).abs() > tol {
             return Err(format!(
                 "F(b) - F(a) = {} for the antiderivative {big_f} disagrees with quadrature \
@@ -477,5 +485,19 @@ fn by_antiderivative(
             "quadrature could not confirm F(b) - F(a) = {} for the antiderivative {big_f}",
             format::number(value)
         ))
+    }
+}
+
+/// A value calc can trust: QUADPACK reached the tolerance, with finite numbers throughout.
+fn converged(quad: &Outcome) -> bool {
+    quad.status == Status::Converged && quad.value.is_finite() && quad.abserr.is_finite()
+}
+
+/// Why quadrature that did not converge stopped, in words: QUADPACK's status, or the
+/// values that were not finite.
+fn stop_reason(quad: &Outcome) -> String {
+    match quad.status {
+        Status::Converged => "values not finite".to_owned(),
+        status => status.name().replace('_', " "),
     }
 }

@@ -5,13 +5,14 @@
 
 mod format;
 pub mod integrate;
-pub mod quadrature;
 pub mod solve;
 mod symbolic;
 
 use std::collections::BTreeMap;
-use toolhost_expr::{Expr, ExprError, Program};
-use toolhost_sdk::{Deserialize, JsonSchema, Output, Tool, ToolError, ToolInfo, Value, json};
+use toolhost_expr::{Expr, Program};
+use toolhost_sdk::{
+    Deserialize, JsonSchema, Output, Tool, ToolError, ToolInfo, Value, expr_field_error, json,
+};
 
 pub use integrate::{IntegrateSpec, Limit};
 pub use solve::SolveSpec;
@@ -269,7 +270,7 @@ pub fn evaluate(input: &Input) -> Result<Vec<EvalResult>, ToolError> {
     for (pointer, src) in sources {
         let program = Expr::parse(src)
             .and_then(|e| e.compile(&names))
-            .map_err(|e| expr_error(&e, src, &pointer))?;
+            .map_err(|e| expr_field_error(&e, src, &pointer, None))?;
         results.push(EvalResult {
             expr: src.to_owned(),
             values: run(&program, vars, batch_len),
@@ -370,16 +371,6 @@ fn batch_length(
         }
     }
     Ok(len.map(|(n, _)| n))
-}
-
-fn expr_error(e: &ExprError, src: &str, pointer: &str) -> ToolError {
-    let mut details = json!({ "pointer": pointer, "kind": format!("{:?}", e.kind()) });
-    if let Some(loc) = e.location() {
-        details["line"] = json!(loc.line);
-        details["column"] = json!(loc.column);
-    }
-    details["snippet"] = json!(e.render(src));
-    ToolError::invalid_input(format!("{pointer}: {e}")).with_details(details)
 }
 
 #[cfg(test)]

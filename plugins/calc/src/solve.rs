@@ -3,9 +3,9 @@
 //! and solution is substituted back by `toolhost_expr` before it is returned.
 
 use toolhost_expr::{LinearOutcome, Root, Symbolic, solve_linear_system};
-use toolhost_sdk::{Deserialize, JsonSchema, Output, ToolError, Value, json};
+use toolhost_sdk::{Deserialize, JsonSchema, Output, ToolError, Value, expr_field_error, json};
 
-use crate::{Input, expr_error, format, symbolic};
+use crate::{Input, format, symbolic};
 
 /// Most unknowns in one linear system.
 pub const MAX_UNKNOWNS: usize = 100;
@@ -113,7 +113,7 @@ fn equation(src: &str, pointer: &str) -> Result<Symbolic, ToolError> {
                 && bytes.get(i + 1) != Some(&b'=')
         })
         .collect();
-    let parse = |s: &str| Symbolic::parse(s).map_err(|e| expr_error(&e, s, pointer));
+    let parse = |s: &str| Symbolic::parse(s).map_err(|e| expr_field_error(&e, s, pointer, None));
     match equals.as_slice() {
         [] => parse(src),
         [i] => {
@@ -205,7 +205,7 @@ fn one_unknown(
         }
         None => None,
     };
-    let located = |e: toolhost_expr::ExprError| expr_error(&e, src, pointer);
+    let located = |e: toolhost_expr::ExprError| expr_field_error(&e, src, pointer, None);
     let mut out = json!({ "expr": src, "solve": var });
     let mut lines = Vec::new();
     let (roots, method) = match eq.polynomial_roots(var).map_err(located)? {

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use toolhost_expr::{ErrorKind, Symbolic};
-use toolhost_sdk::{Deserialize, JsonSchema, ToolError, Value, json};
+use toolhost_sdk::{Deserialize, JsonSchema, ToolError, Value, expr_field_error, json};
 
-use crate::{Input, Values, expr_error, format};
+use crate::{Input, Values, format};
 
 /// Most differentiations in one call, over all variables; growth is bounded separately.
 pub const MAX_ORDER: u32 = 100;
@@ -123,7 +123,7 @@ pub fn transform(
     input: &Input,
     orders: &BTreeMap<String, u32>,
 ) -> Result<(Symbolic, SymbolicResult), ToolError> {
-    let located = |e: toolhost_expr::ExprError| expr_error(&e, src, pointer);
+    let located = |e: toolhost_expr::ExprError| expr_field_error(&e, src, pointer, None);
     let mut s = Symbolic::parse(src).map_err(located)?;
     for (var, &order) in orders {
         s.differentiate(var, order).map_err(located)?;

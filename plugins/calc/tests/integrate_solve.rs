@@ -94,11 +94,33 @@ fn without_an_antiderivative_the_value_is_by_quadrature_with_a_note() {
 }
 
 #[test]
+fn an_endpoint_singularity_without_an_antiderivative_converges_in_few_evaluations() {
+    // cos(x)/√x has no elementary antiderivative and a singularity at 0: QAGS's
+    // extrapolation reaches it to round-off in 315 evaluations, where calc's former
+    // 7/15-point bisection took 1755 for an error of 8.5e-11.
+    let j = ok(json!({ "expr": "cos(x)/sqrt(x)", "integrate": { "x": [0, 1] } }));
+    assert_eq!(j["method"], "quadrature");
+    // Σ (-1)^k / ((2k)! (2k + 1/2)), the series integrated term by term.
+    let exact = 1.809_048_475_800_544;
+    assert!((j["value"].as_f64().unwrap() - exact).abs() < 1e-13, "{j}");
+    let note = j["note"].as_str().unwrap();
+    let evaluations: usize = note
+        .rsplit('(')
+        .next()
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no evaluation count in: {note}"));
+    assert!(evaluations <= 400, "{note}");
+}
+
+#[test]
 fn a_divergent_integral_is_not_given_a_value() {
     // ln|x| would give F(1) - F(-1) = 0; the pole at 0 makes it diverge.
     let e = err(json!({ "expr": "1/x", "integrate": { "x": [-1, 2] } }));
     assert_eq!(e.code, "not_found");
     assert!(e.message.contains("did not converge"), "{}", e.message);
+    // QUADPACK says why it stopped.
+    assert!(e.message.contains("(divergent)"), "{}", e.message);
 }
 
 #[test]

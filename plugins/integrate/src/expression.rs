@@ -1,38 +1,22 @@
 //! Compiling the user's expressions, with errors that name the input field at fault and,
 //! for a syntax error, its line, column and a caret under it.
 
-use toolhost_expr::{ErrorKind, Expr, ExprError, Program};
-use toolhost_sdk::{ToolError, json};
+use toolhost_expr::{Expr, Program};
+use toolhost_sdk::{NameScope, ToolError, expr_field_error};
+
+/// What every name in an integrand or a right-hand side must be.
+const ROLE: &str = "the variable of integration or a parameter (in `params`)";
 
 /// Parses `src`, the value of the field at `pointer`.
 pub fn parse(src: &str, pointer: &str) -> Result<Expr, ToolError> {
-    Expr::parse(src).map_err(|e| expr_error(&e, src, pointer, &[]))
+    Expr::parse(src).map_err(|e| expr_field_error(&e, src, pointer, None))
 }
 
 /// Compiles `expr` (from the field at `pointer`) against `names`: the variables the
 /// tool supplies followed by the parameters.
 pub fn compile(expr: &Expr, pointer: &str, names: &[String]) -> Result<Program, ToolError> {
-    expr.compile(names)
-        .map_err(|e| expr_error(&e, expr.source(), pointer, names))
-}
-
-fn expr_error(e: &ExprError, src: &str, pointer: &str, names: &[String]) -> ToolError {
-    let mut message = format!("{pointer}: {e}");
-    if e.kind() == ErrorKind::UnknownVariable {
-        message.push_str(&format!(
-            ": every name must be the variable of integration or a parameter (in `params`); known here: {}",
-            if names.is_empty() {
-                "none".to_owned()
-            } else {
-                names.join(", ")
-            }
-        ));
-    }
-    let mut details = json!({ "pointer": pointer, "kind": format!("{:?}", e.kind()) });
-    if let Some(loc) = e.location() {
-        details["line"] = json!(loc.line);
-        details["column"] = json!(loc.column);
-        details["snippet"] = json!(e.render(src));
-    }
-    ToolError::invalid_input(message).with_details(details)
+    expr.compile(names).map_err(|e| {
+        let scope = NameScope::new(ROLE).names("known here", names);
+        expr_field_error(&e, expr.source(), pointer, Some(&scope))
+    })
 }

@@ -2,19 +2,17 @@
 //! a finite or infinite interval by adaptive Gauss–Kronrod quadrature, following QUADPACK
 //! (QAGS with Wynn's epsilon extrapolation, QAGI with x = a + (1 − t)/t) as
 //! scipy.integrate.quad does, so its accuracy and evaluation counts can be held to
-//! scipy's. `ode` solves initial value problems for systems of expressions with
+//! scipy's; the quadrature itself is the guest crate `toolhost-quadrature`, shared with
+//! calc. `ode` solves initial value problems for systems of expressions with
 //! Dormand–Prince 5(4) or 8(5,3) or, for stiff systems, Radau IIA with the exact Jacobian
 //! from the expression language's reverse mode. Either can draw its result (`plot`)
 //! through the plot tool's renderer. Everything here is plain Rust that also runs natively; only `export_tool!` is
 //! WebAssembly-specific.
 
-mod adaptive;
 mod dop853;
 mod dopri5;
-mod epsilon;
 mod explicit;
 mod expression;
-mod kronrod;
 mod lu;
 mod ode;
 mod plot;
@@ -30,10 +28,9 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use toolhost_sdk::{Output, Tool, ToolError, ToolInfo, json};
 
-pub use adaptive::{Outcome, Status, Tolerance};
 pub use ode::{Event, Method, OdeInput};
 pub use plot::{ImageFormat, PlotOptions, PlotRequest};
-pub use quad::{Bound, QuadInput, integrate as quad_integrate};
+pub use quad::{Bound, QuadInput};
 
 /// The operation and its arguments; see [`schema`] for what each one does.
 #[derive(Deserialize, Debug)]

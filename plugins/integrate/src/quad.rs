@@ -8,9 +8,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toolhost_sdk::{ToolError, Value, json};
 
-use crate::adaptive::{self, Outcome, Status, Tolerance};
+use toolhost_quadrature::{MIN_EPSREL, Outcome, Status, Tolerance, ToleranceError, integrate};
+
 use crate::expression;
-use crate::kronrod::{Kronrod15Infinite, Kronrod21, Range};
 use crate::plot::{self, Canvas, PlotRequest};
 use crate::report::{Report, num};
 
@@ -155,33 +155,6 @@ pub fn run(input: &QuadInput) -> Result<Report, ToolError> {
     Ok(report)
 }
 
-/// ∫ f over [a, b], where a and b may be infinite and in either order.
-pub fn integrate<F: FnMut(f64) -> f64>(f: F, a: f64, b: f64, tol: Tolerance) -> Outcome {
-    if a == b {
-        return Outcome {
-            value: 0.0,
-            abserr: 0.0,
-            neval: 0,
-            intervals: 0,
-            status: Status::Converged,
-        };
-    }
-    if a.is_finite() && b.is_finite() {
-        return adaptive::integrate(&mut Kronrod21 { f }, a, b, tol);
-    }
-    // Infinite: integrate upwards and flip the sign for a > b.
-    let (lo, hi, sign) = if a < b { (a, b, 1.0) } else { (b, a, -1.0) };
-    let (bound, range) = match (lo.is_finite(), hi.is_finite()) {
-        (true, false) => (lo, Range::Above),
-        (false, true) => (hi, Range::Below),
-        _ => (0.0, Range::Both),
-    };
-    let mut rule = Kronrod15Infinite { f, bound, range };
-    let mut outcome = adaptive::integrate(&mut rule, 0.0, 1.0, tol);
-    outcome.value *= sign;
-    outcome
-}
-
 fn variable(input: &QuadInput, expr: &toolhost_expr::Expr) -> Result<String, ToolError> {
     if let Some(var) = &input.var {
         if input.params.contains_key(var) {
@@ -231,36 +204,32 @@ fn bound(b: &Bound, pointer: &str, input: &QuadInput) -> Result<f64, ToolError> 
 }
 
 fn tolerance(input: &QuadInput) -> Result<Tolerance, ToolError> {
-    let min_rel = (50.0 * f64::EPSILON).max(5e-29);
-    if !(input.epsabs >= 0.0 && input.epsabs.is_finite()) {
-        return Err(
-            ToolError::invalid_input("/epsabs: expected a finite number ≥ 0").at("/epsabs"),
-        );
-    }
-    if !(input.epsrel >= 0.0 && input.epsrel.is_finite()) {
-        return Err(
-            ToolError::invalid_input("/epsrel: expected a finite number ≥ 0").at("/epsrel"),
-        );
-    }
-    if input.epsabs == 0.0 && input.epsrel < min_rel {
-        return Err(ToolError::invalid_input(format!(
-            "/epsrel: with epsabs 0 the relative goal must be at least {min_rel:e} (50 ε); \
-             a smaller one is below what double precision can deliver"
-        ))
-        .at("/epsrel"));
-    }
-    if !(1..=MAX_LIMIT).contains(&input.limit) {
-        return Err(ToolError::invalid_input(format!(
+    let limit_error = || {
+        ToolError::invalid_input(format!(
             "/limit: expected 1 to {MAX_LIMIT} subintervals, got {}",
             input.limit
         ))
-        .at("/limit"));
+        .at("/limit")
+    };
+    let tol = Tolerance::new(input.epsabs, input.epsrel, input.limit as usize).map_err(|e| {
+        let (pointer, message) = match e {
+            ToleranceError::EpsAbs(_) => ("/epsabs", "expected a finite number ≥ 0".to_owned()),
+            ToleranceError::EpsRel(_) => ("/epsrel", "expected a finite number ≥ 0".to_owned()),
+            ToleranceError::EpsRelBelowPrecision(_) => (
+                "/epsrel",
+                format!(
+                    "with epsabs 0 the relative goal must be at least {MIN_EPSREL:e} (50 ε); \
+                     a smaller one is below what double precision can deliver"
+                ),
+            ),
+            ToleranceError::Limit => return limit_error(),
+        };
+        ToolError::invalid_input(format!("{pointer}: {message}")).at(pointer)
+    })?;
+    if input.limit > MAX_LIMIT {
+        return Err(limit_error());
     }
-    Ok(Tolerance {
-        epsabs: input.epsabs,
-        epsrel: input.epsrel,
-        limit: input.limit as usize,
-    })
+    Ok(tol)
 }
 
 fn limit_json(x: f64) -> Value {

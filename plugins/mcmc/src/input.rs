@@ -9,7 +9,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toolhost_expr::{Data, ErrorKind, Expr, ExprError, Program};
-use toolhost_sdk::{ToolError, json};
+use toolhost_sdk::{NameScope, ToolError, expr_field_error};
 
 use crate::ensemble;
 use crate::sampler::{Algorithm, Settings};
@@ -586,31 +586,10 @@ fn expr_error(e: &ExprError, src: &str, names: &[String], data: &Data) -> ToolEr
         }
         _ => "/log_density",
     };
-    let mut message = format!("{pointer}: {e}");
-    if e.kind() == ErrorKind::UnknownVariable {
-        message.push_str(": every name must be a parameter (in `parameters`) or data (in `data`)");
-        if !data.is_empty() || !names.is_empty() {
-            message.push_str(&format!(
-                "; parameters: {}",
-                if names.is_empty() {
-                    "none".to_owned()
-                } else {
-                    names.join(", ")
-                }
-            ));
-            if !data.is_empty() {
-                message.push_str(&format!(
-                    "; data: {}",
-                    data.names().collect::<Vec<_>>().join(", ")
-                ));
-            }
-        }
+    let mut scope = NameScope::new("a parameter (in `parameters`) or data (in `data`)")
+        .names("parameters", names);
+    if !data.is_empty() {
+        scope = scope.names("data", data.names());
     }
-    let mut details = json!({ "pointer": pointer, "kind": format!("{:?}", e.kind()) });
-    if let Some(loc) = e.location() {
-        details["line"] = json!(loc.line);
-        details["column"] = json!(loc.column);
-        details["snippet"] = json!(e.render(src));
-    }
-    ToolError::invalid_input(message).with_details(details)
+    expr_field_error(e, src, pointer, Some(&scope))
 }

@@ -6,6 +6,7 @@
 
 use crate::epsilon::EpsilonTable;
 use crate::kronrod::Rule;
+use crate::tolerance::Tolerance;
 
 const EPMACH: f64 = f64::EPSILON;
 const UFLOW: f64 = f64::MIN_POSITIVE;
@@ -55,14 +56,7 @@ impl Status {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-pub struct Tolerance {
-    pub epsabs: f64,
-    pub epsrel: f64,
-    /// The most subintervals.
-    pub limit: usize,
-}
-
+/// The integral, QUADPACK's estimate of its absolute error, and what it cost.
 #[derive(Clone, Copy, Debug)]
 pub struct Outcome {
     pub value: f64,
@@ -75,14 +69,10 @@ pub struct Outcome {
 }
 
 /// Integrates over [a, b] of the rule's own parameter (x for a finite interval, t ∈
-/// (0, 1] for an infinite one). The tolerance must satisfy epsabs > 0 or epsrel ≥
-/// max(50 ε, 5e-29), and limit ≥ 1: the caller checks.
+/// (0, 1] for an infinite one). [`Tolerance`] has checked that the goal is reachable
+/// and that limit ≥ 1.
 pub fn integrate<R: Rule>(rule: &mut R, a: f64, b: f64, tol: Tolerance) -> Outcome {
-    let Tolerance {
-        epsabs,
-        epsrel,
-        limit,
-    } = tol;
+    let (epsabs, epsrel, limit) = (tol.epsabs(), tol.epsrel(), tol.limit());
     // QUADPACK's arrays, 1-based: interval i is [alist[i], blist[i]] with estimate
     // rlist[i] and error elist[i]; iord lists intervals by decreasing error.
     let mut alist = vec![0.0; limit + 2];

@@ -111,6 +111,38 @@ fn scale_error(raw: f64, resabs: f64, resasc: f64) -> f64 {
     abserr
 }
 
+/// The tail every rule shares, in QUADPACK's order of operations: from the Kronrod and
+/// Gauss sums (`resk`, `resg`), the sum of |f| and the values at the centre (`fc`) and
+/// at the symmetric nodes (`fv1` left, `fv2` right, weighted by `wgk`, whose last entry
+/// is the centre's), the estimate over the interval of half-length `hlgth`.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    hlgth: f64,
+    resk: f64,
+    resg: f64,
+    resabs: f64,
+    fc: f64,
+    fv1: &[f64],
+    fv2: &[f64],
+    wgk: &[f64],
+) -> RuleResult {
+    let n = fv1.len();
+    let reskh = resk * 0.5;
+    let mut resasc = wgk[n] * (fc - reskh).abs();
+    for j in 0..n {
+        resasc += wgk[j] * ((fv1[j] - reskh).abs() + (fv2[j] - reskh).abs());
+    }
+    let dhlgth = hlgth.abs();
+    let resabs = resabs * dhlgth;
+    let resasc = resasc * dhlgth;
+    RuleResult {
+        result: resk * hlgth,
+        abserr: scale_error(((resk - resg) * hlgth).abs(), resabs, resasc),
+        resabs,
+        resasc,
+    }
+}
+
 /// The 21-point rule on a finite interval.
 pub struct Kronrod21<F> {
     pub f: F,
@@ -124,7 +156,6 @@ impl<F: FnMut(f64) -> f64> Rule for Kronrod21<F> {
     fn apply(&mut self, a: f64, b: f64) -> RuleResult {
         let centr = 0.5 * (a + b);
         let hlgth = 0.5 * (b - a);
-        let dhlgth = hlgth.abs();
         let mut fv1 = [0.0; 10];
         let mut fv2 = [0.0; 10];
         let mut resg = 0.0;
@@ -156,19 +187,7 @@ impl<F: FnMut(f64) -> f64> Rule for Kronrod21<F> {
             resk += WGK21[jtwm1] * fsum;
             resabs += WGK21[jtwm1] * (f1.abs() + f2.abs());
         }
-        let reskh = resk * 0.5;
-        let mut resasc = WGK21[10] * (fc - reskh).abs();
-        for j in 0..10 {
-            resasc += WGK21[j] * ((fv1[j] - reskh).abs() + (fv2[j] - reskh).abs());
-        }
-        let resabs = resabs * dhlgth;
-        let resasc = resasc * dhlgth;
-        RuleResult {
-            result: resk * hlgth,
-            abserr: scale_error(((resk - resg) * hlgth).abs(), resabs, resasc),
-            resabs,
-            resasc,
-        }
+        finish(hlgth, resk, resg, resabs, fc, &fv1, &fv2, &WGK21)
     }
 }
 
@@ -233,19 +252,8 @@ impl<F: FnMut(f64) -> f64> Rule for Kronrod15Infinite<F> {
             resk += WGK15[j] * fsum;
             resabs += WGK15[j] * (f1.abs() + f2.abs());
         }
-        let reskh = resk * 0.5;
-        let mut resasc = WGK15[7] * (fc - reskh).abs();
-        for j in 0..7 {
-            resasc += WGK15[j] * ((fv1[j] - reskh).abs() + (fv2[j] - reskh).abs());
-        }
-        let resabs = resabs * hlgth;
-        let resasc = resasc * hlgth;
-        RuleResult {
-            result: resk * hlgth,
-            abserr: scale_error(((resk - resg) * hlgth).abs(), resabs, resasc),
-            resabs,
-            resasc,
-        }
+        // t runs upwards on (0, 1], so the half-length is positive.
+        finish(hlgth, resk, resg, resabs, fc, &fv1, &fv2, &WGK15)
     }
 }
 
