@@ -140,11 +140,10 @@ async fn run() {
     );
     let difference = from_python.saturating_sub(direct_p50);
     println!(
-        "echo from Rust (Dispatcher::call): p50 {:.1} µs; from Python, one per eval: p50 {:.1} µs; difference {:.1} µs  [goal ≤ 20 µs: {}]",
+        "echo from Rust (Dispatcher::call): p50 {:.1} µs; from Python, one per eval: p50 {:.1} µs; difference {:.1} µs  (the whole input against a hot call; the goal's measure is below)",
         micros(direct_p50),
         micros(from_python),
         micros(difference),
-        verdict(difference <= Duration::from_micros(20))
     );
 
     // A lone call's parts, each an input of its own: the input alone, the tool's name
