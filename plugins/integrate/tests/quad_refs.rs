@@ -7,12 +7,10 @@ use tool_integrate::Integrate;
 use toolhost_sdk::{Value, json, testing};
 
 fn refs() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/numerics/integrate_refs.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read the reference file"))
-        .expect("the reference file is JSON")
+    serde_json::from_str(include_str!(
+        "../../../tests/fixtures/numerics/integrate_refs.json"
+    ))
+    .expect("the reference file is JSON")
 }
 
 struct Case {

@@ -10,12 +10,10 @@ use toolhost_sdk::{Value, json, testing};
 const RTOL: f64 = 1e-6;
 
 fn refs() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/numerics/optimize_refs.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read the reference file"))
-        .expect("the reference file is JSON")
+    serde_json::from_str(include_str!(
+        "../../../tests/fixtures/numerics/optimize_refs.json"
+    ))
+    .expect("the reference file is JSON")
 }
 
 fn close(a: f64, b: f64) -> bool {
