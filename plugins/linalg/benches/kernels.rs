@@ -13,28 +13,11 @@ use faer::{Mat, Side};
 use tool_linalg::{Input, Linalg};
 use toolhost_sdk::{Content, Tool, Value, json, testing};
 
-const N: usize = 500;
-const RUNS: usize = 21;
+#[path = "support/matrices.rs"]
+mod matrices;
+use matrices::{GENERAL_SEED, N, SYMMETRIC_SEED, matrix};
 
-/// The sandbox bench's matrices: xorshift entries in [-0.5, 0.5), symmetrised when asked.
-fn matrix(seed: u64, symmetric: bool) -> Vec<Vec<f64>> {
-    let mut state = seed;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-    };
-    let mut a: Vec<Vec<f64>> = (0..N).map(|_| (0..N).map(|_| next()).collect()).collect();
-    if symmetric {
-        for i in 0..N {
-            for j in 0..i {
-                a[i][j] = a[j][i];
-            }
-        }
-    }
-    a
-}
+const RUNS: usize = 21;
 
 /// Median and fastest of [`RUNS`] runs, in ms: on a loaded machine the fastest shows
 /// the work itself, the median what a caller sees.
@@ -68,8 +51,8 @@ fn whole_call(text: &str) -> String {
 }
 
 fn main() {
-    let a_rows = matrix(0x9E37_79B9_7F4A_7C15, false);
-    let s_rows = matrix(0xD1B5_4A32_D192_ED03, true);
+    let a_rows = matrix(GENERAL_SEED, false);
+    let s_rows = matrix(SYMMETRIC_SEED, true);
     let b: Vec<f64> = (0..N).map(|i| (i as f64).sin()).collect();
     let solve_text = json!({ "op": "solve", "a": a_rows, "b": b }).to_string();
     let eigh_text = json!({ "op": "eigh", "a": s_rows }).to_string();

@@ -20,36 +20,12 @@ use serde_json::{Value, json};
 use super::Bench;
 use super::stats::{median, millis};
 
-const N: usize = 500;
+#[path = "../../../../plugins/linalg/benches/support/matrices.rs"]
+mod matrices;
+use matrices::{GENERAL_SEED, N, SYMMETRIC_SEED, matrix};
+
 const CALLS: usize = 11;
 const GOAL_RATIO: f64 = 2.0;
-
-/// A deterministic 500×500 matrix with entries in [-0.5, 0.5), plus `diagonal` on the
-/// diagonal, symmetrised when asked.
-fn matrix(seed: u64, diagonal: f64, symmetric: bool) -> Vec<Vec<f64>> {
-    let mut state = seed;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-    };
-    let mut a: Vec<Vec<f64>> = (0..N)
-        .map(|i| {
-            (0..N)
-                .map(|j| next() + if i == j { diagonal } else { 0.0 })
-                .collect()
-        })
-        .collect();
-    if symmetric {
-        for i in 0..N {
-            for j in 0..i {
-                a[i][j] = a[j][i];
-            }
-        }
-    }
-    a
-}
 
 fn python() -> PathBuf {
     std::env::var_os("TOOLHOST_BENCH_PYTHON")
@@ -142,8 +118,8 @@ fn host_share_ms(bench: &Bench, input: &Value) -> (f64, f64) {
 }
 
 pub fn run(bench: &Bench) {
-    let a = matrix(0x9E37_79B9_7F4A_7C15, 0.0, false);
-    let s = matrix(0xD1B5_4A32_D192_ED03, 0.0, true);
+    let a = matrix(GENERAL_SEED, false);
+    let s = matrix(SYMMETRIC_SEED, true);
     let b: Vec<f64> = (0..N).map(|i| (i as f64).sin()).collect();
     let inputs = Path::new(env!("CARGO_TARGET_TMPDIR")).join("linalg-bench.json");
     std::fs::write(&inputs, json!({ "a": a, "b": b, "s": s }).to_string())
