@@ -67,6 +67,28 @@ async fn runaway_loop_is_stopped_near_its_timeout_and_the_host_serves_the_next_c
     assert_eq!(out.first_json(), Some(&json!(7)));
 }
 
+/// A tool asleep in a WASI call runs no code for the epoch to stop: the host's timer must.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tool_asleep_in_a_host_call_is_stopped_near_its_timeout() {
+    let reg = hostile("{timeout_ms: 300}", "{}");
+    let d = reg.dispatcher();
+    d.call("hostile", json!({ "action": "counter" }))
+        .await
+        .unwrap(); // loaded, warm
+    let started = Instant::now();
+    let err = d
+        .call("hostile", json!({ "action": "sleep", "ms": 20_000 }))
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(err.code, ErrorCode::Timeout, "{err}");
+    assert_eq!(err.tool.as_deref(), Some("hostile"));
+    assert!(
+        elapsed >= Duration::from_millis(300) && elapsed < Duration::from_secs(2),
+        "stopped after {elapsed:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spinning_tool_does_not_block_other_calls() {
     let _turn = CPU_HEAVY.lock().await;

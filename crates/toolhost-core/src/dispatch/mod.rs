@@ -71,6 +71,8 @@ impl DispatcherOptions {
 
 /// A registry entry ready to call: its own policy over a shared component.
 struct LoadedTool {
+    /// The registry's name for it, shared with every call's sandbox.
+    name: Arc<str>,
     entry: ToolEntry,
     sha256: String,
     component: Arc<SharedComponent>,
@@ -230,7 +232,7 @@ impl Dispatcher {
             .await?;
         let started = Instant::now();
         let policy = CallPolicy {
-            tool: Arc::from(tool),
+            tool: loaded.name.clone(),
             limits: &loaded.entry.limits,
             grants: &loaded.entry.grants,
             events: observer.map(observer::events),
@@ -238,7 +240,7 @@ impl Dispatcher {
         let raw = self
             .inner
             .runtime
-            .call(&loaded.component.prepared, policy, &args.to_string())
+            .call(&loaded.component.prepared, policy, args_text(&args))
             .await?;
         let content = raw
             .result
@@ -412,14 +414,14 @@ impl Dispatcher {
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
             return Err(ToolError::not_found(tool, &known));
         };
-        let cell = self
-            .inner
-            .tools
-            .lock()
-            .expect("tool table lock")
-            .entry(tool.to_owned())
-            .or_default()
-            .clone();
+        let cell = {
+            let mut tools = self.inner.tools.lock().expect("tool table lock");
+            // Every call comes here: look up before allocating a key.
+            match tools.get(tool) {
+                Some(cell) => cell.clone(),
+                None => tools.entry(tool.to_owned()).or_default().clone(),
+            }
+        };
         cell.get_or_try_init(|| self.load_entry(entry.clone()))
             .await
             .cloned()
@@ -476,6 +478,7 @@ impl Dispatcher {
             .await?
             .clone();
         Ok(Arc::new(LoadedTool {
+            name: Arc::from(entry.name.as_str()),
             entry,
             sha256,
             component,
@@ -566,6 +569,12 @@ impl Dispatcher {
 }
 
 /// Run blocking work (file reads, compiling) on tokio's blocking pool.
+/// The input as the tool receives it. `to_string` would go through `Display`'s formatter
+/// adapter, measurably slower on the per-call path.
+fn args_text(args: &Value) -> String {
+    serde_json::to_string(args).expect("a JSON value always serializes")
+}
+
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ToolError> + Send + 'static,
 ) -> Result<T, ToolError> {
