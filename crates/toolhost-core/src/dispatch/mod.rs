@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::OnceCell;
 
@@ -110,7 +110,9 @@ pub struct Dispatcher {
 struct Inner {
     registry: ToolRegistry,
     runtime: Runtime,
-    tools: Mutex<HashMap<String, Arc<OnceCell<Arc<LoadedTool>>>>>,
+    /// One cell per registry entry, filled when the tool is first loaded. The registry is
+    /// fixed for the dispatcher's life, so the table is too: no lock on the call path.
+    tools: HashMap<String, OnceCell<Arc<LoadedTool>>>,
     components: ComponentTable,
     /// The tools of other MCP servers (entries with `mcp:`), started when first needed.
     remote: remote_tools::RemoteSources,
@@ -146,13 +148,18 @@ impl Dispatcher {
             .map(|s| scripts::tool_name(&s.name))
             .collect();
         let remote = remote_tools::RemoteSources::new(&registry);
+        let tools = registry
+            .names()
+            .into_iter()
+            .map(|name| (name.to_owned(), OnceCell::new()))
+            .collect();
         Ok(Dispatcher {
             inner: Arc::new(Inner {
                 script_tool_names,
                 remote,
                 registry,
                 runtime,
-                tools: Mutex::new(HashMap::new()),
+                tools,
                 components: ComponentTable::default(),
                 slots: slots::Slots::new(),
                 python: OnceCell::new(),
@@ -257,14 +264,7 @@ impl Dispatcher {
         if let Some(remote) = self.inner.remote.known(tool) {
             return Some(remote.description.clone());
         }
-        let cell = self
-            .inner
-            .tools
-            .lock()
-            .expect("tool table lock")
-            .get(tool)?
-            .clone();
-        cell.get().map(|t| t.description())
+        self.inner.tools.get(tool)?.get().map(|t| t.description())
     }
 
     /// Describe one tool (loading it if needed).
@@ -402,7 +402,8 @@ impl Dispatcher {
     }
 
     async fn load(&self, tool: &str) -> Result<Arc<LoadedTool>, ToolError> {
-        let Some(entry) = self.inner.registry.get(tool) else {
+        let (Some(entry), Some(cell)) = (self.inner.registry.get(tool), self.inner.tools.get(tool))
+        else {
             let mut known: Vec<String> = self
                 .inner
                 .registry
@@ -413,14 +414,6 @@ impl Dispatcher {
             known.extend(self.inner.remote.known_names());
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
             return Err(ToolError::not_found(tool, &known));
-        };
-        let cell = {
-            let mut tools = self.inner.tools.lock().expect("tool table lock");
-            // Every call comes here: look up before allocating a key.
-            match tools.get(tool) {
-                Some(cell) => cell.clone(),
-                None => tools.entry(tool.to_owned()).or_default().clone(),
-            }
         };
         cell.get_or_try_init(|| self.load_entry(entry.clone()))
             .await
