@@ -285,7 +285,7 @@ impl Runtime {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         store.set_hostcall_fuel(MAX_HOSTCALL_BYTES);
-        store.set_epoch_deadline(1);
+        store.set_epoch_deadline(ticker::FIRST_CHECK_TICKS);
         store.epoch_deadline_callback(move |_| ticker::on_epoch(deadline));
         let _ticking = self.ticker.active_call();
         let work = lift::with_budget(lift_budget, async {

@@ -84,7 +84,7 @@ impl Runtime {
         store.limiter(|s| &mut s.limiter);
         store.epoch_deadline_callback(|ctx| ticker::on_epoch(ctx.data().deadline));
         store.data_mut().deadline = Instant::now() + start_timeout;
-        store.set_epoch_deadline(1);
+        store.set_epoch_deadline(ticker::FIRST_CHECK_TICKS);
         let _ticking = self.ticker.active_call();
         let repl = prepared
             .pre
@@ -116,7 +116,7 @@ impl Runtime {
     ) -> Result<R, ToolError> {
         let deadline = Instant::now() + timeout;
         instance.store.data_mut().deadline = deadline;
-        instance.store.set_epoch_deadline(1);
+        instance.store.set_epoch_deadline(ticker::FIRST_CHECK_TICKS);
         let _ticking = self.ticker.active_call();
         let PythonInstance { store, repl, .. } = instance;
         // The epoch stops Python that computes; this stops one stuck in a host call.
