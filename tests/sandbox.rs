@@ -25,6 +25,16 @@ fn plain() -> TestRegistry {
     )
 }
 
+/// How long a call of `hostile` on `input` took to end as a timeout naming the tool.
+async fn time_to_timeout(d: &toolhost::Dispatcher, input: serde_json::Value) -> Duration {
+    let started = Instant::now();
+    let err = d.call("hostile", input).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(err.code, ErrorCode::Timeout, "{err}");
+    assert_eq!(err.tool.as_deref(), Some("hostile"));
+    elapsed
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runaway_loop_is_stopped_near_its_timeout_and_the_host_serves_the_next_call() {
     let _turn = CPU_HEAVY.lock().await;
@@ -35,14 +45,7 @@ async fn runaway_loop_is_stopped_near_its_timeout_and_the_host_serves_the_next_c
         .unwrap(); // loaded, warm
     let mut overshoots = Vec::new();
     for _ in 0..5 {
-        let started = Instant::now();
-        let err = d
-            .call("hostile", json!({ "action": "spin" }))
-            .await
-            .unwrap_err();
-        let elapsed = started.elapsed();
-        assert_eq!(err.code, ErrorCode::Timeout, "{err}");
-        assert_eq!(err.tool.as_deref(), Some("hostile"));
+        let elapsed = time_to_timeout(&d, json!({ "action": "spin" })).await;
         assert!(
             elapsed >= Duration::from_millis(200),
             "stopped early: {elapsed:?}"
@@ -75,14 +78,7 @@ async fn a_tool_asleep_in_a_host_call_is_stopped_near_its_timeout() {
     d.call("hostile", json!({ "action": "counter" }))
         .await
         .unwrap(); // loaded, warm
-    let started = Instant::now();
-    let err = d
-        .call("hostile", json!({ "action": "sleep", "ms": 20_000 }))
-        .await
-        .unwrap_err();
-    let elapsed = started.elapsed();
-    assert_eq!(err.code, ErrorCode::Timeout, "{err}");
-    assert_eq!(err.tool.as_deref(), Some("hostile"));
+    let elapsed = time_to_timeout(&d, json!({ "action": "sleep", "ms": 20_000 })).await;
     assert!(
         elapsed >= Duration::from_millis(300) && elapsed < Duration::from_secs(2),
         "stopped after {elapsed:?}"
