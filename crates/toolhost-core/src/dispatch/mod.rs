@@ -561,13 +561,13 @@ impl Dispatcher {
     }
 }
 
-/// Run blocking work (file reads, compiling) on tokio's blocking pool.
 /// The input as the tool receives it. `to_string` would go through `Display`'s formatter
 /// adapter, measurably slower on the per-call path.
 fn args_text(args: &Value) -> String {
     serde_json::to_string(args).expect("a JSON value always serializes")
 }
 
+/// Run blocking work (file reads, compiling) on tokio's blocking pool.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ToolError> + Send + 'static,
 ) -> Result<T, ToolError> {
