@@ -292,19 +292,7 @@ impl Runtime {
             let instance = component.pre.instantiate_async(&mut store).await?;
             f(instance, &mut store).await
         });
-        // The epoch stops code that computes; a timer stops a tool blocked in a host call
-        // (a WASI sleep, say) where no epoch check runs. Most calls finish on their first
-        // poll, so the timer (a lock on tokio's timer wheel to arm it, another to disarm
-        // it) is armed only once the call has had to wait.
-        let outcome = {
-            let mut work = std::pin::pin!(work);
-            match futures::poll!(work.as_mut()) {
-                std::task::Poll::Ready(done) => Ok(done),
-                std::task::Poll::Pending => {
-                    tokio::time::timeout_at((deadline + ticker::TICK * 2).into(), work).await
-                }
-            }
-        };
+        let outcome = ticker::within_deadline(deadline, work).await;
         let logs = store.data_mut().take_logs();
         // A rule the host enforced decides the outcome whatever the tool made of the error
         // it was handed: swallowed, reported as its own error, or a panic.

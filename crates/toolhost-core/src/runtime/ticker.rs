@@ -97,6 +97,24 @@ pub fn on_epoch(deadline: Instant) -> wasmtime::Result<UpdateDeadline> {
     }
 }
 
+/// Run a sandboxed call's `work` to its end or to a little past `deadline`. The epoch
+/// stops code that computes; the timer stops a tool blocked in a host call (a WASI sleep,
+/// say) where no epoch check runs. Most calls finish on their first poll, so the timer (a
+/// lock on tokio's timer wheel to arm it, another to disarm it) is armed only once the
+/// call has had to wait.
+pub async fn within_deadline<F: Future>(
+    deadline: Instant,
+    work: F,
+) -> Result<F::Output, tokio::time::error::Elapsed> {
+    let mut work = std::pin::pin!(work);
+    match futures::poll!(work.as_mut()) {
+        std::task::Poll::Ready(done) => Ok(done),
+        std::task::Poll::Pending => {
+            tokio::time::timeout_at((deadline + TICK * 2).into(), work).await
+        }
+    }
+}
+
 /// Sleep until absolute tick times rather than `sleep(TICK)` in a loop: the latter drifts
 /// by tens of milliseconds under load, the former keeps deadlines within a tick or two.
 fn run(engine: Engine, shared: &Shared) {

@@ -119,9 +119,7 @@ impl Runtime {
         instance.store.set_epoch_deadline(ticker::FIRST_CHECK_TICKS);
         let _ticking = self.ticker.active_call();
         let PythonInstance { store, repl, .. } = instance;
-        // The epoch stops Python that computes; this stops one stuck in a host call.
-        let outcome =
-            tokio::time::timeout_at((deadline + ticker::TICK * 2).into(), f(repl, store)).await;
+        let outcome = ticker::within_deadline(deadline, f(repl, store)).await;
         match outcome {
             Ok(Ok(r)) => Ok(r),
             Ok(Err(e)) => {
