@@ -111,35 +111,57 @@ fn scale_error(raw: f64, resabs: f64, resasc: f64) -> f64 {
     abserr
 }
 
-/// The tail every rule shares, in QUADPACK's order of operations: from the Kronrod and
-/// Gauss sums (`resk`, `resg`), the sum of |f| and the values at the centre (`fc`) and
-/// at the symmetric nodes (`fv1` left, `fv2` right, weighted by `wgk`, whose last entry
-/// is the centre's), the estimate over the interval of half-length `hlgth`.
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    hlgth: f64,
+/// What a rule sums over its symmetric node pairs: the Kronrod sum (`resk`), the sum of
+/// |f| (`resabs`), and the values left (`fv1`) and right (`fv2`) of the centre, which the
+/// tail reuses.
+struct Sums<const N: usize> {
     resk: f64,
-    resg: f64,
     resabs: f64,
-    fc: f64,
-    fv1: &[f64],
-    fv2: &[f64],
-    wgk: &[f64],
-) -> RuleResult {
-    let n = fv1.len();
-    let reskh = resk * 0.5;
-    let mut resasc = wgk[n] * (fc - reskh).abs();
-    for j in 0..n {
-        resasc += wgk[j] * ((fv1[j] - reskh).abs() + (fv2[j] - reskh).abs());
+    fv1: [f64; N],
+    fv2: [f64; N],
+}
+
+impl<const N: usize> Sums<N> {
+    /// Start from the centre's value `fc`, whose Kronrod weight is `wgk_centre`.
+    fn new(fc: f64, wgk_centre: f64) -> Self {
+        let resk = wgk_centre * fc;
+        Sums {
+            resk,
+            resabs: resk.abs(),
+            fv1: [0.0; N],
+            fv2: [0.0; N],
+        }
     }
-    let dhlgth = hlgth.abs();
-    let resabs = resabs * dhlgth;
-    let resasc = resasc * dhlgth;
-    RuleResult {
-        result: resk * hlgth,
-        abserr: scale_error(((resk - resg) * hlgth).abs(), resabs, resasc),
-        resabs,
-        resasc,
+
+    /// Add the pair f1 = f(centre − x_j), f2 = f(centre + x_j) with Kronrod weight `wgk`;
+    /// returns f1 + f2 for the Gauss sum.
+    fn add_pair(&mut self, j: usize, wgk: f64, f1: f64, f2: f64) -> f64 {
+        self.fv1[j] = f1;
+        self.fv2[j] = f2;
+        let fsum = f1 + f2;
+        self.resk += wgk * fsum;
+        self.resabs += wgk * (f1.abs() + f2.abs());
+        fsum
+    }
+
+    /// The tail every rule shares, in QUADPACK's order of operations: from these sums,
+    /// the Gauss sum `resg` and the centre's value `fc`, weighted by `wgk` (whose last
+    /// entry is the centre's), the estimate over the interval of half-length `hlgth`.
+    fn finish(&self, hlgth: f64, resg: f64, fc: f64, wgk: &[f64]) -> RuleResult {
+        let reskh = self.resk * 0.5;
+        let mut resasc = wgk[N] * (fc - reskh).abs();
+        for j in 0..N {
+            resasc += wgk[j] * ((self.fv1[j] - reskh).abs() + (self.fv2[j] - reskh).abs());
+        }
+        let dhlgth = hlgth.abs();
+        let resabs = self.resabs * dhlgth;
+        let resasc = resasc * dhlgth;
+        RuleResult {
+            result: self.resk * hlgth,
+            abserr: scale_error(((self.resk - resg) * hlgth).abs(), resabs, resasc),
+            resabs,
+            resasc,
+        }
     }
 }
 
@@ -156,38 +178,24 @@ impl<F: FnMut(f64) -> f64> Rule for Kronrod21<F> {
     fn apply(&mut self, a: f64, b: f64) -> RuleResult {
         let centr = 0.5 * (a + b);
         let hlgth = 0.5 * (b - a);
-        let mut fv1 = [0.0; 10];
-        let mut fv2 = [0.0; 10];
         let mut resg = 0.0;
         let fc = (self.f)(centr);
-        let mut resk = WGK21[10] * fc;
-        let mut resabs = resk.abs();
+        let mut sums = Sums::<10>::new(fc, WGK21[10]);
         // Nodes shared with the Gauss rule (odd positions), then Kronrod-only ones; the
         // order matters only for the bits of the sums, kept as QUADPACK's.
         for (j, wg) in WG10.iter().enumerate() {
             let jtw = 2 * j + 1;
             let absc = hlgth * XGK21[jtw];
-            let f1 = (self.f)(centr - absc);
-            let f2 = (self.f)(centr + absc);
-            fv1[jtw] = f1;
-            fv2[jtw] = f2;
-            let fsum = f1 + f2;
-            resg += wg * fsum;
-            resk += WGK21[jtw] * fsum;
-            resabs += WGK21[jtw] * (f1.abs() + f2.abs());
+            let (f1, f2) = ((self.f)(centr - absc), (self.f)(centr + absc));
+            resg += wg * sums.add_pair(jtw, WGK21[jtw], f1, f2);
         }
         for j in 0..5 {
             let jtwm1 = 2 * j;
             let absc = hlgth * XGK21[jtwm1];
-            let f1 = (self.f)(centr - absc);
-            let f2 = (self.f)(centr + absc);
-            fv1[jtwm1] = f1;
-            fv2[jtwm1] = f2;
-            let fsum = f1 + f2;
-            resk += WGK21[jtwm1] * fsum;
-            resabs += WGK21[jtwm1] * (f1.abs() + f2.abs());
+            let (f1, f2) = ((self.f)(centr - absc), (self.f)(centr + absc));
+            sums.add_pair(jtwm1, WGK21[jtwm1], f1, f2);
         }
-        finish(hlgth, resk, resg, resabs, fc, &fv1, &fv2, &WGK21)
+        sums.finish(hlgth, resg, fc, &WGK21)
     }
 }
 
@@ -237,23 +245,17 @@ impl<F: FnMut(f64) -> f64> Rule for Kronrod15Infinite<F> {
         let hlgth = 0.5 * (b - a);
         let fc = self.transformed(centr);
         let mut resg = WG15[7] * fc;
-        let mut resk = WGK15[7] * fc;
-        let mut resabs = resk.abs();
-        let mut fv1 = [0.0; 7];
-        let mut fv2 = [0.0; 7];
+        let mut sums = Sums::<7>::new(fc, WGK15[7]);
         for j in 0..7 {
             let absc = hlgth * XGK15[j];
-            let f1 = self.transformed(centr - absc);
-            let f2 = self.transformed(centr + absc);
-            fv1[j] = f1;
-            fv2[j] = f2;
-            let fsum = f1 + f2;
-            resg += WG15[j] * fsum;
-            resk += WGK15[j] * fsum;
-            resabs += WGK15[j] * (f1.abs() + f2.abs());
+            let (f1, f2) = (
+                self.transformed(centr - absc),
+                self.transformed(centr + absc),
+            );
+            resg += WG15[j] * sums.add_pair(j, WGK15[j], f1, f2);
         }
         // t runs upwards on (0, 1], so the half-length is positive.
-        finish(hlgth, resk, resg, resabs, fc, &fv1, &fv2, &WGK15)
+        sums.finish(hlgth, resg, fc, &WGK15)
     }
 }
 
